@@ -1,0 +1,213 @@
+import Foundation
+
+/// A cell's value after checking. An empty cell is `.empty` ("not reported"), never 0.
+public enum CellValue: Sendable, Hashable {
+    case empty
+    /// Money in whole yuan, or a count.
+    case int(Int64)
+    case text(String)
+    case period(Period)
+    case choice(Int)
+    /// A set of options as a bit mask of their indexes.
+    case choices(UInt32)
+    case creditCode(CreditCode)
+    /// A zone, by its index in the `ZoneDirectory`; -1 is "all zones" (targets only).
+    case zone(Int)
+    case date(SimpleDate)
+    case decimal(Decimal)
+    case targetOperator(TargetOperator)
+
+    public var int: Int64? { if case .int(let v) = self { v } else { nil } }
+    public var text: String? { if case .text(let v) = self { v } else { nil } }
+}
+
+/// Reading numbers and trimmed text directly from a cell's bytes, without making a `String` on the fast path.
+enum CellBytes {
+    /// Drops spaces, tabs, no-break spaces and ideographic spaces at both ends.
+    @inline(__always)
+    static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var s = 0, e = b.count
+        while s < e {
+            let c = b[s]
+            if c == 0x20 || c == 0x09 { s += 1 }
+            else if c == 0xE3 && s + 2 < e && b[s + 1] == 0x80 && b[s + 2] == 0x80 { s += 3 }
+            else if c == 0xC2 && s + 1 < e && b[s + 1] == 0xA0 { s += 2 }
+            else { break }
+        }
+        while e > s {
+            let c = b[e - 1]
+            if c == 0x20 || c == 0x09 { e -= 1 }
+            else if e - 3 >= s && b[e - 3] == 0xE3 && b[e - 2] == 0x80 && c == 0x80 { e -= 3 }
+            else if e - 2 >= s && b[e - 2] == 0xC2 && c == 0xA0 { e -= 2 }
+            else { break }
+        }
+        return UnsafeBufferPointer(rebasing: b[s..<e])
+    }
+
+    /// Full-width digits, comma, point and minus (what Chinese input methods type) made ASCII.
+    static func halfWidthNumber(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0xEF && i + 2 < b.count && b[i + 1] == 0xBC {
+                let c = b[i + 2]
+                if c >= 0x90 && c <= 0x99 { out.append(c - 0x90 + 0x30); i += 3; continue }
+                if c == 0x8C { out.append(0x2C); i += 3; continue }
+                if c == 0x8E { out.append(0x2E); i += 3; continue }
+                if c == 0x8D { out.append(0x2D); i += 3; continue }
+            }
+            out.append(b[i]); i += 1
+        }
+        return out
+    }
+
+    enum NumberResult: Equatable { case value(Int64), notANumber, negative, tooManyDecimals, tooLarge, notWhole }
+
+    /// Parses `1,234.5678` into units of 10^-`scale` (scale 4 for 万元 → yuan; 0 for counts).
+    /// Thousands separators must group by three. Rejects exponents and signs other than a leading minus.
+    static func number(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> NumberResult {
+        if raw.contains(where: { $0 >= 0x80 }) {
+            let ascii = halfWidthNumber(raw)
+            return ascii.withUnsafeBufferPointer { number($0, scale: scale) }
+        }
+        let n = raw.count
+        guard n > 0 else { return .notANumber }
+        var i = 0
+        var negative = false
+        if raw[0] == 0x2D { negative = true; i = 1 }
+        var value: Int64 = 0
+        var digits = 0, sinceComma = -1
+        while i < n {
+            let c = raw[i]
+            if c >= 0x30 && c <= 0x39 {
+                value = value &* 10 &+ Int64(c - 0x30)
+                digits += 1
+                if sinceComma >= 0 { sinceComma += 1; if sinceComma > 3 { return .notANumber } }
+                if digits > 14 { return .tooLarge }
+            } else if c == 0x2C {
+                if digits == 0 || (sinceComma >= 0 && sinceComma != 3) || (sinceComma < 0 && digits > 3) { return .notANumber }
+                sinceComma = 0
+            } else if c == 0x2E {
+                break
+            } else {
+                return .notANumber
+            }
+            i += 1
+        }
+        if digits == 0 || (sinceComma >= 0 && sinceComma != 3) { return .notANumber }
+        var fractionDigits = 0
+        var fraction: Int64 = 0
+        var nonZeroBeyondScale = false
+        if i < n {          // at the point
+            i += 1
+            while i < n {
+                let c = raw[i]
+                guard c >= 0x30 && c <= 0x39 else { return .notANumber }
+                fractionDigits += 1
+                if fractionDigits <= scale { fraction = fraction * 10 + Int64(c - 0x30) }
+                else if c != 0x30 { nonZeroBeyondScale = true }
+                i += 1
+            }
+        }
+        if nonZeroBeyondScale { return scale == 0 ? .notWhole : .tooManyDecimals }
+        if negative && (value != 0 || fraction != 0) { return .negative }
+        var scaled = value
+        for _ in 0..<scale { scaled *= 10 }
+        var f = fraction
+        for _ in min(fractionDigits, scale)..<scale { f *= 10 }
+        return .value(scaled + f)
+    }
+
+    /// Unicode scalars in UTF-8 bytes.
+    static func characterCount(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        for c in b where c & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    static func equal(_ b: UnsafeBufferPointer<UInt8>, _ s: [UInt8]) -> Bool {
+        guard b.count == s.count else { return false }
+        for i in 0..<s.count where b[i] != s[i] { return false }
+        return true
+    }
+
+    static func string(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+}
+
+/// A cluster zone (集聚区), from `zones.csv`.
+public struct Zone: Sendable, Hashable {
+    public var id: String
+    public var name: Bilingual
+    public var level: String
+    public var city: String
+    public var divisionCode: String
+    public var planStart: SimpleDate
+    public var planEnd: SimpleDate
+    public var planDocument: String
+
+    public init(id: String, name: Bilingual, level: String, city: String, divisionCode: String,
+                planStart: SimpleDate, planEnd: SimpleDate, planDocument: String) {
+        self.id = id; self.name = name; self.level = level; self.city = city; self.divisionCode = divisionCode
+        self.planStart = planStart; self.planEnd = planEnd; self.planDocument = planDocument
+    }
+}
+
+/// The known zones, looked up by id, Chinese name or English name.
+public struct ZoneDirectory: Sendable {
+    public let zones: [Zone]
+    private let spellings: [([UInt8], Int)]
+    private let divisionCodes: [[UInt8]]
+    /// The spellings of "all zones", accepted where a form allows it (targets).
+    static let all: [[UInt8]] = [Array("all".utf8), Array("全部".utf8), Array("全部集聚区".utf8)]
+
+    public init(_ zones: [Zone]) {
+        self.zones = zones
+        var s: [([UInt8], Int)] = []
+        for (i, z) in zones.enumerated() {
+            // Also the short name without the city: 泉山区 for 徐州市泉山区.
+            let short = z.name.zh.range(of: "市").map { String(z.name.zh[$0.upperBound...]) } ?? ""
+            for t in [z.id, z.name.zh, z.name.en.lowercased(), short] where !t.isEmpty { s.append((Array(t.utf8), i)) }
+        }
+        spellings = s
+        divisionCodes = zones.map { Array($0.divisionCode.utf8) }
+    }
+
+    public static let empty = ZoneDirectory([])
+
+    func match(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (spelling, i) in spellings where spelling.count == b.count {
+            var same = true
+            for k in 0..<b.count {
+                var c = b[k]
+                if c >= 0x41 && c <= 0x5A { c += 0x20 }
+                if c != spelling[k] { same = false; break }
+            }
+            if same { return i }
+        }
+        return nil
+    }
+
+    func divisionCode(_ zone: Int) -> [UInt8] { divisionCodes[zone] }
+
+    public func zone(id: String) -> Zone? { zones.first { $0.id == id } }
+
+    /// `sucheng(宿城区)、binhu(滨湖区)` for messages.
+    public func listing(_ language: Language) -> String {
+        zones.isEmpty ? (language == .zh ? "（无：未找到 zones.csv）" : "(none: no zones.csv found)")
+            : zones.map { "\($0.id)(\($0.name.zh))" }.joined(separator: language == .zh ? "、" : ", ")
+    }
+}
+
+extension Zone {
+    /// A zone from an accepted row of `zones.csv`.
+    public init?(form: Form, values: [CellValue]) {
+        func v(_ id: String) -> CellValue { values[form.index[id]!] }
+        guard case .text(let id) = v("zone"), case .text(let zh) = v("name_zh"), case .choice(let level) = v("level"),
+              case .text(let division) = v("division_code"), case .date(let start) = v("plan_start"),
+              case .date(let end) = v("plan_end") else { return nil }
+        self.init(id: id, name: Bilingual(zh, v("name_en").text ?? id), level: Choices.zoneLevel.options[level].id,
+                  city: v("city").text ?? "", divisionCode: division, planStart: start, planEnd: end,
+                  planDocument: v("plan_doc").text ?? "")
+    }
+}

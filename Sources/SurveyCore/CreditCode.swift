@@ -1,0 +1,78 @@
+/// A unified social credit code (统一社会信用代码, GB 32100-2015).
+public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The 18 normalised characters.
+    public let text: String
+
+    /// The code alphabet: digits and upper-case letters without I, O, S, V, Z.
+    public static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    /// Weights of the first 17 characters in the check-character sum.
+    public static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    /// Why a text is not a valid credit code.
+    public enum Problem: Sendable, Equatable {
+        case length(Int)
+        case character(position: Int)
+        case checksum(expected: Character)
+    }
+
+    /// Validates an already normalised (trimmed, half-width, upper-case) code.
+    public static func validate(_ code: [UInt8]) -> Problem? {
+        guard code.count == 18 else { return .length(code.count) }
+        var sum = 0
+        var values = [Int](repeating: 0, count: 18)
+        for (i, b) in code.enumerated() {
+            guard let v = valueTable[Int(b)] else { return .character(position: i + 1) }
+            values[i] = v
+        }
+        for i in 0..<17 { sum += values[i] * weights[i] }
+        let check = (31 - sum % 31) % 31
+        if values[17] != check { return .checksum(expected: Character(UnicodeScalar(alphabet[check]))) }
+        return nil
+    }
+
+    /// The check character for the first 17 characters (used to make synthetic codes).
+    public static func checkCharacter(for first17: [UInt8]) -> UInt8 {
+        var sum = 0
+        for i in 0..<17 { sum += valueTable[Int(first17[i])]! * weights[i] }
+        return alphabet[(31 - sum % 31) % 31]
+    }
+
+    /// Upper-cases, turns full-width characters half-width, and drops surrounding white space.
+    public static func normalize(_ raw: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(18)
+        for scalar in String(decoding: Array(raw), as: UTF8.self).unicodeScalars {
+            var v = scalar.value
+            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }          // full-width ASCII
+            if v == 0x20 || v == 0x3000 || v == 0x09 { continue }
+            if v >= 0x61 && v <= 0x7A { v -= 0x20 }
+            if v < 0x80 { out.append(UInt8(v)) } else { out.append(contentsOf: String(scalar).utf8) }
+        }
+        return out
+    }
+
+    /// Division code (登记管理机关行政区划码): characters 3–8.
+    public var divisionCode: Substring {
+        let start = text.index(text.startIndex, offsetBy: 2)
+        return text[start..<text.index(start, offsetBy: 6)]
+    }
+
+    /// Wraps a code known to be valid.
+    public init(validated text: String) { self.text = text }
+
+    /// Parses and validates any text.
+    public init?(_ raw: String) {
+        let n = CreditCode.normalize(Array(raw.utf8))
+        guard CreditCode.validate(n) == nil else { return nil }
+        self.text = String(decoding: n, as: UTF8.self)
+    }
+
+    static let valueTable: [Int?] = {
+        var t = [Int?](repeating: nil, count: 256)
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = i }
+        return t
+    }()
+
+    public var description: String { text }
+    public static func < (a: CreditCode, b: CreditCode) -> Bool { a.text < b.text }
+}

@@ -1,0 +1,158 @@
+/// How serious a finding is: an error rejects the row (or the file); a warning does not.
+public enum Severity: String, Sendable, Hashable, Comparable {
+    case error, warning
+    public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+}
+
+/// One problem found in a file: where it is, what it is, and what to do, in both languages.
+public struct Finding: Sendable, Hashable {
+    /// A stable code: `credit_code.checksum`, `revenue.breakdown_exceeds_total`, `header.missing_column` …
+    public var code: String
+    public var severity: Severity
+    /// The physical line where the record starts (header = 1); nil for a finding about the whole file.
+    public var line: Int?
+    /// The 1-based column (field position in the row); nil when not about one cell.
+    public var column: Int?
+    /// The field id, when the finding is about a field.
+    public var field: String?
+    /// The cell's text as read (after decoding), when there is one.
+    public var value: String?
+    public var message: Bilingual
+
+    public init(code: String, severity: Severity, line: Int?, column: Int?, field: String?, value: String?, message: Bilingual) {
+        self.code = code; self.severity = severity; self.line = line; self.column = column
+        self.field = field; self.value = value; self.message = message
+    }
+}
+
+/// The kinds of finding, as data: a code suffix, a severity and a message template in both languages.
+///
+/// Templates name `{field}` (the field's title), `{value}`, `{other}` (a second field or value) and `{detail}`.
+public struct FindingKind: Sendable {
+    public let suffix: String
+    public let severity: Severity
+    public let template: Bilingual
+
+    init(_ suffix: String, _ severity: Severity, _ zh: String, _ en: String) {
+        self.suffix = suffix; self.severity = severity; self.template = Bilingual(zh, en)
+    }
+
+    func message(field: String = "", value: String = "", other: String = "", detail: String = "", language: Language) -> String {
+        template[language]
+            .replacingOccurrences(of: "{field}", with: field)
+            .replacingOccurrences(of: "{value}", with: value)
+            .replacingOccurrences(of: "{other}", with: other)
+            .replacingOccurrences(of: "{detail}", with: detail)
+    }
+}
+
+/// Every kind of finding ipsurvey reports.
+public enum Rulebook {
+    // Cells.
+    public static let required = FindingKind("required", .error,
+        "必填项「{field}」为空，请填写。", "Required field \"{field}\" is empty; please fill it in.")
+    public static let notANumber = FindingKind("not_a_number", .error,
+        "「{field}」应为数字（万元，可用千分位逗号，最多4位小数），实际为“{value}”；未发生请留空。",
+        "\"{field}\" must be a number (10k yuan, thousands separators allowed, at most 4 decimals), got \"{value}\"; leave empty if not applicable.")
+    public static let negative = FindingKind("negative", .error,
+        "「{field}」不能为负数，实际为“{value}”。", "\"{field}\" cannot be negative, got \"{value}\".")
+    public static let tooManyDecimals = FindingKind("too_many_decimals", .error,
+        "「{field}」最多保留4位小数（精确到元），实际为“{value}”。",
+        "\"{field}\" has at most 4 decimals (whole yuan), got \"{value}\".")
+    public static let tooLarge = FindingKind("too_large", .error,
+        "「{field}」数值过大：“{value}”，请检查单位（万元）。", "\"{field}\" is too large: \"{value}\"; check the unit (10k yuan).")
+    public static let notWhole = FindingKind("not_whole", .error,
+        "「{field}」应为不小于0的整数，实际为“{value}”。", "\"{field}\" must be a whole number ≥ 0, got \"{value}\".")
+    public static let tooLong = FindingKind("too_long", .error,
+        "「{field}」超过{other}个字符。", "\"{field}\" is longer than {other} characters.")
+    public static let unknownValue = FindingKind("unknown_value", .error,
+        "「{field}」的值“{value}”不在可选范围内，可填：{other}。",
+        "\"{field}\": \"{value}\" is not one of the allowed values: {other}.")
+    public static let badPeriod = FindingKind("bad_period", .error,
+        "「{field}」应为年份（如2025）或季度（如2025Q1），实际为“{value}”。",
+        "\"{field}\" must be a year (2025) or a quarter (2025Q1), got \"{value}\".")
+    public static let badDate = FindingKind("bad_date", .error,
+        "「{field}」不是有效日期（如2025-03-31），实际为“{value}”。",
+        "\"{field}\" is not a valid date (like 2025-03-31), got \"{value}\".")
+    public static let badIdentifier = FindingKind("bad_identifier", .error,
+        "「{field}」应为小写英文字母、数字和下划线组成的代码，实际为“{value}”。",
+        "\"{field}\" must be an id of lower-case letters, digits and underscores, got \"{value}\".")
+    public static let badDivisionCode = FindingKind("bad_division_code", .error,
+        "「{field}」应为6位行政区划代码，实际为“{value}”。", "\"{field}\" must be a 6-digit division code, got \"{value}\".")
+    public static let unknownZone = FindingKind("unknown", .error,
+        "集聚区“{value}”不在集聚区名录（zones.csv）中；可填：{other}。",
+        "Zone \"{value}\" is not in the zones file (zones.csv); known zones: {other}.")
+    public static let unknownIndicator = FindingKind("unknown_indicator", .warning,
+        "指标代码“{value}”不是已知的区域统计指标，将按原样保存。",
+        "\"{value}\" is not a known regional indicator id; it is kept as given.")
+    public static let creditCodeLength = FindingKind("length", .error,
+        "统一社会信用代码应为18位，实际为{other}位：“{value}”。",
+        "A unified social credit code has 18 characters; \"{value}\" has {other}.")
+    public static let creditCodeCharacter = FindingKind("character", .error,
+        "统一社会信用代码第{other}位字符无效：“{value}”（不能含I、O、S、V、Z及标点）。",
+        "Character {other} of the credit code \"{value}\" is not allowed (no I, O, S, V, Z or punctuation).")
+    public static let creditCodeChecksum = FindingKind("checksum", .error,
+        "统一社会信用代码“{value}”校验位错误（按GB 32100-2015应为{other}），请核对营业执照。",
+        "Credit code \"{value}\" fails its check character (GB 32100-2015 expects {other}); check the business licence.")
+    // Rows.
+    public static let exceedsWhole = FindingKind("exceeds", .error,
+        "「{field}」（{value}）大于「{other}」（{detail}）。", "\"{field}\" ({value}) is greater than \"{other}\" ({detail}).")
+    public static let breakdownExceedsTotal = FindingKind("breakdown_exceeds_total", .error,
+        "各项业务收入之和（{value}万元）大于营业收入（{other}万元）。",
+        "The revenue breakdown adds up to {value} (10k yuan), more than revenue ({other}).")
+    public static let breakdownBelowTotal = FindingKind("breakdown_below_total", .warning,
+        "各项业务收入之和（{value}万元）不足营业收入（{other}万元）的99%，请核对是否漏填。",
+        "The revenue breakdown adds up to {value} (10k yuan), less than 99% of revenue ({other}); check for missing lines.")
+    public static let missingForFinancing = FindingKind("missing_for_financing", .error,
+        "填报了质押融资额（{other}万元）但「{field}」为空或为0。",
+        "Pledge financing of {other} (10k yuan) is reported but \"{field}\" is empty or 0.")
+    public static let divisionMismatch = FindingKind("division_mismatch", .warning,
+        "统一社会信用代码“{value}”的登记机关区划码{detail}与集聚区{other}的区划码不一致，请确认机构所在地。",
+        "The division code {detail} in credit code \"{value}\" is not that of zone {other}; check where the agency is registered.")
+    public static let duplicateInFile = FindingKind("duplicate_in_file", .error,
+        "与第{other}行重复（同一{field}），本行未采用。", "Duplicates line {other} (same {field}); this row is not used.")
+    public static let fieldCount = FindingKind("csv.extra_fields", .error,
+        "本行有{value}个字段，多于表头的{other}列。", "This row has {value} fields, more than the {other} columns of the header.")
+    public static let missingFields = FindingKind("csv.missing_fields", .warning,
+        "本行只有{value}个字段，少于表头的{other}列，缺少的按未填报处理。",
+        "This row has only {value} fields, fewer than the {other} columns of the header; the missing ones count as not reported.")
+    public static let unterminatedQuote = FindingKind("csv.unterminated_quote", .error,
+        "引号未闭合：从本行开始到文件末尾都被读成了一个单元格，请检查双引号。",
+        "Unclosed quote: everything from this line to the end of the file was read as one cell; check the double quotes.")
+    public static let strayQuote = FindingKind("csv.stray_quote", .warning,
+        "未加引号的单元格中出现双引号，已按普通字符读取。", "A double quote inside an unquoted cell was read as an ordinary character.")
+    public static let textAfterQuote = FindingKind("csv.text_after_quote", .warning,
+        "右引号后还有文字，已一并读入单元格。", "Text follows the closing quote; it was read into the cell.")
+    public static let invalidByte = FindingKind("encoding.invalid_byte", .error,
+        "第{other}字节（0x{value}）无法按{detail}解码，已替换为�，本行未采用；请用UTF-8或GBK重新保存文件。",
+        "Byte {other} (0x{value}) cannot be decoded as {detail}; it was replaced by � and the row is not used. Save the file again as UTF-8 or GBK.")
+    public static let fileError = FindingKind("file.has_errors", .error,
+        "文件表头有错误，所有数据行均未采用。", "The file's header has errors; no row of it is used.")
+    // Files.
+    public static let unknownColumn = FindingKind("header.unknown_column", .warning,
+        "未知的列“{value}”，已忽略。", "Unknown column \"{value}\" is ignored.")
+    public static let duplicateColumn = FindingKind("header.duplicate_column", .error,
+        "列「{field}」重复出现（第{other}列与第{detail}列）。", "Column \"{field}\" appears twice (columns {other} and {detail}).")
+    public static let missingColumn = FindingKind("header.missing_column", .error,
+        "缺少必填列「{field}」。", "Required column \"{field}\" is missing.")
+    public static let unrecognised = FindingKind("file.unrecognised", .warning,
+        "无法从表头识别文件类型（调查表、集聚区名录、区域统计或规划目标），已跳过。",
+        "The header does not match any known file (returns, zones, regional statistics, targets); the file is skipped.")
+    public static let emptyFile = FindingKind("file.empty", .warning,
+        "文件为空，已跳过。", "The file is empty; skipped.")
+    public static let unreadable = FindingKind("file.unreadable", .error,
+        "无法读取文件：{detail}", "Cannot read the file: {detail}")
+
+    /// A finding of `kind` about `field` of a form (`<field id>.<suffix>`), or a file/row finding when `field` is nil.
+    static func finding(_ kind: FindingKind, field: Field? = nil, line: Int?, column: Int?, value: String? = nil,
+                        other: (Bilingual)? = nil, detail: String = "", codeSuffix: String? = nil) -> Finding {
+        let code: String
+        if let field { code = "\(field.id).\(codeSuffix ?? kind.suffix)" } else { code = kind.suffix }
+        func text(_ language: Language) -> String {
+            kind.message(field: field?.label(language) ?? "", value: value ?? "", other: other?[language] ?? "",
+                         detail: detail, language: language)
+        }
+        return Finding(code: code, severity: kind.severity, line: line, column: column, field: field?.id,
+                       value: value, message: Bilingual(text(.zh), text(.en)))
+    }
+}

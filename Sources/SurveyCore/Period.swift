@@ -1,0 +1,88 @@
+/// A statistical period (统计期): a year, or one quarter of it.
+public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    /// 1...4, or `nil` for the whole year.
+    public var quarter: Int?
+
+    public init(year: Int, quarter: Int? = nil) { self.year = year; self.quarter = quarter }
+
+    /// Parses `2024` or `2024Q3` (case-insensitive), years 1990...2100.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard let p = Period.parse(bytes[...]) else { return nil }
+        self = p
+    }
+
+    static func parse(_ b: ArraySlice<UInt8>) -> Period? {
+        let b = Array(b)
+        guard b.count == 4 || b.count == 6 else { return nil }
+        var year = 0
+        for i in 0..<4 {
+            guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+            year = year * 10 + Int(b[i] - 0x30)
+        }
+        guard (1990...2100).contains(year) else { return nil }
+        if b.count == 4 { return Period(year: year) }
+        guard b[4] == UInt8(ascii: "Q") || b[4] == UInt8(ascii: "q"), (0x31...0x34).contains(b[5]) else { return nil }
+        return Period(year: year, quarter: Int(b[5] - 0x30))
+    }
+
+    /// The same period one year earlier (for year-on-year change).
+    public var previousYear: Period { Period(year: year - 1, quarter: quarter) }
+
+    public var description: String { quarter.map { "\(year)Q\($0)" } ?? "\(year)" }
+
+    public static func < (a: Period, b: Period) -> Bool {
+        (a.year, a.quarter ?? 0) < (b.year, b.quarter ?? 0)
+    }
+}
+
+/// A calendar date as written on a form (填报日期, plan dates, target deadlines).
+public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int, month: Int, day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2200).contains(year), (1...12).contains(month) else { return nil }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+
+    /// Parses `2025-03-31`, `2025/3/31`, `2025.3.31` and `2025年3月31日`.
+    public init?(_ text: String) {
+        var numbers: [Int] = []
+        var current: Int? = nil
+        for scalar in text.unicodeScalars {
+            if let d = scalar.properties.numericType == .decimal ? scalar.properties.numericValue : nil {
+                current = (current ?? 0) * 10 + Int(d)
+                if current! > 99_999 { return nil }
+            } else {
+                guard "-/.年月日".unicodeScalars.contains(scalar) else { return nil }
+                if let c = current { numbers.append(c); current = nil }
+            }
+        }
+        if let c = current { numbers.append(c) }
+        guard numbers.count == 3, let d = SimpleDate(year: numbers[0], month: numbers[1], day: numbers[2]) else { return nil }
+        self = d
+    }
+
+    /// Days since 1970-01-01 (for elapsed-share computations).
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public var description: String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    public static func < (a: SimpleDate, b: SimpleDate) -> Bool { a.dayNumber < b.dayNumber }
+}

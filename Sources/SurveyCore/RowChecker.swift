@@ -1,0 +1,289 @@
+import Foundation
+
+/// The outcome of checking one data row.
+public struct CheckedRow: Sendable {
+    /// The physical line where the record starts.
+    public let line: Int
+    /// One value per field of the form (`.empty` when not reported, missing, or invalid).
+    public let values: [CellValue]
+    public let findings: [Finding]
+    public var isRejected: Bool { findings.contains { $0.severity == .error } }
+}
+
+/// Checks data rows of one file against a form: each cell against its type, then the rules between cells.
+public struct RowChecker {
+    public let form: Form
+    public let header: HeaderMap
+    public let zones: ZoneDirectory
+    private let encodingLabel: String
+    private var seen: [UniqueKey: Int] = [:]
+    private let ruleIndexes: [ResolvedRule]
+
+    private enum UniqueKey: Hashable {
+        case creditCodePeriod(UInt64, UInt64)
+        case text(String)
+    }
+
+    private enum ResolvedRule {
+        case notGreaterThan(Int, Int)
+        case breakdown([Int], Int, Int64)
+        case positiveWhenPositive(Int, Int)
+        case divisionMatchesZone(Int, Int)
+        case uniqueInFile([Int])
+    }
+
+    public init(form: Form, header: HeaderMap, zones: ZoneDirectory, encoding: TextEncoding) {
+        self.form = form; self.header = header; self.zones = zones; self.encodingLabel = encoding.label
+        let ix = form.index
+        ruleIndexes = form.rules.map { rule in
+            switch rule {
+            case .notGreaterThan(let p, let w): .notGreaterThan(ix[p]!, ix[w]!)
+            case .breakdown(let ps, let w, let pct): .breakdown(ps.map { ix[$0]! }, ix[w]!, Int64(pct))
+            case .positiveWhenPositive(let f, let w): .positiveWhenPositive(ix[f]!, ix[w]!)
+            case .divisionMatchesZone(let c, let z): .divisionMatchesZone(ix[c]!, ix[z]!)
+            case .uniqueInFile(let ks): .uniqueInFile(ks.map { ix[$0]! })
+            }
+        }
+    }
+
+    /// Checks one record; `decoding` are the undecodable bytes on its lines.
+    public mutating func check(_ record: CSVRecord, decoding: [DecodingIssue] = []) -> CheckedRow {
+        var findings: [Finding] = []
+        let line = record.line
+        for issue in record.issues {
+            switch issue {
+            case .unterminatedQuote(let c): findings.append(Rulebook.finding(Rulebook.unterminatedQuote, line: line, column: c))
+            case .strayQuote(let c): findings.append(Rulebook.finding(Rulebook.strayQuote, line: line, column: c))
+            case .textAfterQuote(let c): findings.append(Rulebook.finding(Rulebook.textAfterQuote, line: line, column: c))
+            }
+        }
+        for issue in decoding {
+            let column = (0..<record.count).first { c in
+                let cell = record[c]
+                return (0..<max(0, cell.count - 2)).contains { cell[$0] == 0xEF && cell[$0 + 1] == 0xBF && cell[$0 + 2] == 0xBD }
+            }
+            let hex = String(issue.byte, radix: 16, uppercase: true)
+            findings.append(Rulebook.finding(Rulebook.invalidByte, field: column.flatMap { header.fieldOfColumn.indices.contains($0) ? header.fieldOfColumn[$0].map { form.fields[$0] } : nil },
+                                             line: issue.line, column: column.map { $0 + 1 }, value: hex,
+                                             other: Bilingual("\(issue.offset)", "\(issue.offset)"), detail: encodingLabel,
+                                             codeSuffix: "invalid_byte"))
+        }
+        let columns = header.fieldOfColumn.count
+        if record.count > columns {
+            let extra = (columns..<record.count).contains { CellBytes.trim(record[$0]).count > 0 }
+            if extra {
+                findings.append(Rulebook.finding(Rulebook.fieldCount, line: line, column: columns + 1,
+                                                 value: "\(record.count)", other: Bilingual("\(columns)", "\(columns)")))
+            }
+        } else if record.count < columns {
+            findings.append(Rulebook.finding(Rulebook.missingFields, line: line, column: record.count + 1,
+                                             value: "\(record.count)", other: Bilingual("\(columns)", "\(columns)")))
+        }
+
+        var values = [CellValue](repeating: .empty, count: form.fields.count)
+        for (f, field) in form.fields.enumerated() {
+            guard let column = header.columnOfField[f] else { continue }
+            let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
+            values[f] = parse(field, raw, line: line, column: column + 1, findings: &findings)
+        }
+        applyRules(&values, line: line, findings: &findings)
+        return CheckedRow(line: line, values: values, findings: findings)
+    }
+
+    // MARK: Cells
+
+    private func parse(_ field: Field, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, findings: inout [Finding]) -> CellValue {
+        let b = CellBytes.trim(raw)
+        func fail(_ kind: FindingKind, other: Bilingual? = nil, detail: String = "", suffix: String? = nil) -> CellValue {
+            findings.append(Rulebook.finding(kind, field: field, line: line, column: column, value: CellBytes.string(raw),
+                                             other: other, detail: detail, codeSuffix: suffix))
+            return .empty
+        }
+        if b.count == 0 {
+            if field.required { return fail(Rulebook.required) }
+            if case .choice(let domain) = field.type, domain.id == Choices.brandLevel.id { return .choice(0) }
+            return .empty
+        }
+        switch field.type {
+        case .money, .count:
+            switch CellBytes.number(b, scale: field.type == .money ? 4 : 0) {
+            case .value(let v): return .int(v)
+            case .notANumber: return fail(field.type == .money ? Rulebook.notANumber : Rulebook.notWhole,
+                                          suffix: field.type == .money ? nil : "not_a_number")
+            case .negative: return fail(Rulebook.negative)
+            case .tooManyDecimals: return fail(Rulebook.tooManyDecimals)
+            case .tooLarge: return fail(Rulebook.tooLarge)
+            case .notWhole: return fail(Rulebook.notWhole)
+            }
+        case .text(let maxLength):
+            if CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
+            return .text(CellBytes.string(b))
+        case .creditCode:
+            let code = CreditCode.normalize(b)
+            switch CreditCode.validate(code) {
+            case nil: return .creditCode(CreditCode(validated: String(decoding: code, as: UTF8.self)))
+            case .length(let n): return fail(Rulebook.creditCodeLength, other: Bilingual("\(n)", "\(n)"))
+            case .character(let p): return fail(Rulebook.creditCodeCharacter, other: Bilingual("\(p)", "\(p)"))
+            case .checksum(let expected): return fail(Rulebook.creditCodeChecksum, other: Bilingual(String(expected), String(expected)))
+            }
+        case .zoneRef:
+            if let z = zones.match(b) { return .zone(z) }
+            if form.kind == .targets, ZoneDirectory.all.contains(where: { CellBytes.equal(b, $0) }) { return .zone(-1) }
+            return fail(Rulebook.unknownZone, other: Bilingual(zones.listing(.zh), zones.listing(.en)), suffix: "unknown")
+        case .period:
+            let ascii = CellBytes.halfWidthNumber(b)
+            if let p = Period.parse(ascii[...]) { return .period(p) }
+            return fail(Rulebook.badPeriod)
+        case .choice(let domain):
+            if let i = domain.match(b) { return .choice(i) }
+            return fail(Rulebook.unknownValue, other: Bilingual(domain.listing(.zh), domain.listing(.en)))
+        case .choices(let domain):
+            var mask: UInt32 = 0
+            for part in Self.splitList(CellBytes.string(b)) {
+                guard let i = domain.match(part) else {
+                    findings.append(Rulebook.finding(Rulebook.unknownValue, field: field, line: line, column: column,
+                                                     value: part, other: Bilingual(domain.listing(.zh), domain.listing(.en))))
+                    return .empty
+                }
+                mask |= 1 << UInt32(i)
+            }
+            if mask == 0 { return fail(Rulebook.required) }
+            return .choices(mask)
+        case .date:
+            if let d = SimpleDate(CellBytes.string(b)) { return .date(d) }
+            if field.personal {   // a badly written 填报日期 is worth a note, not a rejection
+                findings.append(Rulebook.finding(FindingKind(Rulebook.badDate.suffix, .warning, Rulebook.badDate.template.zh, Rulebook.badDate.template.en),
+                                                 field: field, line: line, column: column, value: CellBytes.string(raw)))
+                return .empty
+            }
+            return fail(Rulebook.badDate)
+        case .decimal:
+            let ascii = CellBytes.halfWidthNumber(b).filter { $0 != 0x2C }
+            let text = String(decoding: ascii, as: UTF8.self)
+            if Self.isDecimal(ascii), let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { return .decimal(d) }
+            return fail(Rulebook.notANumber)
+        case .identifier:
+            let text = CellBytes.string(b)
+            if text.isIdentifier { return .text(text) }
+            return fail(Rulebook.badIdentifier)
+        case .divisionCode:
+            if b.count == 6 && b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .text(CellBytes.string(b)) }
+            return fail(Rulebook.badDivisionCode)
+        case .targetOperator:
+            if let op = TargetOperator(CellBytes.string(b)) { return .targetOperator(op) }
+            return fail(Rulebook.unknownValue, other: Bilingual(">=、>、<=、<、>=ref:指标代码", ">=, >, <=, <, >=ref:INDICATOR"))
+        }
+    }
+
+    /// Splits `代理服务;法律服务`, `agency；legal` and `代理服务、法律服务`.
+    static func splitList(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "、" || $0 == "," || $0 == "，" })
+            .map { String($0).trimmingASCIIAndIdeographicSpace() }
+            .filter { !$0.isEmpty }
+    }
+
+    static func isDecimal(_ b: [UInt8]) -> Bool {
+        var i = 0, digits = 0, points = 0
+        if i < b.count && (b[i] == 0x2D || b[i] == 0x2B) { i += 1 }
+        while i < b.count {
+            if b[i] >= 0x30 && b[i] <= 0x39 { digits += 1 } else if b[i] == 0x2E { points += 1 } else { return false }
+            i += 1
+        }
+        return digits > 0 && points <= 1
+    }
+
+    // MARK: Rules between cells
+
+    private mutating func applyRules(_ values: inout [CellValue], line: Int, findings: inout [Finding]) {
+        let fields = form.fields
+        func column(_ f: Int) -> Int? { header.columnOfField[f].map { $0 + 1 } }
+        func wan(_ v: Int64) -> String { Money(yuan: v).wanExact }
+        func shown(_ f: Int, _ v: Int64) -> String { fields[f].type == .money ? wan(v) : "\(v)" }
+        for rule in ruleIndexes {
+            switch rule {
+            case .notGreaterThan(let part, let whole):
+                guard let p = values[part].int, let w = values[whole].int, p > w else { continue }
+                findings.append(Rulebook.finding(Rulebook.exceedsWhole, field: fields[part], line: line, column: column(part),
+                                                 value: shown(part, p), other: fields[whole].title, detail: shown(whole, w),
+                                                 codeSuffix: "exceeds_\(fields[whole].id)"))
+            case .breakdown(let parts, let whole, let percent):
+                guard let w = values[whole].int else { continue }
+                var sum: Int64 = 0, reported = false
+                for p in parts { if let v = values[p].int { sum += v; reported = true } }
+                guard reported else { continue }
+                if sum > w {
+                    findings.append(Rulebook.finding(Rulebook.breakdownExceedsTotal, field: fields[whole], line: line, column: column(whole),
+                                                     value: wan(sum), other: Bilingual(wan(w), wan(w))))
+                } else if sum * 100 < w * percent {
+                    findings.append(Rulebook.finding(Rulebook.breakdownBelowTotal, field: fields[whole], line: line, column: column(whole),
+                                                     value: wan(sum), other: Bilingual(wan(w), wan(w))))
+                }
+            case .positiveWhenPositive(let f, let when):
+                guard let amount = values[when].int, amount > 0, (values[f].int ?? 0) == 0 else { continue }
+                if findings.contains(where: { $0.field == fields[f].id }) { continue }   // already reported as malformed
+                findings.append(Rulebook.finding(Rulebook.missingForFinancing, field: fields[f], line: line, column: column(f),
+                                                 value: values[f].int.map { "\($0)" } ?? "", other: Bilingual(wan(amount), wan(amount))))
+            case .divisionMatchesZone(let c, let z):
+                guard case .creditCode(let code) = values[c], case .zone(let zone) = values[z], zone >= 0 else { continue }
+                let expected = zones.divisionCode(zone)
+                guard !expected.isEmpty, Array(code.divisionCode.utf8) != expected else { continue }
+                let zoneName = zones.zones[zone]
+                findings.append(Rulebook.finding(Rulebook.divisionMismatch, field: fields[c], line: line, column: column(c),
+                                                 value: code.text, other: Bilingual("\(zoneName.name.zh)（\(zoneName.divisionCode)）",
+                                                                                     "\(zoneName.id) (\(zoneName.divisionCode))"),
+                                                 detail: String(code.divisionCode)))
+            case .uniqueInFile(let keys):
+                guard !findings.contains(where: { $0.severity == .error }) else { continue }
+                guard let key = uniqueKey(keys, values) else { continue }
+                if let first = seen[key] {
+                    let names = Bilingual(keys.map { fields[$0].title.zh }.joined(separator: "、"),
+                                          keys.map { fields[$0].title.en }.joined(separator: " + "))
+                    var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[keys[0]], line: line, column: column(keys[0]),
+                                                   value: keys.map { describe(values[$0]) }.joined(separator: " "),
+                                                   other: Bilingual("\(first)", "\(first)"))
+                    finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[keys[0]].label(.zh), with: names.zh),
+                                                finding.message.en.replacingOccurrences(of: fields[keys[0]].label(.en), with: names.en))
+                    findings.append(finding)
+                } else {
+                    seen[key] = line
+                }
+            }
+        }
+    }
+
+    /// Credit code × period packs exactly into 128 bits (18 × 5 bits + period), so a million-row file keeps
+    /// a compact set; other keys (small files) are text.
+    private func uniqueKey(_ keys: [Int], _ values: [CellValue]) -> UniqueKey? {
+        if keys.count == 2, case .creditCode(let code) = values[keys[0]], case .period(let period) = values[keys[1]] {
+            var hi: UInt64 = 0, lo: UInt64 = 0
+            for (i, b) in code.text.utf8.enumerated() {
+                let v = UInt64(CreditCode.valueTable[Int(b)] ?? 0)
+                if i < 12 { hi = hi << 5 | v } else { lo = lo << 5 | v }
+            }
+            lo = lo << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0)
+            return .creditCodePeriod(hi, lo)
+        }
+        var parts: [String] = []
+        for k in keys {
+            if case .empty = values[k] { return nil }
+            parts.append(describe(values[k]))
+        }
+        return .text(parts.joined(separator: "\u{1F}"))
+    }
+
+    private func describe(_ v: CellValue) -> String {
+        switch v {
+        case .empty: ""
+        case .int(let i): "\(i)"
+        case .text(let t): t
+        case .period(let p): p.description
+        case .choice(let c): "\(c)"
+        case .choices(let m): "\(m)"
+        case .creditCode(let c): c.text
+        case .zone(let z): z >= 0 ? zones.zones[z].id : "all"
+        case .date(let d): d.description
+        case .decimal(let d): "\(d)"
+        case .targetOperator(let o): o.description
+        }
+    }
+}

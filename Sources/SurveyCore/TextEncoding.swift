@@ -1,0 +1,255 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The encodings a survey file may be in.
+public enum TextEncoding: String, Sendable, Hashable {
+    case utf8 = "utf-8"
+    case utf8BOM = "utf-8-bom"
+    case gb18030 = "gb18030"
+
+    public var label: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .utf8BOM: "UTF-8 (BOM)"
+        case .gb18030: "GB18030/GBK"
+        }
+    }
+}
+
+/// A byte that could not be decoded: where it is in the file and on which physical line.
+public struct DecodingIssue: Sendable, Hashable {
+    /// 0-based offset of the byte in the file.
+    public let offset: Int
+    public let line: Int
+    public let byte: UInt8
+}
+
+/// Strict UTF-8 checking that can be fed a file in chunks.
+public struct UTF8Validator {
+    /// Bytes of a sequence cut by the end of the previous chunk.
+    private var carry: [UInt8] = []
+    public private(set) var isValid = true
+    private var consumed = 0
+
+    public init() {}
+
+    /// Length of the valid UTF-8 sequence at `p[i]` (1...4), 0 if invalid, or -1 if cut short by `n`.
+    @inline(__always)
+    static func sequenceLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        let b0 = p[i]
+        if b0 < 0x80 { return 1 }
+        let len: Int
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: len = 2
+        case 0xE0: len = 3; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: len = 3
+        case 0xED: len = 3; hi = 0x9F
+        case 0xF0: len = 4; lo = 0x90
+        case 0xF1...0xF3: len = 4
+        case 0xF4: len = 4; hi = 0x8F
+        default: return 0
+        }
+        for k in 1..<len {
+            guard i + k < n else { return -1 }
+            let b = p[i + k]
+            if k == 1 { if b < lo || b > hi { return 0 } } else if b < 0x80 || b > 0xBF { return 0 }
+        }
+        return len
+    }
+
+    /// Checks the next chunk. Returns false as soon as the input is known not to be UTF-8.
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard isValid, let base = chunk.baseAddress else { return isValid }
+        var start = 0
+        if !carry.isEmpty {
+            // Complete the cut sequence with the first bytes of this chunk.
+            let need = min(4 - carry.count, chunk.count)
+            var joined = carry + Array(UnsafeBufferPointer(start: base, count: need))
+            let len = joined.withUnsafeMutableBufferPointer { Self.sequenceLength($0.baseAddress!, 0, $0.count) }
+            if len == 0 { isValid = false; return false }
+            if len < 0 { carry = joined; joined = []; return true }
+            start = len - carry.count
+            carry = []
+        }
+        let n = chunk.count
+        var i = start
+        while i < n {
+            // ASCII runs, eight bytes at a time.
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            if i >= n { break }
+            let len = Self.sequenceLength(base, i, n)
+            if len == 0 { isValid = false; return false }
+            if len < 0 { carry = Array(UnsafeBufferPointer(start: base + i, count: n - i)); break }
+            i += len
+        }
+        return true
+    }
+
+    /// Ends the input: a sequence cut by the end of the file is invalid.
+    public mutating func finish() -> Bool {
+        if !carry.isEmpty { isValid = false }
+        return isValid
+    }
+}
+
+/// Turns the bytes of a file, chunk by chunk, into UTF-8 for the CSV parser, noting every byte it cannot decode.
+public protocol Transcoder {
+    /// Transcodes one chunk and hands the UTF-8 to `sink` (possibly in several pieces); each undecodable byte
+    /// goes to `issue` before the UTF-8 that follows it goes to `sink`.
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows
+    mutating func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows
+}
+
+/// Tracks file offsets and physical lines (LF count) for issue positions.
+struct LineCounter {
+    var offset = 0
+    var linesBefore = 1
+    /// The line of byte `i` of a chunk starting at `offset`.
+    func line(of i: Int, in p: UnsafePointer<UInt8>, from: Int) -> Int {
+        var l = linesBefore
+        for k in from..<i where p[k] == 0x0A { l += 1 }
+        return l
+    }
+    mutating func advance(over p: UnsafePointer<UInt8>, count: Int) {
+        var l = 0
+        for k in 0..<count where p[k] == 0x0A { l += 1 }
+        linesBefore += l
+        offset += count
+    }
+}
+
+/// UTF-8 that the validator accepted: passed on as it is.
+public struct UTF8PassThrough: Transcoder {
+    public init() {}
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try sink(chunk)
+    }
+    public mutating func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {}
+}
+
+/// UTF-8 with a BOM but with some invalid bytes: each invalid byte becomes U+FFFD and an issue.
+public struct UTF8Lossy: Transcoder {
+    private var carry: [UInt8] = []
+    private var lines = LineCounter()
+    private var out: [UInt8] = []
+    public init() {}
+
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        let input = carry + Array(chunk)
+        carry = []
+        try convert(input, final: false, issue, sink)
+    }
+
+    public mutating func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        let input = carry
+        carry = []
+        try convert(input, final: true, issue, sink)
+    }
+
+    private mutating func convert(_ input: [UInt8], final: Bool, _ issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        out.removeAll(keepingCapacity: true)
+        var used = input.count
+        input.withUnsafeBufferPointer { buf in
+            guard let p = buf.baseAddress else { return }
+            let n = buf.count
+            var i = 0
+            while i < n {
+                let len = UTF8Validator.sequenceLength(p, i, n)
+                if len < 0 && !final { used = i; break }
+                if len <= 0 {
+                    issue(DecodingIssue(offset: lines.offset + i, line: lines.line(of: i, in: p, from: 0), byte: p[i]))
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    i += 1
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: len)); i += len
+                }
+            }
+            lines.advance(over: p, count: used)
+        }
+        if used < input.count { carry = Array(input[used...]) }
+        try out.withUnsafeBufferPointer { try sink($0) }
+    }
+
+}
+
+/// GB18030 (and GBK, its subset) through glibc's iconv, which is 4× faster than Foundation's decoder and
+/// tells where a bad byte is. A lone 0x80 is taken as € the way Windows code page 936 writes it.
+public final class GB18030Transcoder: Transcoder {
+    private let cd: iconv_t
+    private var carry: [UInt8] = []
+    private var lines = LineCounter()
+    private var out = [UInt8](repeating: 0, count: 1 << 20)
+
+    public init?() {
+        let cd = iconv_open("UTF-8", "GB18030")
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        self.cd = cd!
+    }
+
+    deinit { iconv_close(cd) }
+
+    public func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        if carry.isEmpty {
+            try convert(chunk, final: false, issue, sink)
+        } else {
+            let joined = carry + Array(chunk)
+            carry = []
+            try joined.withUnsafeBufferPointer { try convert($0, final: false, issue, sink) }
+        }
+    }
+
+    public func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        let rest = carry
+        carry = []
+        try rest.withUnsafeBufferPointer { try convert($0, final: true, issue, sink) }
+    }
+
+    private func convert(_ input: UnsafeBufferPointer<UInt8>, final: Bool, _ issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        let total = input.count
+        var consumed = 0
+        let outCount = out.count
+        try out.withUnsafeMutableBufferPointer { outBuf in
+            let outBase = outBuf.baseAddress!
+            while consumed < total {
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: base + consumed).assumingMemoryBound(to: CChar.self)
+                var inLeft = total - consumed
+                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
+                var outLeft = outCount
+                let result = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                let err = result == -1 ? errno : 0
+                let produced = outCount - outLeft
+                let newConsumed = total - inLeft
+                if produced > 0 { try sink(UnsafeBufferPointer(start: outBase, count: produced)) }
+                consumed = newConsumed
+                if result != -1 || err == E2BIG { continue }
+                if err == EINVAL && !final {
+                    // A character cut by the end of the chunk: keep it for the next one.
+                    carry = Array(UnsafeBufferPointer(start: base + consumed, count: total - consumed))
+                    break
+                }
+                // EILSEQ (or a cut character at the end of the file): one byte cannot be decoded.
+                let bad = base[consumed]
+                if bad == 0x80 && err == EILSEQ {
+                    let euro: [UInt8] = [0xE2, 0x82, 0xAC]
+                    try euro.withUnsafeBufferPointer { try sink($0) }
+                } else {
+                    issue(DecodingIssue(offset: lines.offset + consumed, line: lines.line(of: consumed, in: base, from: 0), byte: bad))
+                    let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+                    try replacement.withUnsafeBufferPointer { try sink($0) }
+                }
+                consumed += 1
+            }
+        }
+        // Lines are counted over the bytes actually consumed (carry is counted with the next chunk).
+        lines.advance(over: base, count: consumed)
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import SurveyCore
+
+/// Formats of a findings listing.
+enum FindingFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv
+}
+
+/// Writes file summaries and their findings as text, JSON or CSV (the format SPEC.md fixes).
+enum FindingOutput {
+    static func render(_ summaries: [FileSummary], format: FindingFormat, language: Language) -> String {
+        switch format {
+        case .text: text(summaries, language)
+        case .json: json(summaries)
+        case .csv: csv(summaries, language)
+        }
+    }
+
+    static func fieldLabel(_ id: String?, kind: FileKind?, _ language: Language) -> String {
+        guard let id, let kind, let i = SurveyCore.Form.of(kind).index[id] else { return id ?? "" }
+        return SurveyCore.Form.of(kind).fields[i].label(language)
+    }
+
+    static func text(_ summaries: [FileSummary], _ language: Language) -> String {
+        var out = ""
+        let zh = language == .zh
+        let red = Console.colour ? "\u{1B}[31m" : "", yellow = Console.colour ? "\u{1B}[33m" : "", reset = Console.colour ? "\u{1B}[0m" : ""
+        for s in summaries {
+            let kind = s.kind.map { k in zh ? ["returns": "调查表", "zones": "集聚区名录", "regional": "区域统计", "targets": "规划目标"][k.rawValue]! : k.rawValue } ?? (zh ? "未识别" : "unrecognised")
+            let enc = s.encoding?.label ?? "?"
+            out += zh
+                ? "\(s.path)  [\(kind), \(enc)]  行数 \(s.rows)，接受 \(s.accepted)，拒绝 \(s.rejected)，警告 \(s.warnings)\n"
+                : "\(s.path)  [\(kind), \(enc)]  rows \(s.rows), accepted \(s.accepted), rejected \(s.rejected), warnings \(s.warnings)\n"
+            for f in s.findings {
+                let place = [s.path, f.line.map(String.init), f.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
+                let sev = f.severity == .error ? "\(red)\(zh ? "错误" : "error")\(reset)" : "\(yellow)\(zh ? "警告" : "warning")\(reset)"
+                var what = ""
+                if f.field != nil { what += " " + fieldLabel(f.field, kind: s.kind, language) }
+                if let v = f.value, !v.isEmpty { what += " = \"\(v)\"" }
+                out += "  \(place): \(sev) [\(f.code)]\(what)\n      \(f.message[language])\n"
+            }
+        }
+        let rows = summaries.reduce(0) { $0 + $1.rows }, acc = summaries.reduce(0) { $0 + $1.accepted }
+        let rej = summaries.reduce(0) { $0 + $1.rejected }, warn = summaries.reduce(0) { $0 + $1.warnings }
+        out += zh ? "合计：\(summaries.count) 个文件，行数 \(rows)，接受 \(acc)，拒绝 \(rej)，警告 \(warn)\n"
+                  : "Total: \(summaries.count) files, rows \(rows), accepted \(acc), rejected \(rej), warnings \(warn)\n"
+        return out
+    }
+
+    static func json(_ summaries: [FileSummary]) -> String {
+        var out = "{\"files\":["
+        for (i, s) in summaries.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"file\":\(JSON.string(s.path)),\"sha256\":\(JSON.optional(s.sha256)),\"encoding\":\(JSON.optional(s.encoding?.rawValue))"
+            out += ",\"kind\":\(JSON.optional(s.kind?.rawValue)),\"rows\":\(s.rows),\"accepted\":\(s.accepted),\"rejected\":\(s.rejected),\"warnings\":\(s.warnings),\"findings\":["
+            out += s.findings.map(JSON.finding).joined(separator: ",")
+            out += "]}"
+        }
+        return out + "]}\n"
+    }
+
+    static func csv(_ summaries: [FileSummary], _ language: Language) -> String {
+        var out = "\u{FEFF}file,line,column,field,field_name,value,severity,code,message_zh,message_en\r\n"
+        for s in summaries {
+            for f in s.findings {
+                let cells = [s.path, f.line.map(String.init) ?? "", f.column.map(String.init) ?? "", f.field ?? "",
+                             fieldLabel(f.field, kind: s.kind, language), f.value ?? "", f.severity.rawValue, f.code,
+                             f.message.zh, f.message.en]
+                out += cells.map(CSVText.escape).joined(separator: ",") + "\r\n"
+            }
+        }
+        return out
+    }
+}
+
+/// Hand-built JSON so that key order is the documented one and output is byte-for-byte stable.
+enum JSON {
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
+                    out += String(format: "\\u%04x", u.value)
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+    static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
+    static func optional(_ i: Int?) -> String { i.map(String.init) ?? "null" }
+    static func finding(_ f: Finding) -> String {
+        "{\"code\":\(string(f.code)),\"severity\":\(string(f.severity.rawValue)),\"line\":\(optional(f.line)),\"column\":\(optional(f.column)),\"field\":\(optional(f.field)),\"value\":\(optional(f.value)),\"message_zh\":\(string(f.message.zh)),\"message_en\":\(string(f.message.en))}"
+    }
+}
+
+enum CSVText {
+    static func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SurveyCore
+
+extension Language: ExpressibleByArgument {}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Language of messages and reports: zh or en (default from LANG, else zh).")
+    var lang: Language?
+
+    @Option(help: "The archive (SQLite file).")
+    var archive = "output/archive.sqlite"
+
+    @Option(help: "The input folder (zones.csv, targets.csv, regional/, returns/).")
+    var input = "input"
+
+    @Option(help: "The output folder.")
+    var out = "output"
+
+    @Option(help: "The templates folder.")
+    var templates = "templates"
+
+    var language: Language { lang ?? Language.fromLocale(ProcessInfo.processInfo.environment["LANG"]) }
+}
+
+/// Where messages (stderr) and results (stdout) go; the only place that writes to the terminal.
+enum Console {
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    /// Colour only on a terminal and without NO_COLOR.
+    static var colour: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+}
+
+/// Exit codes of SPEC.md.
+enum Exit {
+    static let dataErrors = ExitCode(1)
+    static let usageOrIO = ExitCode(2)
+}
+
+extension FileReadError {
+    func fail(_ language: Language) -> ExitCode {
+        Console.err(language == .zh ? "错误：\(path)：\(reason)" : "error: \(path): \(reason)")
+        return Exit.usageOrIO
+    }
+}

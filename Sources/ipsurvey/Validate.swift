@@ -1,0 +1,85 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import SurveyCore
+
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check returns without archiving them; print every problem. 检查调查表（不入库）。",
+        discussion: """
+        Takes files and folders (searched recursively for .csv). Each file is recognised by its header \
+        (survey returns, zones, regional statistics, targets). Returns are checked against the zones given \
+        in the same call, else INPUT/zones.csv.
+
+        Example:
+          ipsurvey validate input/returns
+          ipsurvey validate --format csv --lang zh returns-from-agencies/ > problems.csv
+        """
+    )
+
+    @Argument(help: "Files or folders to check.")
+    var paths: [String]
+
+    @Option(help: "Output format: text, json or csv (UTF-8 with BOM, for Excel).")
+    var format: FindingFormat = .text
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let language = options.language
+        do {
+            let summaries = try Checking.checkAll(paths, options: options)
+            Console.out(FindingOutput.render(summaries, format: format, language: language))
+            if summaries.contains(where: { $0.rejected > 0 || $0.hasFileError }) { throw Exit.dataErrors }
+        } catch let e as FileReadError {
+            throw e.fail(language)
+        }
+    }
+}
+
+/// Checking several files as one call: zones files first, so returns are checked against them.
+enum Checking {
+    static func checkAll(_ paths: [String], options: CommonOptions,
+                         onFile: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
+        let files = try SurveyFile.collect(paths)
+        var kinds: [String: FileKind?] = [:]
+        for f in files { kinds[f] = try SurveyFile.headerRow(f).flatMap(HeaderMap.recognise) }
+        let zoneFiles = files.filter { kinds[$0] == .zones }
+        var summaries: [String: FileSummary] = [:]
+        var zones: [Zone] = []
+        for f in zoneFiles {
+            let s = try check(f, zones: .empty) { row in
+                if !row.isRejected, let z = Zone(form: .zones, values: row.values) { zones.append(z) }
+            }
+            summaries[f] = s
+            onFile(s)
+        }
+        if zoneFiles.isEmpty { zones = try defaultZones(options) }
+        let directory = ZoneDirectory(zones)
+        for f in files where kinds[f] != .zones {
+            let s = try check(f, zones: directory) { _ in }
+            summaries[f] = s
+            onFile(s)
+        }
+        return files.map { summaries[$0]! }
+    }
+
+    /// The zones of INPUT/zones.csv (used when a call names no zones file).
+    static func defaultZones(_ options: CommonOptions) throws -> [Zone] {
+        let path = (options.input as NSString).appendingPathComponent("zones.csv")
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        var zones: [Zone] = []
+        _ = try SurveyFile.check(path, zones: .empty, onRow: { _, row in
+            if !row.isRejected, let z = Zone(form: .zones, values: row.values) { zones.append(z) }
+        })
+        return zones
+    }
+
+    static func check(_ path: String, zones: ZoneDirectory, onRow: (CheckedRow) -> Void) throws -> FileSummary {
+        var hasher = SHA256()
+        var summary = try SurveyFile.check(path, zones: zones, observe: { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) },
+                                        onRow: { _, row in onRow(row) })
+        summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return summary
+    }
+}
