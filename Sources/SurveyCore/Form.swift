@@ -195,7 +195,7 @@ extension Form {
         Field("value", "目标值", "Target value", .decimal, required: true),
         Field("deadline", "截止日期", "Deadline", .date, required: true),
         Field("source", "依据文件", "Source document", .text(maxLength: 200), required: true),
-    ], rules: [.uniqueInFile(keys: ["zone", "indicator", "deadline"])])
+    ], rules: [.uniqueInFile(keys: ["zone", "indicator", "op", "deadline"])])
 
     public static func of(_ kind: FileKind) -> Form {
         switch kind {

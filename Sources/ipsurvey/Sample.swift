@@ -1,2 +1,45 @@
 import ArgumentParser
-struct Sample: ParsableCommand {}
+import Foundation
+import SurveyCore
+
+struct Sample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic, realistic data set (示例数据) of any size. 生成示例数据。",
+        discussion: """
+        Writes DIR/zones.csv, DIR/targets.csv, DIR/regional/regional.csv and DIR/returns/returns-YYYY.csv \
+        (2023–2025, three zones). The same --rows and --seed always give the same bytes. \
+        --demo writes the demo data set shipped in input/ instead.
+
+        Example:
+          ipsurvey sample --rows 1000000 --seed 1 --out /tmp/big
+          ipsurvey sample --demo --out input
+        """
+    )
+
+    @Option(help: "Number of returns.")
+    var rows = 1000
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Folder to write to.")
+    var out: String
+
+    @Flag(help: "Write the demo data set of input/ (three zones, 2023–2025, with revisions and deliberate errors).")
+    var demo = false
+
+    func run() throws {
+        let generator = SampleGenerator(seed: demo ? 2025 : seed)
+        if demo {
+            for file in generator.demo() {
+                let path = (out as NSString).appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(file.bytes).write(to: URL(fileURLWithPath: path))
+            }
+            Console.err("demo data written to \(out)")
+        } else {
+            try generator.write(rows: rows, to: out)
+            Console.err("\(rows) returns written to \(out)")
+        }
+    }
+}
