@@ -316,51 +316,41 @@ public struct SampleGenerator {
         }
         try put("zones.csv", Self.zonesCSV)
         try put("targets.csv", Self.targetsCSV)
-        // Agencies per zone in the ratio of the demo (25 : 150 : 100), a third of the rows per year.
+        // Agencies per zone in the ratio of the demo (25 : 150 : 100), a third of the rows per year; the same
+        // agencies report every year, and fresh ones are added when a year needs more rows than there are agencies.
         let perYear = max(1, rows / 3)
         let total = Self.zoneModels.reduce(0) { $0 + $1.agencies2025 }
         var serial = 0
-        var agencies: [[Agency]] = []
+        var agencies: [Agency] = []
         for (z, model) in Self.zoneModels.enumerated() {
-            var list = Self.makeAgencies(count: max(1, perYear * model.agencies2025 / total), zone: z, rng: &rng, serial: &serial)
-            for i in list.indices { list[i].firstYear = 2023; list[i].lastYear = 2025 }
-            agencies.append(list)
+            agencies += Self.makeAgencies(count: max(1, perYear * model.agencies2025 / total), zone: z, rng: &rng, serial: &serial)
         }
         var written = 0
         var regional = ["zone,period,indicator,value,source"]
         let header = Self.csvLine(Form.returns.fields.map(\.id)) + "\n"
         for (y, year) in (2023...2025).enumerated() {
             let target = y == 2 ? rows - written : perYear
+            while agencies.count < target {
+                agencies += Self.makeAgencies(count: 1, zone: agencies.count % 3, rng: &rng, serial: &serial)
+            }
             let path = (directory as NSString).appendingPathComponent("returns/returns-\(year).csv")
             guard fm.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
                 throw FileReadError(path: path, reason: "cannot create")
             }
             var buffer: [UInt8] = Array(header.utf8)
             buffer.reserveCapacity(1 << 21)
-            var count = 0
             var local = [Int](repeating: 0, count: 3), tmLocal = [Int](repeating: 0, count: 3)
-            outer: while count < target {
-                for z in 0..<3 {
-                    for a in agencies[z] {
-                        if count == target { break outer }
-                        let row = Self.returnRow(a, year: year, rng: &rng)
-                        local[z] += Int(row[25]) ?? 0
-                        tmLocal[z] += Int(row[29]) ?? 0
-                        buffer += Self.csvLine(row).utf8
-                        buffer.append(0x0A)
-                        count += 1
-                        if buffer.count > 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
-                    }
-                }
-                if count < target {
-                    // More rows than agencies: the same agencies report quarterly-style duplicates are not allowed,
-                    // so add fresh agencies.
-                    for z in 0..<3 { agencies[z] += Self.makeAgencies(count: max(1, (target - count) / 3 + 1), zone: z, rng: &rng, serial: &serial) }
-                }
+            for a in agencies.prefix(target) {
+                let row = Self.returnRow(a, year: year, rng: &rng)
+                local[a.zone] += Int(row[25]) ?? 0
+                tmLocal[a.zone] += Int(row[29]) ?? 0
+                buffer += Self.csvLine(row).utf8
+                buffer.append(0x0A)
+                if buffer.count > 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
             }
             handle.write(Data(buffer))
             try handle.close()
-            written += count
+            written += target
             for z in 0..<3 {
                 regional += Self.regionalRows(zone: z, year: year, localPatents: local[z], localTrademarks: tmLocal[z], rng: &rng).map(Self.csvLine)
             }

@@ -1,0 +1,54 @@
+import Foundation
+import XCTest
+
+/// The package root (two levels above this file's folder).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `ipsurvey` executable, beside the test bundle.
+var ipsurveyBinary: URL {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("ipsurvey")
+    }
+    return Bundle.main.bundleURL.appendingPathComponent("ipsurvey")
+}
+
+struct RunResult {
+    let status: Int32
+    let stdout: Data
+    let stderr: String
+    var text: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Runs the binary in the package root (so `input/` is the demo data) and waits for it.
+@discardableResult
+func ipsurvey(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> RunResult {
+    let process = Process()
+    process.executableURL = ipsurveyBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env["LANG"] = "C.UTF-8"
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    // stdout through a pipe; stderr to a file, so neither can fill up and block the child.
+    let out = Pipe()
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("ipsurvey-stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try err.close()
+    let errData = (try? Data(contentsOf: errURL)) ?? Data()
+    try? FileManager.default.removeItem(at: errURL)
+    return RunResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryDirectory() -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ipsurvey-e2e-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}

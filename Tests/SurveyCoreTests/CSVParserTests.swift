@@ -1,0 +1,70 @@
+import XCTest
+@testable import SurveyCore
+
+final class CSVParserTests: XCTestCase {
+    func testPlainFieldsAndLines() {
+        let r = parse("a,b,c\n1,2,3\n")
+        XCTAssertEqual(r.map(\.cells), [["a", "b", "c"], ["1", "2", "3"]])
+        XCTAssertEqual(r.map(\.line), [1, 2])
+    }
+
+    func testQuotedFieldWithCommaAndDoubledQuotes() {
+        let r = parse("name,x\n\"示例,\"\"甲\"\"代理\",1\n")
+        XCTAssertEqual(r[1].cells, ["示例,\"甲\"代理", "1"])
+        XCTAssertTrue(r[1].issues.isEmpty)
+    }
+
+    func testQuotedLineBreakKeepsStartLineAndCountsLines() {
+        let r = parse("a,b\n\"line one\nline two\",x\nnext,y\n")
+        XCTAssertEqual(r[1].cells, ["line one\nline two", "x"])
+        XCTAssertEqual(r[1].line, 2)
+        XCTAssertEqual(r[2].line, 4, "the record after a two-line cell starts on line 4")
+    }
+
+    func testCRLFAndNoFinalNewline() {
+        let r = parse("a,b\r\n1,2\r\n3,4")
+        XCTAssertEqual(r.map(\.cells), [["a", "b"], ["1", "2"], ["3", "4"]])
+        XCTAssertEqual(r.map(\.line), [1, 2, 3])
+    }
+
+    func testEmptyFieldsTrailingCommaAndBlankLines() {
+        let r = parse("a,b,c\n,,\n\n1,,\n")
+        XCTAssertEqual(r.map(\.cells), [["a", "b", "c"], ["", "", ""], ["1", "", ""]])
+        XCTAssertEqual(r.map(\.line), [1, 2, 4], "a blank line is not a record but counts as a line")
+    }
+
+    func testQuotedEmptyFieldIsARecord() {
+        XCTAssertEqual(parse("\"\"\n").map(\.cells), [[""]])
+    }
+
+    func testEveryChunkSizeGivesTheSameRecords() {
+        let text = "统一社会信用代码,名称\r\n\"a\"\"b\",\"多\n行\"\r\n中文,x\n"
+        let whole = parse(text)
+        for size in 1...7 {
+            let pieces = parse(text, chunk: size)
+            XCTAssertEqual(pieces.map(\.cells), whole.map(\.cells), "chunk size \(size)")
+            XCTAssertEqual(pieces.map(\.line), whole.map(\.line), "chunk size \(size)")
+        }
+    }
+
+    func testUnterminatedQuoteIsReportedAtItsRecord() {
+        let r = parse("a,b\n1,\"open\n2,3\n")
+        XCTAssertEqual(r.count, 2)
+        XCTAssertEqual(r[1].line, 2)
+        XCTAssertEqual(r[1].issues, [.unterminatedQuote(column: 2)])
+    }
+
+    func testStrayQuoteAndTextAfterQuoteAreKeptAndReported() {
+        let r = parse("a,b\nab\"c,\"x\"y\n")
+        XCTAssertEqual(r[1].cells, ["ab\"c", "xy"])
+        XCTAssertEqual(r[1].issues, [.strayQuote(column: 1), .textAfterQuote(column: 2)])
+    }
+
+    func testUnterminatedQuoteBecomesAnErrorOfTheRow() throws {
+        let text = returnCSV() + "\(validCode()),\"broken,quanshan\n"
+        let (summary, rows) = try check(text)
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertTrue(rows[1].findings.map(\.code).contains("csv.unterminated_quote"))
+        XCTAssertEqual(summary.rows, summary.accepted + summary.rejected)
+    }
+}

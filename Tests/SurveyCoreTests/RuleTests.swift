@@ -1,0 +1,177 @@
+import XCTest
+@testable import SurveyCore
+
+/// Every rule of the returns form: one passing and one failing case each.
+final class RuleTests: XCTestCase {
+    func testTheBaseRowIsValid() throws {
+        XCTAssertEqual(try codes([:]), [])
+    }
+
+    func testRequiredFields() throws {
+        for field in Form.returns.fields where field.required {
+            XCTAssertEqual(try codes([field.id: ""]), ["\(field.id).required"], field.id)
+            XCTAssertEqual(try codes([field.id: "  \u{3000}"]), ["\(field.id).required"], "blank counts as empty: \(field.id)")
+        }
+        XCTAssertEqual(try codes(["revenue_agency": ""]), [], "optional fields may be empty")
+    }
+
+    func testEmptyIsNotReportedNotZero() throws {
+        let (_, rows) = try check(returnCSV(["pledge_financing": "", "clients": "0"]))
+        let ix = Form.returns.index
+        XCTAssertEqual(rows[0].values[ix["pledge_financing"]!], .empty)
+        XCTAssertEqual(rows[0].values[ix["clients"]!], .int(0))
+    }
+
+    func testMoneyCells() throws {
+        let money = Form.returns.fields.filter { $0.type == .money }.map(\.id)
+        for id in money {
+            let ok = id == "revenue" ? "1,000.5" : "0.5"
+            var row = ["revenue": "1000"]
+            row[id] = ok
+            XCTAssertEqual(try codes(row).filter { $0.hasPrefix(id + ".") && !$0.contains("breakdown") }, [], id)
+            XCTAssertEqual(try codes([id: "abc"]), ["\(id).not_a_number"], id)
+            XCTAssertEqual(try codes([id: "-1"]), ["\(id).negative"], id)
+            XCTAssertEqual(try codes([id: "1.00001"]), ["\(id).too_many_decimals"], id)
+        }
+        XCTAssertEqual(try codes(["revenue": "９９"]), [], "full-width digits")
+        XCTAssertEqual(try codes(["revenue": "123456789012345"]), ["revenue.too_large"])
+    }
+
+    func testCountCells() throws {
+        for field in Form.returns.fields where field.type == .count {
+            XCTAssertEqual(try codes([field.id: "2.5"]), ["\(field.id).not_whole"], field.id)
+            XCTAssertEqual(try codes([field.id: "x"]), ["\(field.id).not_a_number"], field.id)
+            XCTAssertEqual(try codes([field.id: "-1"]), ["\(field.id).negative"], field.id)
+        }
+        XCTAssertEqual(try codes(["staff": "1,200"]), [])
+    }
+
+    func testTextLength() throws {
+        XCTAssertEqual(try codes(["agency_name": String(repeating: "名", count: 100)]), [])
+        XCTAssertEqual(try codes(["agency_name": String(repeating: "名", count: 101)]), ["agency_name.too_long"])
+    }
+
+    func testEnumsByIdOrChineseName() throws {
+        XCTAssertEqual(try codes(["agency_kind": "律师事务所", "business_types": "法律服务"]), [])
+        XCTAssertEqual(try codes(["agency_kind": "LAW_FIRM", "brand_level": "国家级"]), [])
+        XCTAssertEqual(try codes(["agency_kind": "律所"]), ["agency_kind.unknown_value"])
+        XCTAssertEqual(try codes(["brand_level": "县级"]), ["brand_level.unknown_value"])
+    }
+
+    func testBusinessTypeLists() throws {
+        let (_, rows) = try check(returnCSV(["business_types": "代理服务；咨询服务、training;agency"]))
+        XCTAssertEqual(rows[0].findings, [])
+        XCTAssertEqual(rows[0].values[Form.returns.index["business_types"]!], .choices(0b101001), "agency, consulting, training")
+        XCTAssertEqual(try codes(["business_types": "代理服务;装修"]), ["business_types.unknown_value"])
+        XCTAssertEqual(try codes(["business_types": ";；"]), ["business_types.required"])
+    }
+
+    func testPeriods() throws {
+        XCTAssertEqual(try codes(["period": "2025Q4"]), [])
+        XCTAssertEqual(try codes(["period": "2025-1"]), ["period.bad_period"])
+    }
+
+    func testZoneKnownByIdOrName() throws {
+        XCTAssertEqual(try codes(["zone": "徐州市泉山区"]), [])
+        XCTAssertEqual(try codes(["zone": "泉山区"]), [])
+        XCTAssertEqual(try codes(["zone": "Quanshan"]), [])
+        XCTAssertEqual(try codes(["zone": "gulou"]), ["zone.unknown"])
+    }
+
+    func testPartNotGreaterThanWhole() throws {
+        let pairs: [(String, String)] = Form.returns.rules.compactMap {
+            if case .notGreaterThan(let p, let w) = $0 { return (p, w) } else { return nil }
+        }
+        XCTAssertEqual(pairs.count, 10)
+        for (part, whole) in pairs {
+            let isMoney = Form.returns[part].type == .money
+            var base = ["revenue": isMoney ? "10" : "100", "staff": "100"]
+            base[whole] = "10"
+            XCTAssertEqual(try codes(base.merging([part: "10"]) { $1 }), [], "equal is fine: \(part)")
+            XCTAssertEqual(try codes(base.merging([part: "11"]) { $1 }), ["\(part).exceeds_\(whole)"], part)
+        }
+    }
+
+    func testRevenueBreakdown() throws {
+        XCTAssertEqual(try codes(["revenue": "100", "revenue_agency": "60", "revenue_consulting": "40"]), [])
+        XCTAssertEqual(try codes(["revenue": "100", "revenue_agency": "99"]), [], "99 % is enough")
+        XCTAssertEqual(try codes(["revenue": "100", "revenue_agency": "60", "revenue_consulting": "40.0001"]),
+                       ["revenue.breakdown_exceeds_total"])
+        let below = try check(returnCSV(["revenue": "100", "revenue_agency": "98.9999"])).1[0]
+        XCTAssertEqual(below.findings.map(\.code), ["revenue.breakdown_below_total"])
+        XCTAssertEqual(below.findings[0].severity, .warning)
+        XCTAssertFalse(below.isRejected, "a warning does not reject")
+    }
+
+    func testPledgeDeals() throws {
+        XCTAssertEqual(try codes(["pledge_financing": "500", "pledge_deals": "2"]), [])
+        XCTAssertEqual(try codes(["pledge_financing": "0", "pledge_deals": ""]), [])
+        XCTAssertEqual(try codes(["pledge_financing": "500", "pledge_deals": "0"]), ["pledge_deals.missing_for_financing"])
+        XCTAssertEqual(try codes(["pledge_financing": "500"]), ["pledge_deals.missing_for_financing"])
+    }
+
+    func testDivisionCodeOfTheZone() throws {
+        let (_, rows) = try check(returnCSV(["credit_code": validCode("320302")]))
+        XCTAssertEqual(rows[0].findings.map(\.code), ["credit_code.division_mismatch"])
+        XCTAssertEqual(rows[0].findings[0].severity, .warning)
+        XCTAssertTrue(rows[0].findings[0].message.zh.contains("320302"))
+    }
+
+    func testSubmissionDateIsAWarningOnly() throws {
+        XCTAssertEqual(try codes(["submitted_on": "2026-02-15"]), [])
+        let row = try check(returnCSV(["submitted_on": "去年"])).1[0]
+        XCTAssertEqual(row.findings.map(\.code), ["submitted_on.bad_date"])
+        XCTAssertFalse(row.isRejected)
+    }
+
+    func testDuplicateCreditCodeAndPeriodInOneFile() throws {
+        let (summary, rows) = try check(returnCSV([:], extraRows: [["period": "2024"], [:]]))
+        XCTAssertEqual(rows.map { $0.findings.map(\.code) }, [[], [], ["credit_code.duplicate_in_file"]])
+        XCTAssertTrue(rows[2].findings[0].message.en.contains("line 2"))
+        XCTAssertEqual(summary.accepted, 2)
+        XCTAssertEqual(summary.rejected, 1)
+    }
+
+    func testRowShape() throws {
+        let text = returnCSV()
+        let (_, extra) = try check(text.replacingOccurrences(of: "\n\(validCode())", with: "\n\(validCode())") .dropLast() + ",surplus\n")
+        XCTAssertEqual(extra[0].findings.map(\.code), ["csv.extra_fields"])
+        let (_, empties) = try check(String(text.dropLast()) + ",,\n")
+        XCTAssertEqual(empties[0].findings, [], "trailing empty cells are harmless")
+        let header = text.split(separator: "\n")[0]
+        let (_, short) = try check("\(header)\n\(validCode()),名称,quanshan,2025,patent_agency,agency,,100,,,,,,,,,,,,10\n")
+        XCTAssertEqual(short[0].findings.map(\.code), ["csv.missing_fields"])
+        XCTAssertFalse(short[0].isRejected)
+    }
+
+    func testEveryFindingHasLocationAndBothLanguages() throws {
+        let (summary, _) = try check(returnCSV(["revenue": "12a", "credit_code": "X"]))
+        for f in summary.findings {
+            XCTAssertEqual(f.line, 2)
+            XCTAssertNotNil(f.column)
+            XCTAssertNotNil(f.field)
+            XCTAssertFalse(f.message.zh.isEmpty)
+            XCTAssertFalse(f.message.en.isEmpty)
+            XCTAssertNotEqual(f.message.zh, f.message.en)
+        }
+        XCTAssertEqual(summary.findings.first { $0.field == "revenue" }?.column, 8)
+    }
+
+    func testRowsInEqualsAcceptedPlusRejected() throws {
+        let (summary, rows) = try check(returnCSV(["revenue": "x"], extraRows: [["period": "2024"], ["zone": "nowhere", "period": "2023"]]))
+        XCTAssertEqual(summary.rows, 3)
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(summary.accepted + summary.rejected, summary.rows)
+    }
+
+    func testZonesRegionalAndTargetsForms() throws {
+        let zones = try check("zone,name_zh,name_en,level,city,division_code,plan_start,plan_end,plan_doc\nqs,泉山,Q,national_pilot,徐州,320311,2024-01-01,2026-12-31,x\nQ S,泉山,Q,county,徐州,3203,2024-13-01,2026-12-31,x\n")
+        XCTAssertEqual(zones.0.kind, .zones)
+        XCTAssertEqual(zones.1[0].findings, [])
+        XCTAssertEqual(zones.1[1].findings.map(\.code), ["zone.bad_identifier", "level.unknown_value", "division_code.bad_division_code", "plan_start.bad_date"])
+        let regional = try check("zone,period,indicator,value,source\nquanshan,2025,gdp_growth,5.5,x\nquanshan,2025,gdp_growth,-1,x\nquanshan,2025,patent_applications,1万,x\n")
+        XCTAssertEqual(regional.1.map { $0.findings.map(\.code) }, [[], ["zone.duplicate_in_file"], ["value.not_a_number"]])
+        let targets = try check("zone,indicator,op,value,deadline,source\nquanshan,revenue_growth,>=ref:gdp_growth,0,2026-12-31,doc\nall,agencies,>=,100,2027-12-31,doc\nquanshan,agencies,≥,1,2026-12-31,doc\n")
+        XCTAssertEqual(targets.1.map { $0.findings.map(\.code) }, [[], [], ["op.unknown_value"]])
+    }
+}

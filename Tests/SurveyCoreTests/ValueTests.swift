@@ -1,0 +1,102 @@
+import XCTest
+@testable import SurveyCore
+
+final class CreditCodeTests: XCTestCase {
+    func testValidCodes() {
+        // A code often printed as a GB 32100-2015 example, and generated ones.
+        XCTAssertNil(CreditCode.validate(Array("91350100M000100Y43".utf8)))
+        XCTAssertNil(CreditCode.validate(Array(validCode().utf8)))
+        XCTAssertNil(CreditCode.validate(Array(validCode("321302", "0000000A0").utf8)))
+    }
+
+    func testEveryKindOfInvalidCode() {
+        XCTAssertEqual(CreditCode.validate(Array("91350100M000100Y4".utf8)), .length(17))
+        XCTAssertEqual(CreditCode.validate(Array("91350100M000100Y431".utf8)), .length(19))
+        for bad in ["I", "O", "S", "V", "Z", "-", "a"] {
+            let code = "9135010" + bad + "M000100Y43"
+            XCTAssertEqual(CreditCode.validate(Array(code.utf8)), .character(position: 8), bad)
+        }
+        XCTAssertEqual(CreditCode.validate(Array("91350100M000100Y44".utf8)), .checksum(expected: "3"))
+        XCTAssertEqual(CreditCode.validate(Array("91350100M000100Y4Y".utf8)), .checksum(expected: "3"))
+    }
+
+    func testNormalisation() {
+        XCTAssertEqual(String(decoding: CreditCode.normalize(Array(" 91350100m000100y43 ".utf8)), as: UTF8.self), "91350100M000100Y43")
+        XCTAssertEqual(String(decoding: CreditCode.normalize(Array("９１３５０１００Ｍ０００１００Ｙ４３".utf8)), as: UTF8.self), "91350100M000100Y43")
+        XCTAssertEqual(CreditCode("９１３５０１００ｍ０００１００ｙ４３")?.divisionCode, "350100")
+    }
+
+    func testCheckFindingsName18CharactersAndExpectedCharacter() throws {
+        XCTAssertEqual(try codes(["credit_code": "91350100M000100Y44"]), ["credit_code.checksum"])
+        XCTAssertEqual(try codes(["credit_code": "9135"]), ["credit_code.length"])
+        XCTAssertEqual(try codes(["credit_code": "91350100M00O100Y43"]), ["credit_code.character"])
+        let (_, rows) = try check(returnCSV(["credit_code": "91350100M000100Y44"]))
+        XCTAssertTrue(rows[0].findings[0].message.zh.contains("应为3"))
+    }
+}
+
+final class MoneyTests: XCTestCase {
+    func number(_ s: String, scale: Int = 4) -> CellBytes.NumberResult {
+        Array(s.utf8).withUnsafeBufferPointer { CellBytes.number($0, scale: scale) }
+    }
+
+    func testExactParsing() {
+        XCTAssertEqual(number("1234.5678"), .value(12_345_678))
+        XCTAssertEqual(number("1,234.5"), .value(12_345_000))
+        XCTAssertEqual(number("1,234,567"), .value(12_345_670_000))
+        XCTAssertEqual(number("０.０００１"), .value(1))
+        XCTAssertEqual(number("１，２３４"), .value(12_340_000))
+        XCTAssertEqual(number("0"), .value(0))
+        XCTAssertEqual(number("12."), .value(120_000))
+        XCTAssertEqual(number("-0"), .value(0))
+    }
+
+    func testRejections() {
+        XCTAssertEqual(number("12.34567"), .tooManyDecimals)
+        XCTAssertEqual(number("12.34560"), .value(123_456), "trailing zeros are not extra precision")
+        XCTAssertEqual(number("-5"), .negative)
+        XCTAssertEqual(number("12a"), .notANumber)
+        XCTAssertEqual(number("1,23"), .notANumber)
+        XCTAssertEqual(number("12,3456"), .notANumber)
+        XCTAssertEqual(number("1.2E+05"), .notANumber)
+        XCTAssertEqual(number("123456789012345"), .tooLarge)
+        XCTAssertEqual(number("3.5", scale: 0), .notWhole)
+        XCTAssertEqual(number("3.00", scale: 0), .value(3))
+    }
+
+    func testRoundingHalfAwayFromZeroOnce() {
+        XCTAssertEqual(Money(yuan: 12_345).wan(decimals: 2), "1.23")      // 1.2345 → 1.23
+        XCTAssertEqual(Money(yuan: 12_350).wan(decimals: 2), "1.24")      // 1.235 → 1.24
+        XCTAssertEqual(Money(yuan: -12_350).wan(decimals: 2), "-1.24")
+        XCTAssertEqual(Money(yuan: 5_000).wan(decimals: 0), "1")
+        XCTAssertEqual(Money(yuan: 49).wan(decimals: 2), "0.00")
+        XCTAssertEqual(Money(yuan: 12_345_678).wanExact, "1234.5678")
+        XCTAssertEqual(Money(yuan: 12_340_000).wanExact, "1234")
+    }
+
+    func testSumIsExact() {
+        // 0.0001 万元 a million times is exactly 100 万元; a Double sum of 0.0001 would not be.
+        var total = Money.zero
+        for _ in 0..<1_000_000 { total += Money(yuan: 1) }
+        XCTAssertEqual(total.wanExact, "100")
+    }
+}
+
+final class PeriodAndDateTests: XCTestCase {
+    func testPeriods() {
+        XCTAssertEqual(Period("2025"), Period(year: 2025))
+        XCTAssertEqual(Period("2025q3"), Period(year: 2025, quarter: 3))
+        XCTAssertNil(Period("2025Q5"))
+        XCTAssertNil(Period("25"))
+        XCTAssertEqual(Period(year: 2025, quarter: 2).previousYear.description, "2024Q2")
+    }
+
+    func testDates() {
+        XCTAssertEqual(SimpleDate("2025-03-31")?.description, "2025-03-31")
+        XCTAssertEqual(SimpleDate("2025/3/1")?.description, "2025-03-01")
+        XCTAssertEqual(SimpleDate("2025年3月1日")?.description, "2025-03-01")
+        XCTAssertNil(SimpleDate("2025-02-29"))
+        XCTAssertNotNil(SimpleDate("2024-02-29"))
+        XCTAssertEqual(SimpleDate(year: 1970, month: 1, day: 2)!.dayNumber, 1)
+    }
+}
