@@ -133,6 +133,24 @@ enum CellBytes {
     }
 
     static func string(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+
+    /// Calls `body` with each trimmed, non-empty item of a list separated by `;` `；` `、` `,` or `，`.
+    static func forEachListItem(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0, i = 0
+        func emit(_ end: Int) {
+            let item = trim(UnsafeBufferPointer(rebasing: b[start..<end]))
+            if item.count > 0 { body(item) }
+        }
+        while i < b.count {
+            let c = b[i]
+            var width = 0
+            if c == 0x3B || c == 0x2C { width = 1 }
+            else if c == 0xEF && i + 2 < b.count && b[i + 1] == 0xBC && (b[i + 2] == 0x9B || b[i + 2] == 0x8C) { width = 3 }
+            else if c == 0xE3 && i + 2 < b.count && b[i + 1] == 0x80 && b[i + 2] == 0x81 { width = 3 }
+            if width > 0 { emit(i); i += width; start = i } else { i += 1 }
+        }
+        emit(b.count)
+    }
 }
 
 /// A cluster zone (集聚区), from `zones.csv`.

@@ -37,6 +37,11 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
         return alphabet[(31 - sum % 31) % 31]
     }
 
+    /// True when `raw` is already 18 upper-case ASCII letters and digits (the common case: nothing to normalise).
+    static func isNormal(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        raw.count == 18 && raw.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
+    }
+
     /// Upper-cases, turns full-width characters half-width, and drops surrounding white space.
     public static func normalize(_ raw: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []

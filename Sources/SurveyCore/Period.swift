@@ -8,13 +8,11 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `2024` or `2024Q3` (case-insensitive), years 1990...2100.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard let p = Period.parse(bytes[...]) else { return nil }
+        guard let p = Array(text.utf8).withUnsafeBufferPointer({ Period.parse($0) }) else { return nil }
         self = p
     }
 
-    static func parse(_ b: ArraySlice<UInt8>) -> Period? {
-        let b = Array(b)
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Period? {
         guard b.count == 4 || b.count == 6 else { return nil }
         var year = 0
         for i in 0..<4 {
@@ -65,6 +63,19 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         if let c = current { numbers.append(c) }
         guard numbers.count == 3, let d = SimpleDate(year: numbers[0], month: numbers[1], day: numbers[2]) else { return nil }
         self = d
+    }
+
+    /// The fast path for `YYYY-MM-DD` in ASCII.
+    static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> SimpleDate? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        var n = [0, 0, 0]
+        for (k, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            for i in range {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                n[k] = n[k] * 10 + Int(b[i] - 0x30)
+            }
+        }
+        return SimpleDate(year: n[0], month: n[1], day: n[2])
     }
 
     /// Days since 1970-01-01 (for elapsed-share computations).

@@ -18,6 +18,10 @@ public struct RowChecker {
     private let encodingLabel: String
     private var seen: [UniqueKey: Int] = [:]
     private let ruleIndexes: [ResolvedRule]
+    /// (field index, column) of every field the file has, in form order.
+    private let mapped: [(Int, Int)]
+    private let types: [FieldType]
+    private let required: [Bool]
 
     private enum UniqueKey: Hashable {
         case creditCodePeriod(UInt64, UInt64)
@@ -34,6 +38,9 @@ public struct RowChecker {
 
     public init(form: Form, header: HeaderMap, zones: ZoneDirectory, encoding: TextEncoding) {
         self.form = form; self.header = header; self.zones = zones; self.encodingLabel = encoding.label
+        mapped = header.columnOfField.enumerated().compactMap { f, c in c.map { (f, $0) } }
+        types = form.fields.map(\.type)
+        required = form.fields.map(\.required)
         let ix = form.index
         ruleIndexes = form.rules.map { rule in
             switch rule {
@@ -81,10 +88,9 @@ public struct RowChecker {
         }
 
         var values = [CellValue](repeating: .empty, count: form.fields.count)
-        for (f, field) in form.fields.enumerated() {
-            guard let column = header.columnOfField[f] else { continue }
+        for (f, column) in mapped {
             let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
-            values[f] = parse(field, raw, line: line, column: column + 1, findings: &findings)
+            values[f] = parse(f, raw, line: line, column: column + 1, findings: &findings)
         }
         applyRules(&values, line: line, findings: &findings)
         return CheckedRow(line: line, values: values, findings: findings)
@@ -92,24 +98,27 @@ public struct RowChecker {
 
     // MARK: Cells
 
-    private func parse(_ field: Field, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, findings: inout [Finding]) -> CellValue {
+    private func parse(_ f: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, findings: inout [Finding]) -> CellValue {
         let b = CellBytes.trim(raw)
+        var field: Field { form.fields[f] }      // only needed to describe a problem
         func fail(_ kind: FindingKind, other: Bilingual? = nil, detail: String = "", suffix: String? = nil) -> CellValue {
             findings.append(Rulebook.finding(kind, field: field, line: line, column: column, value: CellBytes.string(raw),
                                              other: other, detail: detail, codeSuffix: suffix))
             return .empty
         }
+        let type = types[f]
         if b.count == 0 {
-            if field.required { return fail(Rulebook.required) }
-            if case .choice(let domain) = field.type, domain.id == Choices.brandLevel.id { return .choice(0) }
+            if required[f] { return fail(Rulebook.required) }
+            if case .choice(let domain) = type, domain.id == Choices.brandLevel.id { return .choice(0) }
             return .empty
         }
-        switch field.type {
+        switch type {
         case .money, .count:
-            switch CellBytes.number(b, scale: field.type == .money ? 4 : 0) {
+            let isMoney = type == .money
+            switch CellBytes.number(b, scale: isMoney ? 4 : 0) {
             case .value(let v): return .int(v)
-            case .notANumber: return fail(field.type == .money ? Rulebook.notANumber : Rulebook.notWhole,
-                                          suffix: field.type == .money ? nil : "not_a_number")
+            case .notANumber: return fail(isMoney ? Rulebook.notANumber : Rulebook.notWhole,
+                                          suffix: isMoney ? nil : "not_a_number")
             case .negative: return fail(Rulebook.negative)
             case .tooManyDecimals: return fail(Rulebook.tooManyDecimals)
             case .tooLarge: return fail(Rulebook.tooLarge)
@@ -119,7 +128,7 @@ public struct RowChecker {
             if CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
             return .text(CellBytes.string(b))
         case .creditCode:
-            let code = CreditCode.normalize(b)
+            let code = CreditCode.isNormal(b) ? Array(b) : CreditCode.normalize(b)
             switch CreditCode.validate(code) {
             case nil: return .creditCode(CreditCode(validated: String(decoding: code, as: UTF8.self)))
             case .length(let n): return fail(Rulebook.creditCodeLength, other: Bilingual("\(n)", "\(n)"))
@@ -131,26 +140,28 @@ public struct RowChecker {
             if form.kind == .targets, ZoneDirectory.all.contains(where: { CellBytes.equal(b, $0) }) { return .zone(-1) }
             return fail(Rulebook.unknownZone, other: Bilingual(zones.listing(.zh), zones.listing(.en)), suffix: "unknown")
         case .period:
-            let ascii = CellBytes.halfWidthNumber(b)
-            if let p = Period.parse(ascii[...]) { return .period(p) }
+            if let p = Period.parse(b) { return .period(p) }
+            if let p = CellBytes.halfWidthNumber(b).withUnsafeBufferPointer({ Period.parse($0) }) { return .period(p) }
             return fail(Rulebook.badPeriod)
         case .choice(let domain):
             if let i = domain.match(b) { return .choice(i) }
             return fail(Rulebook.unknownValue, other: Bilingual(domain.listing(.zh), domain.listing(.en)))
         case .choices(let domain):
             var mask: UInt32 = 0
-            for part in Self.splitList(CellBytes.string(b)) {
-                guard let i = domain.match(part) else {
-                    findings.append(Rulebook.finding(Rulebook.unknownValue, field: field, line: line, column: column,
-                                                     value: part, other: Bilingual(domain.listing(.zh), domain.listing(.en))))
-                    return .empty
-                }
-                mask |= 1 << UInt32(i)
+            var failed: String? = nil
+            CellBytes.forEachListItem(b) { part in
+                guard failed == nil else { return }
+                if let i = domain.match(part) { mask |= 1 << UInt32(i) } else { failed = CellBytes.string(part) }
+            }
+            if let part = failed {
+                findings.append(Rulebook.finding(Rulebook.unknownValue, field: field, line: line, column: column,
+                                                 value: part, other: Bilingual(domain.listing(.zh), domain.listing(.en))))
+                return .empty
             }
             if mask == 0 { return fail(Rulebook.required) }
             return .choices(mask)
         case .date:
-            if let d = SimpleDate(CellBytes.string(b)) { return .date(d) }
+            if let d = SimpleDate.parseISO(b) ?? SimpleDate(CellBytes.string(b)) { return .date(d) }
             if field.personal {   // a badly written 填报日期 is worth a note, not a rejection
                 findings.append(Rulebook.finding(FindingKind(Rulebook.badDate.suffix, .warning, Rulebook.badDate.template.zh, Rulebook.badDate.template.en),
                                                  field: field, line: line, column: column, value: CellBytes.string(raw)))
@@ -173,13 +184,6 @@ public struct RowChecker {
             if let op = TargetOperator(CellBytes.string(b)) { return .targetOperator(op) }
             return fail(Rulebook.unknownValue, other: Bilingual(">=、>、<=、<、>=ref:指标代码", ">=, >, <=, <, >=ref:INDICATOR"))
         }
-    }
-
-    /// Splits `代理服务;法律服务`, `agency；legal` and `代理服务、法律服务`.
-    static func splitList(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "、" || $0 == "," || $0 == "，" })
-            .map { String($0).trimmingASCIIAndIdeographicSpace() }
-            .filter { !$0.isEmpty }
     }
 
     static func isDecimal(_ b: [UInt8]) -> Bool {

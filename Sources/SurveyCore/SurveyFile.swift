@@ -173,10 +173,10 @@ public enum SurveyFile {
                 checker = RowChecker(form: .of(kind), header: map, zones: zones, encoding: encoding)
                 return
             }
-            guard !skip, var rowChecker = checker, let map = headerMap else { return }
+            guard !skip, checker != nil, let map = headerMap else { return }
             summary.rows += 1
-            var row = rowChecker.check(record, decoding: decoding)
-            checker = rowChecker
+            // Mutated in place: a copy would copy its set of seen keys on every row.
+            var row = checker!.check(record, decoding: decoding)
             if map.hasFileError {
                 row = CheckedRow(line: row.line, values: row.values,
                                  findings: [Rulebook.finding(Rulebook.fileError, line: row.line, column: nil)])
