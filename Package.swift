@@ -10,20 +10,33 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"4.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
         .target(name: "SurveyCore"),
+        // The archive: every file byte for byte, every row accepted or rejected, history and as-of. SQL stays here.
+        .target(
+            name: "SurveyArchive",
+            dependencies: [
+                "SurveyCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command line: one file per subcommand; the only place that prints.
         .executableTarget(
             name: "ipsurvey",
             dependencies: [
                 "SurveyCore",
+                "SurveyArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
+        .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore"]),
     ]
 )

@@ -52,9 +52,9 @@ enum FindingOutput {
         var out = "{\"files\":["
         for (i, s) in summaries.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"file\":\(JSON.string(s.path)),\"sha256\":\(JSON.optional(s.sha256)),\"encoding\":\(JSON.optional(s.encoding?.rawValue))"
-            out += ",\"kind\":\(JSON.optional(s.kind?.rawValue)),\"rows\":\(s.rows),\"accepted\":\(s.accepted),\"rejected\":\(s.rejected),\"warnings\":\(s.warnings),\"findings\":["
-            out += s.findings.map(JSON.finding).joined(separator: ",")
+            out += "{\"file\":\(JSONText.string(s.path)),\"sha256\":\(JSONText.optional(s.sha256)),\"encoding\":\(JSONText.optional(s.encoding?.rawValue))"
+            out += ",\"kind\":\(JSONText.optional(s.kind?.rawValue)),\"rows\":\(s.rows),\"accepted\":\(s.accepted),\"rejected\":\(s.rejected),\"warnings\":\(s.warnings),\"findings\":["
+            out += s.findings.map(\.json).joined(separator: ",")
             out += "]}"
         }
         return out + "]}\n"
@@ -74,35 +74,3 @@ enum FindingOutput {
     }
 }
 
-/// Hand-built JSON so that key order is the documented one and output is byte-for-byte stable.
-enum JSON {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
-                    out += String(format: "\\u%04x", u.value)
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-    static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
-    static func optional(_ i: Int?) -> String { i.map(String.init) ?? "null" }
-    static func finding(_ f: Finding) -> String {
-        "{\"code\":\(string(f.code)),\"severity\":\(string(f.severity.rawValue)),\"line\":\(optional(f.line)),\"column\":\(optional(f.column)),\"field\":\(optional(f.field)),\"value\":\(optional(f.value)),\"message_zh\":\(string(f.message.zh)),\"message_en\":\(string(f.message.en))}"
-    }
-}
-
-enum CSVText {
-    static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}

@@ -14,7 +14,7 @@ struct IPSurvey: AsyncParsableCommand {
         2 usage or I/O error.
         """,
         version: ToolInfo.version,
-        subcommands: [Validate.self, Form.self, Sample.self]
+        subcommands: [Validate.self, Ingest.self, ArchiveCommand.self, Form.self, Sample.self]
     )
 }
 

@@ -29,6 +29,10 @@ enum Console {
     static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
     static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    /// A progress line on stderr, rewritten in place; nil clears it.
+    static func progress(_ text: String?) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
+    }
     /// Colour only on a terminal and without NO_COLOR.
     static var colour: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 }

@@ -1,0 +1,229 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+import SurveyCore
+
+extension Archive {
+    /// What ingesting one file did.
+    public enum IngestOutcome: Sendable {
+        /// Stored now: the file as stored and what checking found.
+        case stored(StoredFile, FileSummary)
+        /// The same bytes were stored before: nothing changed.
+        case unchanged(StoredFile)
+        /// Not a file ipsurvey reads (unrecognised header, empty): reported and not stored.
+        case skipped(FileSummary)
+    }
+
+    /// A problem that stops an ingest (the archive is left as it was).
+    public struct IngestError: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// SHA-256 of a file, read in chunks.
+    public static func sha256(of path: String) throws -> String {
+        var hasher = SHA256()
+        try ChunkedFile.forEachChunk(path) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)); return true }
+        return hex(hasher.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
+    /// Checks and stores one file in one transaction: its bytes, every row (accepted or rejected, with findings)
+    /// and the typed returns, zones, regional figures or targets. A crash leaves the archive as it was before.
+    ///
+    /// - Parameters:
+    ///   - zones: the zones returns and regional rows are checked against.
+    ///   - receivedAt: the receipt time to record (ISO 8601, as `Timestamp.string`).
+    ///   - progress: called now and then with the number of rows stored so far.
+    public func ingest(_ path: String, zones: ZoneDirectory, receivedAt: String,
+                       progress: (Int) -> Void = { _ in }) throws -> IngestOutcome {
+        let sha = try Archive.sha256(of: path)
+        if let existing = try file(sha256: sha) { return .unchanged(existing) }
+        guard let header = try SurveyFile.headerRow(path), let kind = HeaderMap.recognise(header) else {
+            return .skipped(try SurveyFile.check(path, zones: zones))
+        }
+        let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
+        var outcome: IngestOutcome? = nil
+        try queue.inTransaction(.immediate) { db in
+            // Another process may have stored the same bytes while this one waited for the lock.
+            if let row = try Row.fetchOne(db, sql: "SELECT \(Archive.fileColumns) FROM file WHERE sha256 = ?", arguments: [sha]) {
+                outcome = .unchanged(Archive.storedFile(row))
+                return .commit
+            }
+            let headerLine = header.map(CSVText.escape).joined(separator: ",")
+            try db.execute(sql: """
+                INSERT INTO file (sha256, name, size, encoding, kind, received_at, header, rows, accepted, rejected, warnings, content)
+                VALUES (?, ?, ?, '', ?, ?, ?, 0, 0, 0, 0, zeroblob(?))
+                """, arguments: [sha, path, size, kind.rawValue, receivedAt, headerLine, size])
+            let fileID = db.lastInsertedRowID
+            let writer = try RowWriter(db: db, fileID: fileID, kind: kind, receivedAt: receivedAt, zones: zones)
+            // The bytes go into the blob as they are read for checking, so memory does not grow with the file.
+            var blob: OpaquePointer? = nil
+            guard sqlite3_blob_open(db.sqliteConnection, "main", "file", "content", fileID, 1, &blob) == SQLITE_OK else {
+                throw IngestError(path: path, reason: "cannot open blob: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            var offset: Int64 = 0
+            var blobFailed = false
+            var hasher = SHA256()
+            var stored = 0
+            let summary: FileSummary
+            do {
+                summary = try SurveyFile.check(path, zones: zones, observe: { chunk in
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
+                    if offset + Int64(chunk.count) > size
+                        || sqlite3_blob_write(blob, chunk.baseAddress, Int32(chunk.count), Int32(offset)) != SQLITE_OK {
+                        blobFailed = true
+                    }
+                    offset += Int64(chunk.count)
+                }, onRow: { record, row in
+                    try writer.write(record, row)
+                    stored += 1
+                    if stored % 50_000 == 0 { progress(stored) }
+                })
+            } catch {
+                sqlite3_blob_close(blob)
+                throw error
+            }
+            sqlite3_blob_close(blob)
+            guard !blobFailed, offset == size, Archive.hex(hasher.finalize()) == sha else {
+                throw IngestError(path: path, reason: "the file changed while it was being read / 文件在读取过程中被修改")
+            }
+            let fileFindings = summary.findings.filter { $0.line == nil || $0.code.hasPrefix("header.") || $0.code == "file.empty" }
+            try db.execute(sql: """
+                UPDATE file SET encoding = ?, rows = ?, accepted = ?, rejected = ?, warnings = ?, findings = ? WHERE id = ?
+                """, arguments: [summary.encoding?.rawValue ?? "", summary.rows, summary.accepted, summary.rejected, summary.warnings,
+                                 fileFindings.isEmpty ? nil : Finding.jsonArray(fileFindings), fileID])
+            var stamped = summary
+            stamped.sha256 = sha
+            let storedFile = try Row.fetchOne(db, sql: "SELECT \(Archive.fileColumns) FROM file WHERE id = ?", arguments: [fileID]).map(Archive.storedFile)!
+            outcome = .stored(storedFile, stamped)
+            return .commit
+        }
+        return outcome!
+    }
+}
+
+/// Writes the rows of one file with prepared statements and raw binds (3× faster than Codable records here).
+final class RowWriter {
+    let db: Database
+    let fileID: Int64
+    let kind: FileKind
+    let receivedAt: String
+    let zones: ZoneDirectory
+    let record: Statement
+    let typed: Statement?
+    var cellBuffer: [UInt8] = []
+    let form: Form
+    let numberIndexes: [Int]
+    let ix: [String: Int]
+
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(db: Database, fileID: Int64, kind: FileKind, receivedAt: String, zones: ZoneDirectory) throws {
+        self.db = db; self.fileID = fileID; self.kind = kind; self.receivedAt = receivedAt; self.zones = zones
+        form = Form.of(kind)
+        ix = form.index
+        numberIndexes = Archive.numberFields.map { Form.returns.index[$0]! }
+        let returnColumns = ["credit_code", "period", "zone", "received_at", "agency_name", "agency_kind", "business_types", "brand_level"]
+            + Archive.numberFields + ["contact", "phone", "submitted_on"]
+        let columns = ["file_id", "line", "accepted", "cells", "findings"] + returnColumns
+        record = try db.makeStatement(sql: "INSERT INTO record (\(columns.joined(separator: ","))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))")
+        switch kind {
+        case .returns: typed = nil
+        case .zones: typed = try db.makeStatement(sql: "INSERT INTO zone (file_id, received_at, zone, name_zh, name_en, level, city, division_code, plan_start, plan_end, plan_doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        case .regional: typed = try db.makeStatement(sql: "INSERT INTO regional (file_id, received_at, zone, period, indicator, value, source) VALUES (?,?,?,?,?,?,?)")
+        case .targets: typed = try db.makeStatement(sql: "INSERT INTO target (file_id, received_at, zone, indicator, op, value, deadline, source) VALUES (?,?,?,?,?,?,?,?)")
+        }
+    }
+
+    private func bind(_ s: OpaquePointer, _ i: Int32, _ text: String?) {
+        guard let text else { sqlite3_bind_null(s, i); return }
+        var t = text
+        t.withUTF8 { b in
+            if let base = b.baseAddress {
+                _ = sqlite3_bind_text(s, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(b.count), RowWriter.transient)
+            } else {
+                _ = sqlite3_bind_text(s, i, "", 0, RowWriter.transient)
+            }
+        }
+    }
+
+    private func bind(_ s: OpaquePointer, _ i: Int32, _ v: Int64?) {
+        if let v { sqlite3_bind_int64(s, i, v) } else { sqlite3_bind_null(s, i) }
+    }
+
+    private func step(_ statement: Statement) throws {
+        let s = statement.sqliteStatement
+        let rc = sqlite3_step(s)
+        sqlite3_reset(s)
+        sqlite3_clear_bindings(s)
+        guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+    }
+
+    func text(_ v: CellValue) -> String? {
+        switch v {
+        case .text(let t): t
+        case .period(let p): p.description
+        case .creditCode(let c): c.text
+        case .zone(let z): z >= 0 ? zones.zones[z].id : "all"
+        case .date(let d): d.description
+        case .decimal(let d): "\(d)"
+        case .targetOperator(let o): o.description
+        case .int(let i): "\(i)"
+        case .choice(let c): "\(c)"
+        case .choices(let m): "\(m)"
+        case .empty: nil
+        }
+    }
+
+    func write(_ csv: CSVRecord, _ row: CheckedRow) throws {
+        let s = record.sqliteStatement
+        cellBuffer.removeAll(keepingCapacity: true)
+        for i in 0..<csv.count {
+            if i > 0 { cellBuffer.append(0x2C) }
+            CSVText.appendEscaped(csv[i], to: &cellBuffer)
+        }
+        sqlite3_bind_int64(s, 1, fileID)
+        sqlite3_bind_int64(s, 2, Int64(row.line))
+        sqlite3_bind_int64(s, 3, row.isRejected ? 0 : 1)
+        cellBuffer.withUnsafeBufferPointer { b in
+            _ = sqlite3_bind_text(s, 4, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), RowWriter.transient)
+        }
+        bind(s, 5, row.findings.isEmpty ? nil : Finding.jsonArray(row.findings))
+        if kind == .returns && !row.isRejected {
+            let v = row.values
+            var i: Int32 = 6
+            func next(_ t: String?) { bind(s, i, t); i += 1 }
+            next(text(v[ix["credit_code"]!]))
+            next(text(v[ix["period"]!]))
+            next(text(v[ix["zone"]!]))
+            next(receivedAt)
+            next(text(v[ix["agency_name"]!]))
+            if case .choice(let k) = v[ix["agency_kind"]!] { next(Choices.agencyKind.options[k].id) } else { next(nil) }
+            if case .choices(let m) = v[ix["business_types"]!] { sqlite3_bind_int64(s, i, Int64(m)) }
+            i += 1
+            if case .choice(let b) = v[ix["brand_level"]!] { next(Choices.brandLevel.options[b].id) } else { next(Choices.brandLevel.options[0].id) }
+            for n in numberIndexes { bind(s, i, v[n].int); i += 1 }
+            next(text(v[ix["contact"]!]))
+            next(text(v[ix["phone"]!]))
+            next(text(v[ix["submitted_on"]!]))
+        }
+        try step(record)
+        guard let typed, !row.isRejected else { return }
+        let t = typed.sqliteStatement
+        let v = row.values
+        sqlite3_bind_int64(t, 1, fileID)
+        bind(t, 2, receivedAt)
+        var i: Int32 = 3
+        for field in form.fields {
+            let value = v[ix[field.id]!]
+            if case .choice(let c) = value, case .choice(let domain) = field.type { bind(t, i, domain.options[c].id) }
+            else { bind(t, i, text(value) ?? "") }
+            i += 1
+        }
+        try step(typed)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Hand-built JSON, so that keys come in the documented order and output is byte-for-byte stable.
+public enum JSONText {
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
+                    out += String(format: "\\u%04x", u.value)
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+    public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
+    public static func optional(_ i: Int?) -> String { i.map(String.init) ?? "null" }
+}
+
+extension Finding {
+    /// `{"code", "severity", "line", "column", "field", "value", "message_zh", "message_en"}` (SPEC.md).
+    public var json: String {
+        "{\"code\":\(JSONText.string(code)),\"severity\":\(JSONText.string(severity.rawValue)),\"line\":\(JSONText.optional(line)),\"column\":\(JSONText.optional(column)),\"field\":\(JSONText.optional(field)),\"value\":\(JSONText.optional(value)),\"message_zh\":\(JSONText.string(message.zh)),\"message_en\":\(JSONText.string(message.en))}"
+    }
+
+    /// A JSON array of findings.
+    public static func jsonArray(_ findings: [Finding]) -> String { "[" + findings.map(\.json).joined(separator: ",") + "]" }
+
+    /// Reads back what `jsonArray` wrote.
+    public static func fromJSONArray(_ text: String) -> [Finding] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return [] }
+        return array.map { o in
+            Finding(code: o["code"] as? String ?? "", severity: Severity(rawValue: o["severity"] as? String ?? "") ?? .error,
+                    line: o["line"] as? Int, column: o["column"] as? Int, field: o["field"] as? String, value: o["value"] as? String,
+                    message: Bilingual(o["message_zh"] as? String ?? "", o["message_en"] as? String ?? ""))
+        }
+    }
+}
+
+/// CSV cells, escaped as RFC 4180 asks.
+public enum CSVText {
+    public static func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Appends cell bytes to `out`, quoted when needed (used to keep a row's cells exactly as read).
+    public static func appendEscaped(_ cell: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let needsQuotes = cell.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes { out.append(contentsOf: cell); return }
+        out.append(0x22)
+        for b in cell { out.append(b); if b == 0x22 { out.append(0x22) } }
+        out.append(0x22)
+    }
+
+    /// Splits one CSV line (as written by `appendEscaped`) back into cells.
+    public static func cells(of line: String) -> [String] {
+        var parser = CSVParser()
+        var out: [String] = []
+        Array(line.utf8).withUnsafeBufferPointer { parser.feed($0) { out = $0.strings } }
+        parser.finish { out = $0.strings }
+        return out
+    }
+}

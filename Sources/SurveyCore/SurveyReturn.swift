@@ -1,0 +1,38 @@
+/// One accepted survey return (统计调查表), as Statistics sees it: typed, exact, and without personal data
+/// (联系人, 联系电话, 填报日期 stay in the archive).
+public struct SurveyReturn: Sendable, Hashable {
+    public var creditCode: CreditCode
+    public var agencyName: String
+    /// The zone id.
+    public var zone: String
+    public var period: Period
+    /// An id of `Choices.agencyKind`.
+    public var agencyKind: String
+    /// Business types as a bit mask of indexes in `Choices.businessType` (a firm may have several).
+    public var businessTypes: UInt32
+    /// An id of `Choices.brandLevel`.
+    public var brandLevel: String
+    /// The money (whole yuan) and count fields, in the order of `SurveyReturn.numberFields`; nil = not reported.
+    public var numbers: [Int64?]
+
+    /// The ids of the money and count fields of the form, in form order.
+    public static let numberFields: [String] = Form.returns.fields.filter { $0.type == .money || $0.type == .count }.map(\.id)
+    static let numberIndex: [String: Int] = Dictionary(uniqueKeysWithValues: numberFields.enumerated().map { ($1, $0) })
+
+    public init(creditCode: CreditCode, agencyName: String, zone: String, period: Period, agencyKind: String,
+                businessTypes: UInt32, brandLevel: String, numbers: [Int64?]) {
+        self.creditCode = creditCode; self.agencyName = agencyName; self.zone = zone; self.period = period
+        self.agencyKind = agencyKind; self.businessTypes = businessTypes; self.brandLevel = brandLevel; self.numbers = numbers
+    }
+
+    /// The value of a money or count field by id (money in yuan), nil when not reported.
+    public subscript(field: String) -> Int64? {
+        guard let i = SurveyReturn.numberIndex[field] else { preconditionFailure("not a number field: \(field)") }
+        return numbers[i]
+    }
+
+    /// The business type ids, in catalogue order.
+    public var businessTypeIDs: [String] {
+        Choices.businessType.options.indices.filter { businessTypes & (1 << UInt32($0)) != 0 }.map { Choices.businessType.options[$0].id }
+    }
+}

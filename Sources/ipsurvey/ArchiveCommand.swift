@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import SurveyArchive
+import SurveyCore
+
+struct ArchiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Inspect, verify and export the archive. 查看、校验、导出存档。",
+        discussion: """
+        Example:
+          ipsurvey archive list
+          ipsurvey archive show 3 --format json
+          ipsurvey archive verify
+          ipsurvey archive export 3f2a9c --out /tmp/originals
+        """,
+        subcommands: [List.self, Show.self, Verify.self, Export.self]
+    )
+
+    /// Opens the archive, or fails with a clear message when there is none yet.
+    static func open(_ options: CommonOptions) throws -> Archive {
+        guard FileManager.default.fileExists(atPath: options.archive) else {
+            Console.err(options.language == .zh ? "错误：存档 \(options.archive) 不存在；请先运行 ipsurvey ingest。"
+                                                : "error: no archive at \(options.archive); run ipsurvey ingest first.")
+            throw Exit.usageOrIO
+        }
+        return try Archive(path: options.archive)
+    }
+
+    static func lookup(_ archive: Archive, _ reference: String, _ language: Language) throws -> Archive.StoredFile {
+        do { return try archive.file(reference: reference) } catch let e as Archive.LookupError {
+            switch e {
+            case .notFound(let r): Console.err(language == .zh ? "错误：存档中没有编号或SHA-256前缀为 \(r) 的文件" : "error: no archived file with id or SHA-256 prefix \(r)")
+            case .ambiguous(let r, _): Console.err(language == .zh ? "错误：SHA-256前缀 \(r) 对应多个文件，请写长一些" : "error: SHA-256 prefix \(r) names several files; give more characters")
+            }
+            throw Exit.usageOrIO
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List stored files with their counts.",
+                                                        discussion: "Example:\n  ipsurvey archive list --format json")
+        @Option(help: "text or json") var format: FindingFormat = .text
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let files = try ArchiveCommand.open(options).files()
+            if format == .json {
+                let items = files.map { f in
+                    "{\"id\":\(f.id),\"file\":\(JSONText.string(f.name)),\"sha256\":\(JSONText.string(f.sha256)),\"kind\":\(JSONText.string(f.kind)),\"received_at\":\(JSONText.string(f.receivedAt)),\"rows\":\(f.rows),\"accepted\":\(f.accepted),\"rejected\":\(f.rejected),\"warnings\":\(f.warnings)}"
+                }
+                Console.out("{\"files\":[" + items.joined(separator: ",") + "]}\n")
+                return
+            }
+            let zh = options.language == .zh
+            var out = zh ? "编号  SHA-256       类型      接收时间                  行数  接受  拒绝  警告  文件\n"
+                         : "id    sha256        kind      received_at               rows  acc.  rej.  warn  file\n"
+            func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+                let fill = String(repeating: " ", count: max(0, n - s.count))
+                return left ? fill + s : s + fill
+            }
+            for f in files {
+                out += pad("\(f.id)", 5) + " " + String(f.sha256.prefix(12)) + "  " + pad(f.kind, 9) + " " + pad(f.receivedAt, 24) + " "
+                    + [f.rows, f.accepted, f.rejected, f.warnings].map { pad("\($0)", 5, left: true) }.joined(separator: " ") + "  " + f.name + "\n"
+            }
+            Console.out(out)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one stored file: its rows as read, their status and findings.",
+                                                        discussion: "Example:\n  ipsurvey archive show 3 --format json")
+        @Argument(help: "File id or a unique prefix of its SHA-256.") var id: String
+        @Option(help: "text or json") var format: FindingFormat = .text
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let archive = try ArchiveCommand.open(options)
+            let file = try ArchiveCommand.lookup(archive, id, options.language)
+            let rows = try archive.rows(of: file)
+            if format == .json {
+                var out = "{\"id\":\(file.id),\"file\":\(JSONText.string(file.name)),\"sha256\":\(JSONText.string(file.sha256)),\"encoding\":\(JSONText.string(file.encoding)),\"kind\":\(JSONText.string(file.kind)),\"received_at\":\(JSONText.string(file.receivedAt)),\"findings\":\(Finding.jsonArray(file.findings)),\"rows\":["
+                out += rows.map { r in
+                    let values = r.values.map { "\(JSONText.string($0.0)):\(JSONText.string($0.1))" }.joined(separator: ",")
+                    let by = r.supersededBy.map { ",\"superseded_by\":{\"file_id\":\($0.fileID),\"received_at\":\(JSONText.string($0.receivedAt))}" } ?? ""
+                    return "{\"line\":\(r.line),\"status\":\(JSONText.string(r.status))\(by),\"values\":{\(values)},\"findings\":\(Finding.jsonArray(r.findings))}"
+                }.joined(separator: ",")
+                Console.out(out + "]}\n")
+                return
+            }
+            let zh = options.language == .zh
+            var out = "#\(file.id) \(file.name)  \(file.sha256)  \(file.encoding)  \(file.receivedAt)\n"
+            out += zh ? "行数 \(file.rows)，接受 \(file.accepted)，拒绝 \(file.rejected)，警告 \(file.warnings)\n"
+                      : "rows \(file.rows), accepted \(file.accepted), rejected \(file.rejected), warnings \(file.warnings)\n"
+            for f in file.findings { out += "  [\(f.code)] \(f.message[options.language])\n" }
+            for r in rows {
+                let status = zh ? ["accepted": "接受", "rejected": "拒绝", "superseded": "已被替代"][r.status]! : r.status
+                var line = "  \(r.line): \(status)"
+                if let by = r.supersededBy { line += zh ? "（被第 \(by.fileID) 号文件替代，\(by.receivedAt)）" : " (by file #\(by.fileID), \(by.receivedAt))" }
+                out += line + "\n"
+                for f in r.findings { out += "      [\(f.code)] \(f.message[options.language])\n" }
+            }
+            Console.out(out)
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-hash every stored file and check rows in = accepted + rejected; exit 1 on any mismatch.",
+            discussion: "Example:\n  ipsurvey archive verify")
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let archive = try ArchiveCommand.open(options)
+            let problems = try archive.verify()
+            let files = try archive.files()
+            let zh = options.language == .zh
+            for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(p.name): \(p.what[options.language])\n") }
+            Console.out(zh ? "已校验 \(files.count) 个文件，发现 \(problems.count) 处不一致\n"
+                           : "Verified \(files.count) files: \(problems.count) problems\n")
+            if !problems.isEmpty { throw Exit.dataErrors }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a stored file's original bytes into a folder, under a safe name.",
+            discussion: "Example:\n  ipsurvey archive export 3 --out /tmp/originals")
+        @Argument(help: "File id or a unique prefix of its SHA-256.") var id: String
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let archive = try ArchiveCommand.open(options)
+            let file = try ArchiveCommand.lookup(archive, id, options.language)
+            let path = try archive.export(file, to: options.out)
+            Console.out(path + "\n")
+        }
+    }
+}
