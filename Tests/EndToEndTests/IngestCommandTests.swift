@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+
+/// `ipsurvey ingest` and `ipsurvey archive` as a user runs them, including crashes and concurrency.
+final class IngestCommandTests: XCTestCase {
+    func testIngestDemoDataThenAgainChangesNothing() throws {
+        let archive = temporaryDirectory().appendingPathComponent("a.sqlite").path
+        let first = try ipsurvey(["ingest", "input", "--archive", archive, "--format", "json"])
+        XCTAssertEqual(first.status, 1, "the demo data has rejected rows")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: first.stdout) as? [String: Any])
+        let files = try XCTUnwrap(json["files"] as? [[String: Any]])
+        XCTAssertEqual(files.count, 14)
+        XCTAssertEqual(files.map { $0["status"] as? String }, Array(repeating: "stored", count: 14))
+        XCTAssertEqual(files.first?["file"] as? String, "input/zones.csv", "zones first")
+        XCTAssertEqual(files.reduce(0) { $0 + ($1["rows"] as! Int) }, 871)
+        XCTAssertEqual(files.reduce(0) { $0 + ($1["accepted"] as! Int) }, 860)
+        XCTAssertEqual(files.reduce(0) { $0 + ($1["rejected"] as! Int) }, 11)
+        let before = try ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout
+        let second = try ipsurvey(["ingest", "input", "--archive", archive, "--lang", "en"])
+        XCTAssertTrue(second.text.contains("Stored 0 files; 14 unchanged or skipped"), second.text)
+        XCTAssertEqual(try ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout, before)
+        XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
+    }
+
+    func testArchiveShowListAndExport() throws {
+        let dir = temporaryDirectory()
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        try ipsurvey(["ingest", "input", "--archive", archive])
+        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout) as? [String: Any])
+        let files = try XCTUnwrap(list["files"] as? [[String: Any]])
+        let late = try XCTUnwrap(files.first { ($0["file"] as? String)?.hasSuffix("quanshan-late-returns.csv") == true })
+        for key in ["id", "file", "sha256", "kind", "received_at", "rows", "accepted", "rejected", "warnings"] { XCTAssertNotNil(late[key], key) }
+        let sha = try XCTUnwrap(late["sha256"] as? String)
+        let show = try ipsurvey(["archive", "show", String(sha.prefix(10)), "--archive", archive, "--format", "json"])
+        let shown = try XCTUnwrap(JSONSerialization.jsonObject(with: show.stdout) as? [String: Any])
+        XCTAssertEqual(shown["encoding"] as? String, "utf-8")
+        let rows = try XCTUnwrap(shown["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 15)
+        XCTAssertEqual(rows[3]["status"] as? String, "rejected")
+        XCTAssertEqual((rows[3]["values"] as? [String: String])?["revenue"], "12a")
+        XCTAssertEqual(((rows[3]["findings"] as? [[String: Any]])?.first?["code"]) as? String, "revenue.not_a_number")
+        XCTAssertEqual((rows[0]["values"] as? [String: String])?["agency_name"], "<script>alert(1)</script>")
+        // The binhu originals of the three revised returns are superseded.
+        let binhu = try XCTUnwrap(files.first { ($0["file"] as? String) == "input/returns/2025/binhu.csv" })
+        let binhuShow = try ipsurvey(["archive", "show", "\(binhu["id"]!)", "--archive", archive, "--format", "json"])
+        XCTAssertEqual(binhuShow.text.components(separatedBy: "\"status\":\"superseded\"").count - 1, 3)
+        // Export writes the original bytes under a safe name.
+        let out = dir.appendingPathComponent("exported").path
+        let exported = try ipsurvey(["archive", "export", "\(late["id"]!)", "--archive", archive, "--out", out])
+        let path = exported.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(path.hasPrefix(out + "/"), path)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)),
+                       try Data(contentsOf: packageRoot.appendingPathComponent("input/returns/2025/supplement/quanshan-late-returns.csv")))
+        XCTAssertEqual(try ipsurvey(["archive", "show", "999", "--archive", archive]).status, 2)
+    }
+
+    func testTwoProcessesIngestingAtOnceBothStore() throws {
+        let dir = temporaryDirectory()
+        let data = dir.appendingPathComponent("data").path
+        try ipsurvey(["sample", "--rows", "30000", "--seed", "5", "--out", data])
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        try ipsurvey(["ingest", data + "/zones.csv", "--archive", archive])
+        let group = DispatchGroup()
+        let results = ResultBox()
+        for year in [2023, 2024] {
+            group.enter()
+            DispatchQueue.global().async {
+                let r = try? ipsurvey(["ingest", "\(data)/returns/returns-\(year).csv", "--archive", archive])
+                results.add(r?.status ?? -1)
+                group.leave()
+            }
+        }
+        group.wait()
+        XCTAssertEqual(results.values, [0, 0])
+        let list = try ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).text
+        XCTAssertTrue(list.contains("returns-2023.csv") && list.contains("returns-2024.csv"), list)
+        XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
+    }
+
+    func testKillDuringIngestLeavesTheArchiveConsistentAndARerunCompletes() throws {
+        let dir = temporaryDirectory()
+        let data = dir.appendingPathComponent("data").path
+        try ipsurvey(["sample", "--rows", "150000", "--seed", "9", "--out", data])
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        let process = Process()
+        process.executableURL = ipsurveyBinary
+        process.arguments = ["ingest", data, "--archive", archive]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the first files are stored, so the kill lands inside a returns file's transaction.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-wal") { usleep(20_000) }
+        usleep(700_000)
+        XCTAssertTrue(process.isRunning, "the ingest finished before the kill; make the data larger")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+
+        let verify = try ipsurvey(["archive", "verify", "--archive", archive, "--lang", "en"])
+        XCTAssertEqual(verify.status, 0, verify.text)
+        let partial = try XCTUnwrap(JSONSerialization.jsonObject(with: ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout) as? [String: Any])
+        let stored = (partial["files"] as? [[String: Any]]) ?? []
+        XCTAssertLessThan(stored.count, 6, "the kill came before the end")
+        for f in stored { XCTAssertEqual(f["rows"] as? Int, (f["accepted"] as! Int) + (f["rejected"] as! Int)) }
+
+        let rerun = try ipsurvey(["ingest", data, "--archive", archive, "--format", "json"])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        let after = try XCTUnwrap(JSONSerialization.jsonObject(with: ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout) as? [String: Any])
+        let all = try XCTUnwrap(after["files"] as? [[String: Any]])
+        XCTAssertEqual(all.count, 6)
+        XCTAssertEqual(all.filter { ($0["kind"] as? String) == "returns" }.reduce(0) { $0 + ($1["accepted"] as! Int) }, 150_000)
+        XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int32] = []
+    func add(_ v: Int32) { lock.lock(); items.append(v); lock.unlock() }
+    var values: [Int32] { lock.lock(); defer { lock.unlock() }; return items }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import SurveyArchive
+@testable import SurveyCore
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+final class ArchiveTests: XCTestCase {
+    var dir: URL!
+
+    override func setUp() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ipsurvey-archive-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func newArchive() throws -> Archive { try Archive(path: dir.appendingPathComponent("archive.sqlite").path) }
+
+    func write(_ name: String, _ text: String) -> String {
+        let url = dir.appendingPathComponent(name)
+        try! Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    let zones = ZoneDirectory([Zone(id: "quanshan", name: Bilingual("徐州市泉山区", "Quanshan"), level: "national_pilot", city: "徐州市",
+                                    divisionCode: "320311", planStart: SimpleDate(year: 2024, month: 1, day: 1)!,
+                                    planEnd: SimpleDate(year: 2026, month: 12, day: 31)!, planDocument: "")])
+
+    static func code(_ body: String) -> String {
+        let first17 = Array("91320311\(body)".utf8)
+        return String(decoding: first17 + [CreditCode.checkCharacter(for: first17)], as: UTF8.self)
+    }
+
+    func returns(_ rows: [(code: String, revenue: String)]) -> String {
+        "credit_code,agency_name,zone,period,agency_kind,business_types,revenue,staff,contact,phone\n"
+            + rows.map { "\($0.code),示例机构,quanshan,2025,patent_agency,agency,\($0.revenue),10,张三,19900000000\n" }.joined()
+    }
+
+    func testIngestStoresBytesRowsAndFindingsAndReingestChangesNothing() throws {
+        let archive = try newArchive()
+        let path = write("r.csv", returns([(Self.code("MA1XY4123"), "100"), (Self.code("MA1XY4124"), "12a")]))
+        guard case .stored(let file, let summary) = try archive.ingest(path, zones: zones, receivedAt: "2026-01-10T00:00:00.000Z") else {
+            return XCTFail("not stored")
+        }
+        XCTAssertEqual(summary.rows, 2)
+        XCTAssertEqual(file.accepted, 1)
+        XCTAssertEqual(file.rejected, 1)
+        XCTAssertEqual(file.sha256, try Archive.sha256(of: path))
+        let rows = try archive.rows(of: file)
+        XCTAssertEqual(rows.map(\.status), ["accepted", "rejected"])
+        XCTAssertEqual(rows[1].line, 3)
+        XCTAssertEqual(rows[1].findings.map(\.code), ["revenue.not_a_number"])
+        XCTAssertEqual(rows[1].values.first { $0.0 == "revenue" }?.1, "12a", "raw values are kept as read")
+        guard case .unchanged(let again) = try archive.ingest(path, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+            return XCTFail("re-ingest stored again")
+        }
+        XCTAssertEqual(again.id, file.id)
+        XCTAssertEqual(try archive.files().count, 1)
+        XCTAssertEqual(try archive.returns().count, 1)
+        let exported = try archive.export(file, to: dir.appendingPathComponent("out").path)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: exported)), try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func testRevisionSupersedesAndAsOfReadsThePast() throws {
+        let archive = try newArchive()
+        let code = Self.code("MA1XY4123")
+        _ = try archive.ingest(write("first.csv", returns([(code, "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        _ = try archive.ingest(write("second.csv", returns([(code, "120.5")])), zones: zones, receivedAt: "2026-04-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.returns().map { $0["revenue"] }, [1_205_000], "the revision is current")
+        XCTAssertEqual(try archive.returns(asOf: Timestamp.parse("2026-03-01")!).map { $0["revenue"] }, [1_000_000], "as of March: the first")
+        XCTAssertEqual(try archive.returns(asOf: "2026-01-01T00:00:00.000Z").count, 0, "as of January: nothing yet")
+        let first = try archive.files()[0]
+        let rows = try archive.rows(of: first)
+        XCTAssertEqual(rows[0].status, "superseded")
+        XCTAssertEqual(rows[0].supersededBy?.receivedAt, "2026-04-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.rows(of: first, asOf: "2026-03-01T00:00:00.000Z")[0].status, "accepted")
+        XCTAssertNil(try archive.returns()[0][ "pledge_financing"], "not reported stays nil")
+    }
+
+    func testPersonalDataIsArchivedButNotInReturns() throws {
+        let archive = try newArchive()
+        _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        let r = try XCTUnwrap(archive.returns().first)
+        XCTAssertFalse(String(describing: r).contains("19900000000"))
+        XCTAssertTrue(try archive.rows(of: archive.files()[0])[0].values.contains { $0.0 == "phone" && $0.1 == "19900000000" })
+    }
+
+    func testDemoDataRowsInEqualsAcceptedPlusRejected() throws {
+        let archive = try newArchive()
+        let input = packageRoot.appendingPathComponent("input").path
+        let files = try SurveyFile.collect([input])
+        let zonesFile = files.filter { $0.hasSuffix("zones.csv") }
+        for f in zonesFile + files.filter({ !$0.hasSuffix("zones.csv") }) {
+            _ = try archive.ingest(f, zones: ZoneDirectory(try archive.zones()), receivedAt: Timestamp.string(Date()))
+        }
+        let stored = try archive.files()
+        XCTAssertEqual(stored.count, 14)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 871)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 860)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.rejected }, 11)
+        for f in stored { XCTAssertEqual(f.rows, f.accepted + f.rejected, f.name) }
+        XCTAssertEqual(try archive.verify(), [])
+        XCTAssertEqual(try archive.zones().map(\.id), ["sucheng", "binhu", "quanshan"])
+        // 2025: 150 + 99 + 23 + 4 late, the 3 revisions replacing their originals.
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)]).count, 276)
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], zones: ["binhu"]).count, 150)
+    }
+
+    func testVerifyCatchesATamperedFileAndBadCounts() throws {
+        let archive = try newArchive()
+        _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.verify(), [])
+        let queue = try DatabaseQueue(path: archive.path)
+        try queue.write { db in try db.execute(sql: "UPDATE file SET content = CAST(replace(CAST(content AS TEXT), '100', '900') AS BLOB)") }
+        let problems = try archive.verify()
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].what.en.contains("tampered"))
+        try queue.write { db in try db.execute(sql: "UPDATE file SET rejected = 1") }
+        XCTAssertTrue(try archive.verify().contains { $0.what.en.contains("rows 1 ≠ accepted 1 + rejected 1") })
+    }
+
+    func testSkipsUnrecognisedFiles() throws {
+        let archive = try newArchive()
+        guard case .skipped(let s) = try archive.ingest(write("x.csv", "姓名,电话\n张三,1\n"), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+            return XCTFail("stored an unrecognised file")
+        }
+        XCTAssertEqual(s.findings.map(\.code), ["file.unrecognised"])
+        XCTAssertEqual(try archive.files().count, 0)
+    }
+
+    func testLookupByIdOrHashPrefix() throws {
+        let archive = try newArchive()
+        _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        let f = try archive.files()[0]
+        XCTAssertEqual(try archive.file(reference: "\(f.id)").sha256, f.sha256)
+        XCTAssertEqual(try archive.file(reference: String(f.sha256.prefix(8))).id, f.id)
+        XCTAssertThrowsError(try archive.file(reference: "ffffffffff"))
+    }
+
+    func testTimestamps() {
+        XCTAssertEqual(Timestamp.parse("2025-12-31"), "2025-12-31T15:59:59.999Z", "a date means the end of that day in China")
+        XCTAssertEqual(Timestamp.parse("2026-03-31T10:00:00+08:00"), "2026-03-31T02:00:00.000Z")
+        XCTAssertNil(Timestamp.parse("yesterday"))
+    }
+}
