@@ -45,7 +45,6 @@ extension Archive {
             );
             CREATE INDEX record_file ON record(file_id, line);
             CREATE INDEX record_return ON record(credit_code, period, received_at, id) WHERE credit_code IS NOT NULL;
-            CREATE INDEX record_period ON record(period) WHERE credit_code IS NOT NULL;
 
             CREATE TABLE zone (
               id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES file(id), received_at TEXT NOT NULL,
