@@ -25,18 +25,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Statistics: the indicator catalogue, aggregation, growth, targets, disclosure control. Fed returns; no SQL.
+        .target(name: "SurveyStatistics", dependencies: ["SurveyCore"]),
         // The command line: one file per subcommand; the only place that prints.
         .executableTarget(
             name: "ipsurvey",
             dependencies: [
                 "SurveyCore",
                 "SurveyArchive",
+                "SurveyStatistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
+        .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore"]),
     ]
 )

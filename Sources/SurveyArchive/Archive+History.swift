@@ -180,3 +180,36 @@ extension Archive {
         }
     }
 }
+
+extension Archive {
+    /// Regional figures as the archive stood at `asOf` (latest row per zone × period × indicator).
+    public func regional(asOf: String = Timestamp.end) throws -> [RegionalFigure] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT zone, period, indicator, value, source FROM (
+                  SELECT r.*, ROW_NUMBER() OVER (PARTITION BY zone, period, indicator ORDER BY received_at DESC, id DESC) AS rn
+                  FROM regional r WHERE received_at <= ?)
+                WHERE rn = 1 ORDER BY zone, period, indicator
+                """, arguments: [asOf]).compactMap { r in
+                guard let period = Period(r["period"] as String), let value = Decimal(string: r["value"] as String, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+                return RegionalFigure(zone: r["zone"], period: period, indicator: r["indicator"], value: value, source: r["source"] ?? "")
+            }
+        }
+    }
+
+    /// Plan targets as the archive stood at `asOf` (latest row per zone × indicator × operator × deadline).
+    public func targets(asOf: String = Timestamp.end) throws -> [PlanTarget] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT zone, indicator, op, value, deadline, source FROM (
+                  SELECT t.*, ROW_NUMBER() OVER (PARTITION BY zone, indicator, op, deadline ORDER BY received_at DESC, id DESC) AS rn
+                  FROM target t WHERE received_at <= ?)
+                WHERE rn = 1 ORDER BY id
+                """, arguments: [asOf]).compactMap { r in
+                guard let op = TargetOperator(r["op"] as String), let deadline = SimpleDate(r["deadline"] as String),
+                      let value = Decimal(string: r["value"] as String, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+                return PlanTarget(zone: r["zone"], indicator: r["indicator"], op: op, value: value, deadline: deadline, source: r["source"])
+            }
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One accepted survey return (统计调查表), as Statistics sees it: typed, exact, and without personal data
 /// (联系人, 联系电话, 填报日期 stay in the archive).
 public struct SurveyReturn: Sendable, Hashable {
@@ -34,5 +36,30 @@ public struct SurveyReturn: Sendable, Hashable {
     /// The business type ids, in catalogue order.
     public var businessTypeIDs: [String] {
         Choices.businessType.options.indices.filter { businessTypes & (1 << UInt32($0)) != 0 }.map { Choices.businessType.options[$0].id }
+    }
+}
+
+/// A figure about a zone that agencies do not report (专利申请总量, GDP growth …), from `regional/`.
+public struct RegionalFigure: Sendable, Hashable {
+    public var zone: String
+    public var period: Period
+    public var indicator: String
+    public var value: Decimal
+    public var source: String
+    public init(zone: String, period: Period, indicator: String, value: Decimal, source: String) {
+        self.zone = zone; self.period = period; self.indicator = indicator; self.value = value; self.source = source
+    }
+}
+
+/// A target of a zone plan, from `targets.csv`; zone `all` means all zones together.
+public struct PlanTarget: Sendable, Hashable {
+    public var zone: String
+    public var indicator: String
+    public var op: TargetOperator
+    public var value: Decimal
+    public var deadline: SimpleDate
+    public var source: String
+    public init(zone: String, indicator: String, op: TargetOperator, value: Decimal, deadline: SimpleDate, source: String) {
+        self.zone = zone; self.indicator = indicator; self.op = op; self.value = value; self.deadline = deadline; self.source = source
     }
 }

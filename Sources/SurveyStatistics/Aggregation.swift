@@ -1,0 +1,258 @@
+import Foundation
+import SurveyCore
+
+/// What a statistics request is computed from: the returns of a period, those of a year earlier (for growth),
+/// and the regional figures, for a set of zones.
+public struct Dataset: Sendable {
+    public var period: Period
+    public var returns: [SurveyReturn]
+    public var previous: [SurveyReturn]
+    public var regional: [RegionalFigure]
+    /// The zones the request covers (regional figures of these zones are summed when a group spans zones).
+    public var zones: [String]
+
+    public init(period: Period, returns: [SurveyReturn], previous: [SurveyReturn], regional: [RegionalFigure], zones: [String]) {
+        self.period = period; self.returns = returns; self.previous = previous; self.regional = regional; self.zones = zones
+    }
+}
+
+/// A breakdown of a table.
+public enum Breakdown: String, Sendable, CaseIterable {
+    case zone, agency_kind, business_type, brand_level, period
+
+    public var name: Bilingual {
+        switch self {
+        case .zone: Bilingual("集聚区", "Zone")
+        case .agency_kind: Bilingual("机构性质", "Kind of agency")
+        case .business_type: Bilingual("业务类型", "Business type")
+        case .brand_level: Bilingual("品牌级别", "Brand level")
+        case .period: Bilingual("统计期", "Period")
+        }
+    }
+
+    /// The group keys of one return (several for business types: a firm counts in each of its types).
+    func keys(_ r: SurveyReturn) -> [String] {
+        switch self {
+        case .zone: [r.zone]
+        case .agency_kind: [r.agencyKind]
+        case .business_type: r.businessTypeIDs
+        case .brand_level: [r.brandLevel]
+        case .period: [r.period.description]
+        }
+    }
+}
+
+/// Confidentiality status of a cell (SDMX-style codes).
+public enum ConfStatus: String, Sendable {
+    /// Free.
+    case free = "F"
+    /// Fewer than 3 contributing agencies.
+    case tooFew = "A"
+    /// One agency above 85 % of the cell (dominance).
+    case dominant = "O"
+    /// Suppressed so that another suppressed cell cannot be recovered by subtraction.
+    case secondary = "D"
+
+    public var reason: Bilingual {
+        switch self {
+        case .free: Bilingual("", "")
+        case .tooFew: Bilingual("数据保密：少于3家机构", "confidential: fewer than 3 agencies")
+        case .dominant: Bilingual("数据保密：单家机构占比超过85%", "confidential: one agency above 85 %")
+        case .secondary: Bilingual("数据保密：防止推算", "confidential: would reveal another cell")
+        }
+    }
+}
+
+/// One figure with how it was made.
+public struct Cell: Sendable {
+    /// The exact value (万元 for money); nil = no data (nothing reported, or a zero denominator).
+    public var value: Decimal?
+    public var numerator: Decimal?
+    public var denominator: Decimal?
+    /// Agencies that reported the figure.
+    public var reporting: Int
+    public var status: ConfStatus = .free
+    /// The value to publish: nil when suppressed.
+    public var published: Decimal? { status == .free ? value : nil }
+}
+
+/// Exact aggregation of indicators over groups of returns.
+public enum Aggregation {
+    static let tenThousand = Decimal(10_000)
+
+    /// The value of one indicator over `returns` (a group), with `previous` the same group a year earlier.
+    public static func cell(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
+                            regional: [RegionalFigure], zones: Set<String>, period: Period) -> Cell {
+        func total(_ field: String, _ rs: [SurveyReturn]) -> (sum: Int64, reporting: Int) {
+            var s: Int64 = 0, n = 0
+            for r in rs { if let v = r[field] { s += v; n += 1 } }
+            return (s, n)
+        }
+        func isMoney(_ field: String) -> Bool { Form.returns[field].type == .money }
+        func decimal(_ field: String, _ v: Int64) -> Decimal { isMoney(field) ? Decimal(v) / tenThousand : Decimal(v) }
+        func ratio(_ n: Decimal, _ d: Decimal, reporting: Int) -> Cell {
+            Cell(value: d == 0 ? nil : n / d, numerator: n, denominator: d, reporting: reporting)
+        }
+        func regionalSum(_ id: String, _ p: Period) -> Decimal? {
+            let figures = regional.filter { $0.indicator == id && $0.period == p && zones.contains($0.zone) }
+            guard Set(figures.map(\.zone)) == zones else { return nil }     // a zone without the figure: no data
+            return figures.reduce(Decimal(0)) { $0 + $1.value }
+        }
+        switch indicator.computation {
+        case .agencies:
+            return Cell(value: Decimal(Set(returns.map(\.creditCode)).count), reporting: returns.count)
+        case .brandAgencies:
+            return Cell(value: Decimal(returns.filter { $0.brandLevel == "provincial" || $0.brandLevel == "national" }.count), reporting: returns.count)
+        case .agenciesWithRevenueAtLeast(let threshold):
+            return Cell(value: Decimal(returns.filter { ($0["revenue"] ?? 0) >= threshold }.count), reporting: returns.count)
+        case .sum(let field):
+            let t = total(field, returns)
+            return Cell(value: t.reporting == 0 ? nil : decimal(field, t.sum), reporting: t.reporting)
+        case .fieldRatio(let n, let d):
+            let both = returns.filter { $0[n] != nil && $0[d] != nil }
+            return ratio(decimal(n, total(n, both).sum), decimal(d, total(d, both).sum), reporting: both.count)
+        case .average(let field):
+            let t = total(field, returns)
+            return ratio(decimal(field, t.sum), Decimal(t.reporting), reporting: t.reporting)
+        case .regionalRatio(let n, let id):
+            let t = total(n, returns)
+            guard t.reporting > 0, let d = regionalSum(id, period) else { return Cell(value: nil, reporting: t.reporting) }
+            return ratio(decimal(n, t.sum), d, reporting: t.reporting)
+        case .regional(let id):
+            return Cell(value: regionalSum(id, period), reporting: 0)
+        case .growth(let base):
+            guard let b = Catalogue.indicator(base) else { return Cell(value: nil, reporting: 0) }
+            let now = cell(b, returns: returns, previous: [], regional: regional, zones: zones, period: period)
+            let before = cell(b, returns: previous, previous: [], regional: regional, zones: zones, period: period.previousYear)
+            guard let a = now.value, let p = before.value, p != 0 else { return Cell(value: nil, reporting: now.reporting) }
+            return Cell(value: (a - p) / p, numerator: a - p, denominator: p, reporting: now.reporting)
+        case .sameSampleGrowth(let field):
+            var earlier: [CreditCode: Int64] = [:]
+            for r in previous { if let v = r[field] { earlier[r.creditCode] = v } }
+            var a: Int64 = 0, p: Int64 = 0, n = 0
+            for r in returns { if let v = r[field], let e = earlier[r.creditCode] { a += v; p += e; n += 1 } }
+            return ratio(decimal(field, a - p), decimal(field, p), reporting: n)
+        case .concentrationTop5:
+            let values = returns.compactMap { $0["revenue"] }.sorted(by: >)
+            let sum = values.reduce(0, +)
+            return ratio(Decimal(values.prefix(5).reduce(0, +)), Decimal(sum), reporting: values.count)
+        case .herfindahl:
+            let values = returns.compactMap { $0["revenue"] }
+            let sum = Decimal(values.reduce(0, +))
+            guard sum > 0 else { return Cell(value: nil, reporting: values.count) }
+            let h = values.reduce(Decimal(0)) { acc, v in let s = Decimal(v) / sum; return acc + s * s }
+            return Cell(value: h, reporting: values.count)
+        }
+    }
+
+    /// Primary disclosure control of one cell: fewer than 3 agencies contributing to the protecting money field,
+    /// or one agency above 85 % of it.
+    public static func primaryStatus(_ indicator: Indicator, returns: [SurveyReturn]) -> ConfStatus {
+        guard let field = indicator.protectedBy else { return .free }
+        var contributors = 0
+        var sum: Int64 = 0, largest: Int64 = 0
+        for r in returns {
+            guard let v = r[field], v > 0 else { continue }
+            contributors += 1; sum += v; largest = max(largest, v)
+        }
+        if contributors == 0 { return .free }              // nothing to reveal: the cell is empty or zero
+        if contributors < 3 { return .tooFew }
+        if largest * 100 > sum * 85 { return .dominant }
+        return .free
+    }
+}
+
+/// A statistics table: one row per group, one cell per indicator.
+public struct StatTable: Sendable {
+    public struct Row: Sendable {
+        /// One value per dimension (ids: zone id, agency kind id …).
+        public let key: [String]
+        public var cells: [Cell]
+    }
+
+    public let dimensions: [Breakdown]
+    public let indicators: [Indicator]
+    public var rows: [Row]
+
+    /// Computes a table over a dataset, suppressing confidential cells unless `suppress` is false.
+    public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator], suppress: Bool = true) {
+        self.dimensions = dimensions
+        self.indicators = indicators
+        func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
+            var out: [[String]: [SurveyReturn]] = [:]
+            for r in returns {
+                var keys: [[String]] = [[]]
+                for d in dimensions { keys = keys.flatMap { k in d.keys(r).map { k + [$0] } } }
+                for k in keys { out[k, default: []].append(r) }
+            }
+            return out
+        }
+        let current = groups(data.returns)
+        let previous = groups(data.previous)
+        let zoneIndex = dimensions.firstIndex(of: .zone)
+        rows = current.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
+            let rs = current[key]!
+            let zones: Set<String> = zoneIndex.map { [key[$0]] } ?? Set(data.zones)
+            let cells = indicators.map { ind -> Cell in
+                var c = Aggregation.cell(ind, returns: rs, previous: previous[key] ?? [], regional: data.regional, zones: zones, period: data.period)
+                if suppress && c.value != nil { c.status = Aggregation.primaryStatus(ind, returns: rs) }
+                return c
+            }
+            return Row(key: key, cells: cells)
+        }
+        if suppress { applySecondarySuppression() }
+    }
+
+    /// Where a line of the table (cells that differ in one dimension only) has exactly one suppressed cell, its
+    /// total would reveal that cell by subtraction: suppress the smallest other cell of the line too (status D),
+    /// ties broken by the key. Repeated until nothing changes.
+    mutating func applySecondarySuppression() {
+        guard !dimensions.isEmpty else { return }
+        for (m, indicator) in indicators.enumerated() where indicator.protectedBy != nil {
+            var changed = true
+            while changed {
+                changed = false
+                for d in dimensions.indices {
+                    var lines: [[String]: [Int]] = [:]
+                    for (i, row) in rows.enumerated() where rows[i].cells[m].value != nil {
+                        var other = row.key
+                        other.remove(at: d)
+                        lines[other, default: []].append(i)
+                    }
+                    for (_, members) in lines.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where members.count >= 2 {
+                        let hidden = members.filter { rows[$0].cells[m].status != .free }
+                        guard hidden.count == 1 else { continue }
+                        let candidates = members.filter { rows[$0].cells[m].status == .free }
+                        guard let pick = candidates.min(by: { a, b in
+                            let va = rows[a].cells[m].value!, vb = rows[b].cells[m].value!
+                            return va != vb ? va < vb : rows[a].key.lexicographicallyPrecedes(rows[b].key)
+                        }) else { continue }
+                        rows[pick].cells[m].status = .secondary
+                        changed = true
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Decimal {
+    /// Rounded once, half away from zero (四舍五入), to `scale` decimals.
+    public func rounded(_ scale: Int) -> Decimal {
+        var value = self, result = Decimal()
+        NSDecimalRound(&result, &value, scale, .plain)
+        return result
+    }
+
+    /// Fixed-point text with exactly `scale` decimals.
+    public func fixed(_ scale: Int) -> String {
+        let r = rounded(scale)
+        var text = NSDecimalNumber(decimal: r).stringValue
+        if scale > 0 {
+            if !text.contains(".") { text += "." }
+            let decimals = text.count - (text.firstIndex(of: ".")!.utf16Offset(in: text) + 1)
+            text += String(repeating: "0", count: max(0, scale - decimals))
+        }
+        return text == "-0" ? "0" : text
+    }
+}

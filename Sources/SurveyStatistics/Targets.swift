@@ -1,0 +1,86 @@
+import Foundation
+import SurveyCore
+
+/// How far a zone is from one of its plan's targets.
+public enum TargetStatus: String, Sendable {
+    case met, on_track, behind, no_data
+
+    public var name: Bilingual {
+        switch self {
+        case .met: Bilingual("已完成", "met")
+        case .on_track: Bilingual("进度正常", "on track")
+        case .behind: Bilingual("滞后", "behind")
+        case .no_data: Bilingual("无数据", "no data")
+        }
+    }
+}
+
+/// One target evaluated for a year.
+public struct TargetResult: Sendable {
+    public let target: PlanTarget
+    public let indicator: Indicator?
+    /// The indicator's value for the zone and year.
+    public let actual: Decimal?
+    /// For `>=ref:X`: the value of X (percentages turned into fractions when compared with a ratio).
+    public let reference: Decimal?
+    /// actual ÷ target for "at least" targets (target ÷ actual for "at most"); nil when it has no meaning.
+    public let progress: Decimal?
+    /// The share of the plan period elapsed at the end of the year.
+    public let elapsed: Decimal?
+    public let status: TargetStatus
+}
+
+public enum TargetEvaluation {
+    /// Evaluates targets for `year`. `data(zones)` gives the dataset of those zones for the year; zone `all` is
+    /// every zone of `zones`. A target is on track when its progress is at least the elapsed share of the plan
+    /// period (from the zone's plan start to the target's deadline).
+    public static func evaluate(_ targets: [PlanTarget], year: Int, zones: [Zone],
+                                data: ([String]) -> Dataset) -> [TargetResult] {
+        var cache: [[String]: Dataset] = [:]
+        func dataset(_ ids: [String]) -> Dataset {
+            if let d = cache[ids] { return d }
+            let d = data(ids)
+            cache[ids] = d
+            return d
+        }
+        func value(_ indicatorID: String, _ ids: [String]) -> Decimal? {
+            guard let ind = Catalogue.indicator(indicatorID) else { return nil }
+            let d = dataset(ids)
+            return Aggregation.cell(ind, returns: d.returns, previous: d.previous, regional: d.regional, zones: Set(ids), period: d.period).value
+        }
+        return targets.map { t in
+            let ids = t.zone == "all" ? zones.map(\.id) : [t.zone]
+            let indicator = Catalogue.indicator(t.indicator)
+            let actual = value(t.indicator, ids)
+            let starts = zones.filter { ids.contains($0.id) }.map(\.planStart)
+            let elapsed: Decimal? = starts.min().map { start in
+                let end = SimpleDate(year: year, month: 12, day: 31)!
+                let total = Decimal(max(1, t.deadline.dayNumber - start.dayNumber + 1))
+                let done = Decimal(min(max(0, end.dayNumber - start.dayNumber + 1), t.deadline.dayNumber - start.dayNumber + 1))
+                return done / total
+            }
+            guard let a = actual else {
+                return TargetResult(target: t, indicator: indicator, actual: nil, reference: nil, progress: nil, elapsed: elapsed, status: .no_data)
+            }
+            switch t.op {
+            case .atLeastIndicator(let ref):
+                guard var r = value(ref, ids) else {
+                    return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: nil, elapsed: elapsed, status: .no_data)
+                }
+                if Catalogue.indicator(ref)?.unit.zh == "%" && indicator?.kind == .ratio { r /= 100 }
+                return TargetResult(target: t, indicator: indicator, actual: a, reference: r, progress: nil, elapsed: elapsed,
+                                    status: a >= r ? .met : .behind)
+            case .atLeast, .above:
+                let met = t.op == .atLeast ? a >= t.value : a > t.value
+                let progress: Decimal? = t.value > 0 ? a / t.value : nil
+                let status: TargetStatus = met ? .met : (progress != nil && elapsed != nil && progress! >= elapsed! ? .on_track : .behind)
+                return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: progress, elapsed: elapsed, status: status)
+            case .atMost, .below:
+                let met = t.op == .atMost ? a <= t.value : a < t.value
+                let progress: Decimal? = a > 0 ? t.value / a : nil
+                return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: progress, elapsed: elapsed,
+                                    status: met ? .met : .behind)
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import XCTest
+@testable import SurveyCore
+@testable import SurveyStatistics
+
+func code(_ n: Int) -> CreditCode {
+    let first17 = Array("91320311MA\(String(format: "%07d", n))".utf8)
+    return CreditCode(validated: String(decoding: first17 + [CreditCode.checkCharacter(for: first17)], as: UTF8.self))
+}
+
+/// A return with money in 万元 and counts as given; other fields not reported.
+func ret(_ n: Int, zone: String, year: Int = 2025, kind: String = "patent_agency", types: [String] = ["agency"],
+         brand: String = "none", _ values: [String: Double]) -> SurveyReturn {
+    var numbers = [Int64?](repeating: nil, count: SurveyReturn.numberFields.count)
+    for (field, v) in values {
+        let i = SurveyReturn.numberFields.firstIndex(of: field)!
+        numbers[i] = Form.returns[field].type == .money ? Int64((v * 10_000).rounded()) : Int64(v)
+    }
+    let mask = types.reduce(UInt32(0)) { $0 | 1 << UInt32(Choices.businessType.index(of: $1)!) }
+    return SurveyReturn(creditCode: code(n), agencyName: "示例\(n)", zone: zone, period: Period(year: year), agencyKind: kind,
+                        businessTypes: mask, brandLevel: brand, numbers: numbers)
+}
+
+/// Zone a: A1 (patent agency, agency + consulting, provincial brand), A2 (trademark agency), A3 (law firm, national brand).
+/// Zone b: B1 (enterprise). A year earlier: A1, A2 and B9, which then left.
+let current = [
+    ret(1, zone: "a", types: ["agency", "consulting"], brand: "provincial",
+        ["revenue": 1200, "staff": 20, "staff_degree": 18, "patent_filings_local": 300, "abnormal_notified": 4, "abnormal_withdrawn": 3]),
+    ret(2, zone: "a", kind: "trademark_agency", ["revenue": 300, "staff": 10, "pledge_financing": 500]),
+    ret(3, zone: "a", kind: "law_firm", types: ["legal"], brand: "national", ["revenue": 500, "staff": 5, "staff_degree": 5, "pledge_financing": 0]),
+    ret(4, zone: "b", kind: "enterprise", types: ["operation"], ["revenue": 100, "staff": 4, "pledge_financing": 1000]),
+]
+let earlier = [
+    ret(1, zone: "a", year: 2024, ["revenue": 1000]),
+    ret(2, zone: "a", year: 2024, kind: "trademark_agency", ["revenue": 300]),
+    ret(9, zone: "b", year: 2024, ["revenue": 200]),
+]
+let regional = [
+    RegionalFigure(zone: "a", period: Period(year: 2025), indicator: "patent_applications", value: 400, source: ""),
+    RegionalFigure(zone: "a", period: Period(year: 2025), indicator: "gdp_growth", value: Decimal(string: "5.5")!, source: ""),
+]
+let data = Dataset(period: Period(year: 2025), returns: current, previous: earlier, regional: regional, zones: ["a", "b"])
+
+func value(_ id: String, by: [Breakdown] = [], key: [String] = [], suppress: Bool = false) -> Decimal? {
+    let table = StatTable(data, by: by, indicators: [Catalogue.indicator(id)!], suppress: suppress)
+    return table.rows.first { $0.key == key }?.cells[0].value
+}
+
+final class IndicatorTests: XCTestCase {
+    func testCounts() {
+        XCTAssertEqual(value("agencies"), 4)
+        XCTAssertEqual(value("agencies", by: [.zone], key: ["a"]), 3)
+        XCTAssertEqual(value("brand_agencies"), 2)
+        XCTAssertEqual(value("above_scale_agencies"), 1)
+        XCTAssertEqual(value("staff"), 39)
+    }
+
+    func testMoneyIsExact() {
+        XCTAssertEqual(value("revenue"), 2100)
+        XCTAssertEqual(value("revenue", by: [.zone], key: ["a"]), 2000)
+        XCTAssertEqual(value("avg_revenue"), 525)
+        XCTAssertEqual(value("revenue_per_staff")?.fixed(4), "53.8462")     // 2100 ÷ 39
+        let odd = Dataset(period: Period(year: 2025), returns: (0..<3).map { ret($0, zone: "a", ["revenue": 0.0001]) } + [ret(7, zone: "a", ["revenue": 0.3333])],
+                          previous: [], regional: [], zones: ["a"])
+        XCTAssertEqual(StatTable(odd, by: [], indicators: [Catalogue.indicator("revenue")!], suppress: false).rows[0].cells[0].value, Decimal(string: "0.3336"))
+    }
+
+    func testRatiosStateTheirDenominators() {
+        XCTAssertEqual(value("staff_degree_share"), Decimal(23) / Decimal(25), "A2 did not report degrees and is left out")
+        XCTAssertEqual(value("abnormal_withdrawal_rate"), Decimal(string: "0.75"))
+        XCTAssertEqual(value("patent_agency_rate", by: [.zone], key: ["a"]), Decimal(string: "0.75"))
+        XCTAssertNil(value("patent_agency_rate"), "zone b has no regional figure: no data, not a guess")
+        let cell = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("patent_agency_rate")!], suppress: false).rows[0].cells[0]
+        XCTAssertEqual(cell.numerator, 300)
+        XCTAssertEqual(cell.denominator, 400)
+    }
+
+    func testNullIsNotZero() {
+        let cell = StatTable(data, by: [], indicators: [Catalogue.indicator("pledge_financing")!], suppress: false).rows[0].cells[0]
+        XCTAssertEqual(cell.value, 1500)
+        XCTAssertEqual(cell.reporting, 3, "A3's 0 is reported; A1 did not report")
+        XCTAssertNil(value("transaction_value"), "nobody reported it")
+    }
+
+    func testMultiLabelBusinessTypes() {
+        XCTAssertEqual(value("agencies", by: [.business_type], key: ["agency"]), 2)
+        XCTAssertEqual(value("agencies", by: [.business_type], key: ["consulting"]), 1)
+        XCTAssertEqual(value("revenue", by: [.business_type], key: ["agency"]), 1500)
+        let keys = StatTable(data, by: [.business_type], indicators: [Catalogue.indicator("agencies")!], suppress: false).rows.map(\.key)
+        XCTAssertEqual(keys, [["agency"], ["consulting"], ["legal"], ["operation"]])
+    }
+
+    func testGrowthAndSameSampleGrowth() {
+        XCTAssertEqual(value("revenue_growth"), Decimal(string: "0.4"), "(2100 − 1500) ÷ 1500")
+        XCTAssertEqual(value("revenue_growth_same_sample")?.fixed(4), "0.1538", "A1 and A2 only: (1500 − 1300) ÷ 1300")
+        XCTAssertEqual(value("revenue_growth", by: [.zone], key: ["b"]), Decimal(string: "-0.5"))
+        XCTAssertNil(value("revenue_growth_same_sample", by: [.zone], key: ["b"]), "B1 entered, B9 left: no common agency")
+    }
+
+    func testConcentration() {
+        XCTAssertEqual(value("cr5"), 1)
+        XCTAssertEqual(value("hhi")?.fixed(6), "0.405896", "(12² + 3² + 5² + 1²) ÷ 21²")
+    }
+
+    func testRegionalIndicator() {
+        XCTAssertEqual(value("patent_applications", by: [.zone], key: ["a"]), 400)
+    }
+
+    func testCatalogueIsCompleteAndUnique() {
+        let ids = Catalogue.all.map(\.id)
+        XCTAssertEqual(Set(ids).count, ids.count)
+        for id in ["agencies", "brand_agencies", "above_scale_agencies", "staff", "staff_degree_share", "patent_attorneys", "new_hires",
+                   "revenue", "revenue_agency", "avg_revenue", "revenue_per_staff", "revenue_growth", "revenue_growth_same_sample",
+                   "patent_filings", "patent_agency_rate", "trademark_agency_rate", "pledge_financing", "pledge_deals",
+                   "transaction_value", "clients", "clients_hightech", "abnormal_withdrawal_rate", "cr5", "hhi", "patent_applications",
+                   "gdp_growth", "patent_filings_growth", "pledge_financing_growth"] {
+            XCTAssertNotNil(Catalogue.indicator(id), id)
+        }
+        for i in Catalogue.all { XCTAssertFalse(i.definition.zh.isEmpty || i.definition.en.isEmpty || i.formula.isEmpty, i.id) }
+    }
+
+    func testRounding() {
+        XCTAssertEqual(Decimal(string: "0.12345")!.fixed(4), "0.1235")
+        XCTAssertEqual(Decimal(string: "-0.12345")!.fixed(4), "-0.1235")
+        XCTAssertEqual(Decimal(string: "2")!.fixed(2), "2.00")
+    }
+}
+
+final class DisclosureTests: XCTestCase {
+    func statuses(_ id: String, by: [Breakdown]) -> [String: String] {
+        let t = StatTable(data, by: by, indicators: [Catalogue.indicator(id)!])
+        return Dictionary(uniqueKeysWithValues: t.rows.map { ($0.key.joined(separator: "/"), $0.cells[0].status.rawValue) })
+    }
+
+    func testOneAgencyCellAndTheTotalThatWouldRevealIt() {
+        // b has one agency (A); a is then hidden too (D), else a + b = the published total.
+        XCTAssertEqual(statuses("revenue", by: [.zone]), ["a": "D", "b": "A"])
+        let t = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("revenue")!])
+        XCTAssertNil(t.rows[1].cells[0].published)
+        XCTAssertEqual(t.rows[1].cells[0].value, 100, "computed, but not published")
+    }
+
+    func testDominantAgency() {
+        let d = Dataset(period: Period(year: 2025), returns: [ret(1, zone: "a", ["revenue": 900]), ret(2, zone: "a", ["revenue": 50]),
+                                                              ret(3, zone: "a", ["revenue": 50])], previous: [], regional: [], zones: ["a"])
+        let t = StatTable(d, by: [], indicators: [Catalogue.indicator("revenue")!, Catalogue.indicator("agencies")!])
+        XCTAssertEqual(t.rows[0].cells[0].status, .dominant, "900 of 1000 is above 85 %")
+        XCTAssertEqual(t.rows[0].cells[1].status, .free, "counts of agencies are never suppressed")
+        let fine = Dataset(period: Period(year: 2025), returns: [ret(1, zone: "a", ["revenue": 850]), ret(2, zone: "a", ["revenue": 100]),
+                                                                 ret(3, zone: "a", ["revenue": 50])], previous: [], regional: [], zones: ["a"])
+        XCTAssertEqual(StatTable(fine, by: [], indicators: [Catalogue.indicator("revenue")!]).rows[0].cells[0].status, .free, "exactly 85 % is allowed")
+    }
+
+    func testNoSuppressShowsEverything() {
+        let t = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("revenue")!], suppress: false)
+        XCTAssertEqual(t.rows.map { $0.cells[0].status }, [.free, .free])
+    }
+
+    func testSecondarySuppressionIsDeterministicAndPicksTheSmallest() {
+        let rs = [ret(1, zone: "a", ["revenue": 500]), ret(2, zone: "a", ["revenue": 400]), ret(3, zone: "a", ["revenue": 300]),
+                  ret(4, zone: "b", ["revenue": 200]), ret(5, zone: "b", ["revenue": 200]), ret(6, zone: "b", ["revenue": 200]),
+                  ret(7, zone: "c", ["revenue": 10])]
+        let d = Dataset(period: Period(year: 2025), returns: rs, previous: [], regional: [], zones: ["a", "b", "c"])
+        for _ in 0..<3 {
+            let t = StatTable(d, by: [.zone], indicators: [Catalogue.indicator("revenue")!])
+            XCTAssertEqual(t.rows.map { $0.cells[0].status.rawValue }, ["F", "D", "A"], "b (600) is smaller than a (1200)")
+        }
+    }
+}
+
+final class TargetTests: XCTestCase {
+    let zones = [Zone(id: "a", name: Bilingual("甲区", "A"), level: "national_pilot", city: "", divisionCode: "320311",
+                      planStart: SimpleDate(year: 2024, month: 1, day: 1)!, planEnd: SimpleDate(year: 2026, month: 12, day: 31)!, planDocument: ""),
+                 Zone(id: "b", name: Bilingual("乙区", "B"), level: "provincial", city: "", divisionCode: "321302",
+                      planStart: SimpleDate(year: 2025, month: 1, day: 1)!, planEnd: SimpleDate(year: 2027, month: 12, day: 31)!, planDocument: "")]
+
+    func evaluate(_ t: PlanTarget) -> TargetResult {
+        TargetEvaluation.evaluate([t], year: 2025, zones: zones) { ids in
+            Dataset(period: Period(year: 2025), returns: current.filter { ids.contains($0.zone) },
+                    previous: earlier.filter { ids.contains($0.zone) }, regional: regional, zones: ids)
+        }[0]
+    }
+
+    func target(_ zone: String, _ id: String, _ op: TargetOperator, _ v: Decimal) -> PlanTarget {
+        PlanTarget(zone: zone, indicator: id, op: op, value: v, deadline: SimpleDate(year: 2026, month: 12, day: 31)!, source: "doc")
+    }
+
+    func testEachStatus() {
+        XCTAssertEqual(evaluate(target("a", "agencies", .atLeast, 3)).status, .met)
+        let onTrack = evaluate(target("a", "revenue", .atLeast, 2500))
+        XCTAssertEqual(onTrack.status, .on_track, "2000 ÷ 2500 = 80 % ≥ 731 of 1096 days elapsed (66.7 %)")
+        XCTAssertEqual(onTrack.progress, Decimal(string: "0.8"))
+        XCTAssertEqual(onTrack.elapsed?.fixed(4), "0.6670")
+        XCTAssertEqual(evaluate(target("a", "revenue", .atLeast, 4000)).status, .behind, "50 % < 66.7 %")
+        XCTAssertEqual(evaluate(target("b", "patent_agency_rate", .atLeast, Decimal(string: "0.6")!)).status, .no_data)
+        XCTAssertEqual(evaluate(target("a", "abnormal_withdrawal_rate", .atMost, Decimal(string: "0.5")!)).status, .behind)
+        XCTAssertEqual(evaluate(target("all", "agencies", .atLeast, 4)).status, .met, "all zones together: 4 agencies")
+    }
+
+    func testBeatAnotherIndicator() {
+        let r = evaluate(target("a", "revenue_growth", .atLeastIndicator("gdp_growth"), 0))
+        XCTAssertEqual(r.status, .met, "(2000 − 1300) ÷ 1300 = 53.8 % beats GDP growth 5.5 %")
+        XCTAssertEqual(r.reference, Decimal(string: "0.055"))
+        XCTAssertEqual(evaluate(target("b", "revenue_growth", .atLeastIndicator("gdp_growth"), 0)).status, .no_data)
+    }
+}
