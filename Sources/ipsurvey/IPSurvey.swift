@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SurveyCore
 
 @main
@@ -14,8 +15,28 @@ struct IPSurvey: AsyncParsableCommand {
         2 usage or I/O error.
         """,
         version: ToolInfo.version,
-        subcommands: [Validate.self, Ingest.self, ArchiveCommand.self, Form.self, Sample.self]
+        subcommands: [Validate.self, Ingest.self, Query.self, Targets.self, ArchiveCommand.self, Form.self, Sample.self]
     )
+}
+
+extension IPSurvey {
+    /// Runs the command; usage errors exit 2 as SPEC.md says (argument-parser's own code is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum ToolInfo {
