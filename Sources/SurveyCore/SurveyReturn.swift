@@ -19,7 +19,7 @@ public struct SurveyReturn: Sendable, Hashable {
 
     /// The ids of the money and count fields of the form, in form order.
     public static let numberFields: [String] = Form.returns.fields.filter { $0.type == .money || $0.type == .count }.map(\.id)
-    static let numberIndex: [String: Int] = Dictionary(uniqueKeysWithValues: numberFields.enumerated().map { ($1, $0) })
+    public static let numberIndex: [String: Int] = Dictionary(uniqueKeysWithValues: numberFields.enumerated().map { ($1, $0) })
 
     public init(creditCode: CreditCode, agencyName: String, zone: String, period: Period, agencyKind: String,
                 businessTypes: UInt32, brandLevel: String, numbers: [Int64?]) {

@@ -84,8 +84,9 @@ public enum Aggregation {
     public static func cell(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
                             regional: [RegionalFigure], zones: Set<String>, period: Period) -> Cell {
         func total(_ field: String, _ rs: [SurveyReturn]) -> (sum: Int64, reporting: Int) {
+            let i = SurveyReturn.numberIndex[field]!      // resolved once, not per return
             var s: Int64 = 0, n = 0
-            for r in rs { if let v = r[field] { s += v; n += 1 } }
+            for r in rs { if let v = r.numbers[i] { s += v; n += 1 } }
             return (s, n)
         }
         func isMoney(_ field: String) -> Bool { Form.returns[field].type == .money }
@@ -148,11 +149,11 @@ public enum Aggregation {
     /// Primary disclosure control of one cell: fewer than 3 agencies contributing to the protecting money field,
     /// or one agency above 85 % of it.
     public static func primaryStatus(_ indicator: Indicator, returns: [SurveyReturn]) -> ConfStatus {
-        guard let field = indicator.protectedBy else { return .free }
+        guard let field = indicator.protectedBy, let index = SurveyReturn.numberIndex[field] else { return .free }
         var contributors = 0
         var sum: Int64 = 0, largest: Int64 = 0
         for r in returns {
-            guard let v = r[field], v > 0 else { continue }
+            guard let v = r.numbers[index], v > 0 else { continue }
             contributors += 1; sum += v; largest = max(largest, v)
         }
         if contributors == 0 { return .free }              // nothing to reveal: the cell is empty or zero

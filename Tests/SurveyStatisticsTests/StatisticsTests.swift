@@ -204,3 +204,30 @@ final class TargetTests: XCTestCase {
         XCTAssertEqual(evaluate(target("b", "revenue_growth", .atLeastIndicator("gdp_growth"), 0)).status, .no_data)
     }
 }
+
+final class EverySumIndicatorTests: XCTestCase {
+    /// Three returns where field k holds k, 10k and 100k (money in 万元): every plain sum must be 111k, and its
+    /// growth against a year with k alone must be 110.
+    func testEverySumAndItsGrowth() {
+        func filled(_ n: Int, year: Int, scale: Double) -> SurveyReturn {
+            var values: [String: Double] = [:]
+            for (k, f) in SurveyReturn.numberFields.enumerated() { values[f] = Double(k + 1) * scale }
+            return ret(n, zone: "a", year: year, values)
+        }
+        let d = Dataset(period: Period(year: 2025), returns: [filled(1, year: 2025, scale: 1), filled(2, year: 2025, scale: 10), filled(3, year: 2025, scale: 100)],
+                        previous: [filled(1, year: 2024, scale: 1)], regional: [], zones: ["a"])
+        var checked = 0
+        for ind in Catalogue.all {
+            guard case .sum(let field) = ind.computation else { continue }
+            let k = Decimal(SurveyReturn.numberFields.firstIndex(of: field)! + 1)
+            let t = StatTable(d, by: [], indicators: [ind], suppress: false)
+            XCTAssertEqual(t.rows[0].cells[0].value, k * 111, ind.id)
+            XCTAssertEqual(t.rows[0].cells[0].reporting, 3, ind.id)
+            if ind.isFlow, let g = Catalogue.indicator("\(ind.id)_growth") {
+                XCTAssertEqual(StatTable(d, by: [], indicators: [g], suppress: false).rows[0].cells[0].value, 110, g.id)
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 25, "staff_degree and abnormal_withdrawn enter through their ratios")
+    }
+}
