@@ -38,12 +38,15 @@ extension Archive {
     ///   - zones: the zones returns and regional rows are checked against.
     ///   - receivedAt: the receipt time to record (ISO 8601, as `Timestamp.string`).
     ///   - progress: called now and then with the number of rows stored so far.
+    ///   - sniffed: the file's encoding and header when the caller already read them (`SurveyFile.sniff`).
     public func ingest(_ path: String, zones: ZoneDirectory, receivedAt: String,
+                       sniffed: (encoding: TextEncoding, header: [String]?)? = nil,
                        progress: (Int) -> Void = { _ in }) throws -> IngestOutcome {
         let sha = try Archive.sha256(of: path)
         if let existing = try file(sha256: sha) { return .unchanged(existing) }
-        guard let header = try SurveyFile.headerRow(path), let kind = HeaderMap.recognise(header) else {
-            return .skipped(try SurveyFile.check(path, zones: zones))
+        let (encoding, header) = try sniffed ?? SurveyFile.sniff(path)
+        guard let header, let kind = HeaderMap.recognise(header) else {
+            return .skipped(try SurveyFile.check(path, zones: zones, encoding: encoding))
         }
         let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
         var outcome: IngestOutcome? = nil
@@ -71,7 +74,7 @@ extension Archive {
             var stored = 0
             let summary: FileSummary
             do {
-                summary = try SurveyFile.check(path, zones: zones, observe: { chunk in
+                summary = try SurveyFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                     if offset + Int64(chunk.count) > size
                         || sqlite3_blob_write(blob, chunk.baseAddress, Int32(chunk.count), Int32(offset)) != SQLITE_OK {
@@ -163,21 +166,7 @@ final class RowWriter {
         guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
     }
 
-    func text(_ v: CellValue) -> String? {
-        switch v {
-        case .text(let t): t
-        case .period(let p): p.description
-        case .creditCode(let c): c.text
-        case .zone(let z): z >= 0 ? zones.zones[z].id : "all"
-        case .date(let d): d.description
-        case .decimal(let d): "\(d)"
-        case .targetOperator(let o): o.description
-        case .int(let i): "\(i)"
-        case .choice(let c): "\(c)"
-        case .choices(let m): "\(m)"
-        case .empty: nil
-        }
-    }
+    func text(_ v: CellValue) -> String? { v.display(zones) }
 
     func write(_ csv: CSVRecord, _ row: CheckedRow) throws {
         let s = record.sqliteStatement

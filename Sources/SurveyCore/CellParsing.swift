@@ -18,6 +18,23 @@ public enum CellValue: Sendable, Hashable {
     case targetOperator(TargetOperator)
 
     public var int: Int64? { if case .int(let v) = self { v } else { nil } }
+
+    /// The value as text (zone ids, `2025Q1`, exact decimals; option indexes for choices); nil when empty.
+    public func display(_ zones: ZoneDirectory) -> String? {
+        switch self {
+        case .empty: nil
+        case .int(let i): "\(i)"
+        case .text(let t): t
+        case .period(let p): p.description
+        case .choice(let c): "\(c)"
+        case .choices(let m): "\(m)"
+        case .creditCode(let c): c.text
+        case .zone(let z): z >= 0 ? zones.zones[z].id : "all"
+        case .date(let d): d.description
+        case .decimal(let d): "\(d)"
+        case .targetOperator(let o): o.description
+        }
+    }
     public var text: String? { if case .text(let v) = self { v } else { nil } }
 }
 

@@ -275,19 +275,5 @@ public struct RowChecker {
         return .text(parts.joined(separator: "\u{1F}"))
     }
 
-    private func describe(_ v: CellValue) -> String {
-        switch v {
-        case .empty: ""
-        case .int(let i): "\(i)"
-        case .text(let t): t
-        case .period(let p): p.description
-        case .choice(let c): "\(c)"
-        case .choices(let m): "\(m)"
-        case .creditCode(let c): c.text
-        case .zone(let z): z >= 0 ? zones.zones[z].id : "all"
-        case .date(let d): d.description
-        case .decimal(let d): "\(d)"
-        case .targetOperator(let o): o.description
-        }
-    }
+    private func describe(_ v: CellValue) -> String { v.display(zones) ?? "" }
 }

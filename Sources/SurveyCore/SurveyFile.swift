@@ -125,28 +125,30 @@ public enum SurveyFile {
         return validator.finish()
     }
 
-    /// Reads the header row only (to sort files by kind before checking them).
-    public static func headerRow(_ path: String) throws -> [String]? {
+    /// The encoding of a file and its header row (to sort files by kind before checking them); pass the encoding
+    /// on to `check` so the file is not validated again.
+    public static func sniff(_ path: String) throws -> (encoding: TextEncoding, header: [String]?) {
         let encoding = try detectEncoding(path)
         var header: [String]? = nil
         struct Done: Error {}
         do {
             try records(path, encoding: encoding) { record, _ in header = record.strings; throw Done() }
         } catch is Done {}
-        return header
+        return (encoding, header)
     }
 
     /// Checks one file: finds its kind and encoding, maps its header, checks every row.
     ///
     /// - Parameters:
     ///   - zones: the zones returns and regional rows are checked against.
+    ///   - encoding: the encoding when already detected (by `sniff`); detected here otherwise.
     ///   - observe: sees every raw chunk (to hash the file while it is read).
     ///   - onRow: gets every data row with its raw cells (as read, after decoding) and its outcome.
-    public static func check(_ path: String, zones: ZoneDirectory,
+    public static func check(_ path: String, zones: ZoneDirectory, encoding known: TextEncoding? = nil,
                              observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         var summary = FileSummary(path: path)
-        let encoding = try detectEncoding(path)
+        let encoding = try known ?? detectEncoding(path)
         summary.encoding = encoding
         var checker: RowChecker? = nil
         var headerMap: HeaderMap? = nil

@@ -32,7 +32,6 @@ public struct UTF8Validator {
     /// Bytes of a sequence cut by the end of the previous chunk.
     private var carry: [UInt8] = []
     public private(set) var isValid = true
-    private var consumed = 0
 
     public init() {}
 

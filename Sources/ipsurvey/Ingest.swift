@@ -58,7 +58,11 @@ enum Ingesting {
     static func ingest(_ paths: [String], into archive: Archive, options: CommonOptions, receivedAt: String?) throws -> [IngestedFile] {
         let files = try SurveyFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
-        for f in files { kinds[f] = try SurveyFile.headerRow(f).flatMap(HeaderMap.recognise) }
+        var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]
+        for f in files {
+            sniffed[f] = try SurveyFile.sniff(f)
+            kinds[f] = sniffed[f]!.header.flatMap(HeaderMap.recognise)
+        }
         let ordered = files.filter { kinds[$0] == .zones } + files.filter { kinds[$0] != .zones }
         let fixedTime = try receivedAt.map { text -> String in
             guard let t = Timestamp.parse(text) else { throw ValidationError("--received-at: not a date or time: \(text)") }
@@ -73,7 +77,7 @@ enum Ingesting {
             var zones = try archive.zones()
             if zones.isEmpty { zones = try Checking.defaultZones(options) }
             let now = fixedTime ?? Timestamp.string(Date())
-            let outcome = try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now) { rows in
+            let outcome = try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now, sniffed: sniffed[path]) { rows in
                 if showProgress {
                     let rate = Double(rowsDone + rows) / max(Date().timeIntervalSince(start), 0.001)
                     Console.progress("\(n)/\(ordered.count) files, \(rowsDone + rows) rows, \(Int(rate)) rows/s — \(path)")

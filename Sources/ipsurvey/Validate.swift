@@ -43,12 +43,17 @@ enum Checking {
                          onFile: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
         let files = try SurveyFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
-        for f in files { kinds[f] = try SurveyFile.headerRow(f).flatMap(HeaderMap.recognise) }
+        var encodings: [String: TextEncoding] = [:]
+        for f in files {
+            let sniffed = try SurveyFile.sniff(f)
+            kinds[f] = sniffed.header.flatMap(HeaderMap.recognise)
+            encodings[f] = sniffed.encoding
+        }
         let zoneFiles = files.filter { kinds[$0] == .zones }
         var summaries: [String: FileSummary] = [:]
         var zones: [Zone] = []
         for f in zoneFiles {
-            let s = try check(f, zones: .empty) { row in
+            let s = try check(f, zones: .empty, encoding: encodings[f]) { row in
                 if !row.isRejected, let z = Zone(form: .zones, values: row.values) { zones.append(z) }
             }
             summaries[f] = s
@@ -57,7 +62,7 @@ enum Checking {
         if zoneFiles.isEmpty { zones = try defaultZones(options) }
         let directory = ZoneDirectory(zones)
         for f in files where kinds[f] != .zones {
-            let s = try check(f, zones: directory) { _ in }
+            let s = try check(f, zones: directory, encoding: encodings[f]) { _ in }
             summaries[f] = s
             onFile(s)
         }
@@ -75,9 +80,9 @@ enum Checking {
         return zones
     }
 
-    static func check(_ path: String, zones: ZoneDirectory, onRow: (CheckedRow) -> Void) throws -> FileSummary {
+    static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, onRow: (CheckedRow) -> Void) throws -> FileSummary {
         var hasher = SHA256()
-        var summary = try SurveyFile.check(path, zones: zones, observe: { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) },
+        var summary = try SurveyFile.check(path, zones: zones, encoding: encoding, observe: { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) },
                                         onRow: { _, row in onRow(row) })
         summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return summary
