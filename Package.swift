@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"4.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
@@ -27,6 +28,18 @@ let package = Package(
         ),
         // Statistics: the indicator catalogue, aggregation, growth, targets, disclosure control. Fed returns; no SQL.
         .target(name: "SurveyStatistics", dependencies: ["SurveyCore"]),
+        // libxml2 (XSD validation of the XML white paper, well-formedness of the HTML); see shim.h for the ICU fix.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Publishing: view models of pre-formatted figures, Mustache templates, SVG charts, the XML schema check.
+        .target(
+            name: "SurveyPublishing",
+            dependencies: [
+                "SurveyCore",
+                "SurveyStatistics",
+                "CLibXML2",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // The command line: one file per subcommand; the only place that prints.
         .executableTarget(
             name: "ipsurvey",
@@ -34,6 +47,7 @@ let package = Package(
                 "SurveyCore",
                 "SurveyArchive",
                 "SurveyStatistics",
+                "SurveyPublishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -41,6 +55,7 @@ let package = Package(
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore"]),
+        .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyPublishing"]),
     ]
 )

@@ -217,3 +217,37 @@ extension Archive {
         }
     }
 }
+
+extension Archive {
+    /// How often each finding code occurs in the rows of the files received by `asOf` (the data-quality section
+    /// of the white paper): code, severity, count — sorted by code. Values and personal data are not returned.
+    public func findingCounts(asOf: String = Timestamp.end) throws -> [(code: String, severity: Severity, count: Int)] {
+        try queue.read { db in
+            var counts: [String: (Severity, Int)] = [:]
+            let texts = try String.fetchAll(db, sql: """
+                SELECT r.findings FROM record r JOIN file f ON f.id = r.file_id
+                WHERE f.received_at <= ? AND r.findings IS NOT NULL AND r.findings != '[]'
+                UNION ALL
+                SELECT findings FROM file WHERE received_at <= ? AND findings IS NOT NULL AND findings != '[]'
+                """, arguments: [asOf, asOf])
+            for text in texts {
+                for f in Finding.fromJSONArray(text) {
+                    counts[f.code, default: (f.severity, 0)].1 += 1
+                }
+            }
+            return counts.keys.sorted().map { (code: $0, severity: counts[$0]!.0, count: counts[$0]!.1) }
+        }
+    }
+}
+
+extension Archive {
+    /// The latest year with an accepted annual return received by `asOf` (nil when there is none).
+    public func latestAnnualYear(asOf: String = Timestamp.end) throws -> Int? {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT MAX(CAST(period AS INTEGER)) FROM record
+                WHERE credit_code IS NOT NULL AND accepted = 1 AND length(period) = 4 AND received_at <= ?
+                """, arguments: [asOf])
+        }
+    }
+}

@@ -119,6 +119,21 @@ public enum Timestamp {
         return nil
     }
 
+    /// The civil date (UTC+8, the zones' time) of a stored time: `2026-04-30`.
+    public static func civilDate(_ stamp: String) -> String? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let d = f.date(from: stamp) else { return nil }
+        return civilDate(d)
+    }
+
+    public static func civilDate(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        return f.string(from: date)
+    }
+
     /// Later than any receipt time.
     public static let end = "9999-12-31T23:59:59.999Z"
 }

@@ -211,29 +211,56 @@ public struct StatTable: Sendable {
         guard !dimensions.isEmpty else { return }
         for (m, indicator) in indicators.enumerated() where indicator.protectedBy != nil {
             var changed = true
-            while changed {
-                changed = false
-                for d in dimensions.indices {
-                    var lines: [[String]: [Int]] = [:]
-                    for (i, row) in rows.enumerated() where rows[i].cells[m].value != nil {
-                        var other = row.key
-                        other.remove(at: d)
-                        lines[other, default: []].append(i)
-                    }
-                    for (_, members) in lines.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where members.count >= 2 {
-                        let hidden = members.filter { rows[$0].cells[m].status != .free }
-                        guard hidden.count == 1 else { continue }
-                        let candidates = members.filter { rows[$0].cells[m].status == .free }
-                        guard let pick = candidates.min(by: { a, b in
-                            let va = rows[a].cells[m].value!, vb = rows[b].cells[m].value!
-                            return va != vb ? va < vb : rows[a].key.lexicographicallyPrecedes(rows[b].key)
-                        }) else { continue }
-                        rows[pick].cells[m].status = .secondary
-                        changed = true
-                    }
-                }
+            while changed { changed = suppressLines(m) }
+        }
+    }
+
+    /// Declares that the indicators `parts` add up (nearly) to a published total in every row — the revenue
+    /// breakdown (营业收入构成) adds up to revenue — so that a row with exactly one suppressed part would reveal
+    /// it: the smallest other part is suppressed too (D), ties broken by column order. Lines across rows are
+    /// then checked again, until nothing changes.
+    public mutating func suppressAdditive(_ parts: [String]) {
+        let columns = parts.compactMap { id in indicators.firstIndex { $0.id == id } }
+        var changed = true
+        while changed {
+            changed = false
+            for r in rows.indices {
+                let present = columns.filter { rows[r].cells[$0].value != nil }
+                guard present.filter({ rows[r].cells[$0].status != .free }).count == 1 else { continue }
+                guard let pick = present.filter({ rows[r].cells[$0].status == .free })
+                        .min(by: { rows[r].cells[$0].value! < rows[r].cells[$1].value! }) else { continue }
+                rows[r].cells[pick].status = .secondary
+                changed = true
+            }
+            if !dimensions.isEmpty {
+                for m in columns where suppressLines(m) { changed = true }
             }
         }
+    }
+
+    /// One pass of line suppression over indicator column `m`; true when a cell was suppressed.
+    mutating func suppressLines(_ m: Int) -> Bool {
+        var changed = false
+        for d in dimensions.indices {
+            var lines: [[String]: [Int]] = [:]
+            for (i, row) in rows.enumerated() where rows[i].cells[m].value != nil {
+                var other = row.key
+                other.remove(at: d)
+                lines[other, default: []].append(i)
+            }
+            for (_, members) in lines.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where members.count >= 2 {
+                let hidden = members.filter { rows[$0].cells[m].status != .free }
+                guard hidden.count == 1 else { continue }
+                let candidates = members.filter { rows[$0].cells[m].status == .free }
+                guard let pick = candidates.min(by: { a, b in
+                    let va = rows[a].cells[m].value!, vb = rows[b].cells[m].value!
+                    return va != vb ? va < vb : rows[a].key.lexicographicallyPrecedes(rows[b].key)
+                }) else { continue }
+                rows[pick].cells[m].status = .secondary
+                changed = true
+            }
+        }
+        return changed
     }
 }
 

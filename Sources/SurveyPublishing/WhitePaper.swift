@@ -1,0 +1,38 @@
+import Foundation
+import SurveyCore
+import SurveyStatistics
+
+/// The annual white paper: rendered from the templates as HTML and XML, the XML checked against the XSD.
+public enum WhitePaper {
+    /// The two rendered files, not yet written.
+    public struct Output: Sendable {
+        public let html: String
+        public let xml: String
+        public let view: WhitePaperView
+    }
+
+    /// The rendered XML is not valid against `whitepaper.xsd`: nothing may be written.
+    public struct SchemaFailure: Error, Sendable {
+        public let problems: [XMLProblem]
+    }
+
+    /// The template of the HTML white paper for a language: `whitepaper.html` (Chinese) or `en/whitepaper.html`.
+    public static func htmlTemplate(_ language: Language) -> String { language == .zh ? "whitepaper.html" : "en/whitepaper.html" }
+    public static let xmlTemplate = "whitepaper.xml"
+    public static let schemaFile = "whitepaper.xsd"
+
+    /// Builds the view model, lints and renders both templates, and validates the XML against the XSD of the
+    /// same templates folder. Throws `TemplateProblem`, `TemplateLintFailure` or `SchemaFailure`.
+    public static func render(_ report: AnnualReport, context: ReportContext, templates: TemplateSet) throws -> Output {
+        var builder = WhitePaperBuilder(report: report, context: context)
+        let view = builder.build()
+        let html = try templates.render(htmlTemplate(context.language), model: view)
+        let xml = try templates.render(xmlTemplate, model: view)
+        guard let xsd = templates.file(schemaFile) else {
+            throw TemplateProblem(template: schemaFile, line: 0, message: "schema not found in \(templates.directory)")
+        }
+        let problems = XMLCheck.validate(xml: xml, xsd: xsd)
+        if !problems.isEmpty { throw SchemaFailure(problems: problems) }
+        return Output(html: html, xml: xml, view: view)
+    }
+}

@@ -1,0 +1,421 @@
+import Foundation
+import SurveyCore
+import SurveyStatistics
+
+/// What the white paper says about where its figures came from, gathered by the command line (which reads the
+/// archive and hashes the templates).
+public struct ReportContext: Sendable {
+    /// One archived file, for the data-quality and provenance sections.
+    public struct File: Sendable {
+        public let name: String
+        public let kind: String
+        public let encoding: String
+        public let receivedAt: String
+        public let size: Int64
+        public let sha256: String
+        public let rows: Int
+        public let accepted: Int
+        public let rejected: Int
+        public let warnings: Int
+        public init(name: String, kind: String, encoding: String, receivedAt: String, size: Int64, sha256: String,
+                    rows: Int, accepted: Int, rejected: Int, warnings: Int) {
+            self.name = name; self.kind = kind; self.encoding = encoding; self.receivedAt = receivedAt; self.size = size
+            self.sha256 = sha256; self.rows = rows; self.accepted = accepted; self.rejected = rejected; self.warnings = warnings
+        }
+    }
+
+    public let language: Language
+    /// The archive state the report answers for (ISO 8601).
+    public let asOf: String
+    /// The date printed on the cover (YYYY-MM-DD): from the as-of or SOURCE_DATE_EPOCH, never the wall clock.
+    public let date: String
+    public let files: [File]
+    public let findings: [(code: String, severity: Severity, count: Int)]
+    /// Template file name → SHA-256.
+    public let templates: [(name: String, sha256: String)]
+    public let toolVersion: String
+    /// The options the report was made with, as given.
+    public let options: [(name: String, value: String)]
+
+    public init(language: Language, asOf: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
+                templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
+        self.language = language; self.asOf = asOf; self.date = date; self.files = files; self.findings = findings
+        self.templates = templates; self.toolVersion = toolVersion; self.options = options
+    }
+}
+
+/// Turns the computed report into the view model: formats every figure, draws the charts, and lists every
+/// published figure once more for the XML. It computes nothing (shares and changes come from Statistics).
+public struct WhitePaperBuilder {
+    let report: AnnualReport
+    let context: ReportContext
+    let format: NumberFormat
+    let language: Language
+    var figures: [XMLFigureView] = []
+    var recorded: Set<String> = []
+
+    public init(report: AnnualReport, context: ReportContext) {
+        self.report = report
+        self.context = context
+        self.language = context.language
+        self.format = NumberFormat(context.language)
+    }
+
+    var zh: Bool { language == .zh }
+    func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+    func ind(_ id: String) -> Indicator { Catalogue.indicator(id)! }
+    var year: String { "\(report.year)" }
+
+    /// How a figure is written.
+    enum Style { case plain, unit, change, points }
+
+    /// The text of a cell, recording it for the XML when `table` is given.
+    mutating func figure(_ cell: Cell?, _ indicator: Indicator, style: Style = .plain, table: String? = nil, zone: String = "all",
+                         period: Int? = nil, dimension: String = "", category: String = "", xmlID: String? = nil,
+                         xmlKind: ValueKind? = nil, xmlUnit: String? = nil) -> FigureView {
+        let c = cell ?? Cell.noData
+        if let table {
+            let id = xmlID ?? indicator.id
+            let key = [table, zone, "\(period ?? report.year)", id, dimension, category].joined(separator: "\u{1}")
+            if !recorded.contains(key) {
+                recorded.insert(key)
+                let kind = xmlKind ?? indicator.kind
+                figures.append(XMLFigureView(table: table, zone: zone, period: "\(period ?? report.year)", indicator: id,
+                                             unit: xmlUnit ?? indicator.unit.zh, hasDimension: !dimension.isEmpty, dimension: dimension, category: category,
+                                             hasValue: c.published != nil, value: c.published.map { NumberFormat.machine($0, kind) } ?? "",
+                                             conf: c.status.rawValue))
+            }
+        }
+        if c.status != .free {
+            return FigureView(text: NumberFormat.suppressed, cls: "conf", conf: c.status.rawValue, suppressed: true)
+        }
+        guard let v = c.value else { return FigureView(text: NumberFormat.noData, cls: "nodata", conf: "F", suppressed: false) }
+        switch style {
+        case .plain: return FigureView(text: format.plain(v, indicator.kind), cls: "", conf: "F", suppressed: false)
+        case .unit: return FigureView(text: format.withUnit(v, indicator), cls: "", conf: "F", suppressed: false)
+        case .change: return FigureView(text: format.change(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false)
+        case .points: return FigureView(text: format.points(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false)
+        }
+    }
+
+    func header(_ i: Indicator) -> String { "\(i.name[language])（\(i.unit[language])）" }
+    func header(_ id: String) -> String {
+        let i = ind(id)
+        return i.kind == .ratio ? i.name[language] + (zh ? "（%）" : " (%)") : header(i)
+    }
+
+    var zoneNames: [String: String] { Dictionary(uniqueKeysWithValues: report.zones.map { ($0.id, $0.name[language]) }) }
+    func choice(_ domain: ChoiceDomain, _ id: String) -> String {
+        domain.index(of: id).map { domain.options[$0].name[language] } ?? id
+    }
+
+    /// A table with one row per zone (and a total row from the headline) over `ids` from the zone table.
+    mutating func zoneTable(_ name: String, caption: String, ids: [String], source: StatTable? = nil) -> TableView {
+        let table = source ?? report.byZone
+        var rows: [RowView] = []
+        for zone in report.zones {
+            let cells = ids.map { id in figure(table.cell(id, key: [zone.id]), ind(id), table: name, zone: zone.id) }
+            rows.append(RowView(label: zone.name[language], cells: cells, total: false))
+        }
+        if report.zones.count > 1 {
+            let cells = ids.map { id in figure(report.headline.cell(id), ind(id), table: name) }
+            rows.append(RowView(label: t("合计", "Total"), cells: cells, total: true))
+        }
+        return TableView(caption: caption, corner: t("集聚区", "Zone"), headers: ids.map(header), rows: rows)
+    }
+
+    public mutating func build() -> WhitePaperView {
+        let h = report.headline, last = report.headlineLastYear
+        func o(_ id: String, _ style: Style = .unit) -> FigureView { figure(h.cell(id), ind(id), style: style, table: "overview") }
+        func change(_ id: String) -> FigureView {
+            let c = h.cell(id).map { $0.change(since: last.cell(id)) }
+            return figure(c, ind(id), style: .change, table: "overview", xmlID: "\(id)_change", xmlKind: .ratio, xmlUnit: "比例")
+        }
+        func points(_ id: String) -> FigureView {
+            let c = h.cell(id).map { $0.difference(since: last.cell(id)) }
+            return figure(c, ind(id), style: .points, table: "overview", xmlID: "\(id)_change", xmlKind: .ratio, xmlUnit: "比例")
+        }
+        let overview = OverviewView(
+            agencies: o("agencies"), agenciesChange: change("agencies"), brandAgencies: o("brand_agencies"),
+            aboveScale: o("above_scale_agencies"), staff: o("staff"), staffChange: change("staff"),
+            degreeShare: o("staff_degree_share"), patentAttorneys: o("patent_attorneys"), newHires: o("new_hires"),
+            revenue: o("revenue"), revenueGrowth: o("revenue_growth", .change), revenueGrowthSameSample: o("revenue_growth_same_sample", .change),
+            avgRevenue: o("avg_revenue"), revenuePerStaff: o("revenue_per_staff"), foreignRevenue: o("foreign_revenue"),
+            cr5: o("cr5"), hhi: figure(h.cell("hhi"), ind("hhi"), style: .plain, table: "overview").withHHI(h.cell("hhi")),
+            patentFilings: o("patent_filings"), patentFilingsGrowth: o("patent_filings_growth", .change),
+            patentFilingsLocal: o("patent_filings_local"), inventionFilings: o("invention_filings"), pctFilings: o("pct_filings"),
+            trademarkFilings: o("trademark_filings"), trademarkFilingsGrowth: o("trademark_filings_growth", .change),
+            patentAgencyRate: o("patent_agency_rate"), patentAgencyRateChange: points("patent_agency_rate"),
+            trademarkAgencyRate: o("trademark_agency_rate"), patentApplications: o("patent_applications"),
+            trademarkApplications: o("trademark_applications"),
+            pledgeFinancing: o("pledge_financing"), pledgeFinancingGrowth: o("pledge_financing_growth", .change),
+            pledgeDeals: o("pledge_deals"), transactionValue: o("transaction_value"),
+            transactionValueGrowth: o("transaction_value_growth", .change),
+            clients: o("clients"), clientsGrowth: o("clients_growth", .change), clientsHightech: o("clients_hightech"),
+            hightechShare: figure(h.cell("clients_hightech").map { $0.share(of: h.cell("clients")) }, ind("staff_degree_share"),
+                                  style: .plain, table: "overview", xmlID: "clients_hightech_share", xmlUnit: "比例"),
+            abnormalNotified: o("abnormal_notified"), abnormalWithdrawalRate: o("abnormal_withdrawal_rate"))
+
+        let keyFigures: [KeyFigureView] = [
+            KeyFigureView(label: t("服务机构", "Agencies"), value: overview.agencies, change: overview.agenciesChange, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("从业人员", "Staff"), value: overview.staff, change: overview.staffChange, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("营业收入", "Revenue"), value: overview.revenue, change: overview.revenueGrowth, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("专利代理率", "Patent agency rate"), value: overview.patentAgencyRate, change: overview.patentAgencyRateChange, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("知识产权质押融资额", "IP pledge financing"), value: overview.pledgeFinancing, change: overview.pledgeFinancingGrowth, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("服务客户", "Clients served"), value: overview.clients, change: overview.clientsGrowth, changeLabel: t("同比", "y/y")),
+        ]
+
+        let kindTable = kindsTable()
+        let businessTable = businessLinesTable()
+        let businessTypeTable = rowsTable("business_type", caption: t("按业务类型分机构数量与从业人员（一家机构计入其每一种业务类型）", "Agencies and staff by business type (an agency counts in each of its types)"),
+                                          corner: t("业务类型", "Business type"), table: report.byBusinessType, domain: Choices.businessType,
+                                          ids: ["agencies", "staff"])
+        let brandTable = rowsTable("brand_level", caption: t("按品牌级别分机构数量", "Agencies by brand level"), corner: t("品牌级别", "Brand level"),
+                                   table: report.byBrand, domain: Choices.brandLevel, ids: ["agencies"])
+        let zoneBusinessTable = zoneTable("business_by_zone", caption: t("各集聚区营业收入构成（万元）", "Revenue by business line and zone (10k yuan)"),
+                                          ids: ["revenue"] + Form.revenueBreakdown.map(\.field), source: report.businessByZone)
+        let agencyTable = zoneTable("agency", caption: t("专利与商标代理", "Patent and trademark agency"),
+                                    ids: ["patent_filings", "patent_filings_local", "invention_filings", "trademark_filings", "patent_agency_rate", "trademark_agency_rate"])
+        let financeTable = zoneTable("finance", caption: t("知识产权金融服务", "IP finance"), ids: ["pledge_financing", "pledge_deals", "transaction_value"])
+        let innovatorTable = zoneTable("innovators", caption: t("服务创新主体", "Service to innovators"), ids: ["clients", "clients_hightech", "abnormal_withdrawal_rate"])
+        let zoneTable = zoneTable("zones", caption: t("集聚区比较", "Zone comparison"),
+                                  ids: ["agencies", "brand_agencies", "above_scale_agencies", "staff", "patent_attorneys", "revenue", "revenue_growth", "revenue_per_staff"])
+        let trendTable = trend()
+
+        return WhitePaperView(
+            lang: zh ? "zh-CN" : "en",
+            title: zh ? "\(year)年知识产权服务业集聚区发展白皮书" : "IP Service Industry Cluster Zones: White Paper \(year)",
+            subtitle: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
+            year: year, lastYear: "\(report.year - 1)", date: context.date, asOf: context.asOf,
+            scope: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
+            zoneCount: "\(report.zones.count)",
+            zones: report.zones.map { z in
+                ZoneView(id: z.id, name: z.name[language], nameZh: z.name.zh, nameEn: z.name.en, level: choice(Choices.zoneLevel, z.level),
+                         divisionCode: z.divisionCode, plan: z.planDocument, planPeriod: "\(z.planStart)—\(z.planEnd)")
+            },
+            keyFigures: keyFigures, overview: overview,
+            kindTable: kindTable, businessTable: businessTable, businessTypeTable: businessTypeTable,
+            zoneBusinessTable: zoneBusinessTable, brandTable: brandTable, agencyTable: agencyTable, financeTable: financeTable,
+            innovatorTable: innovatorTable, zoneTable: zoneTable, trendTable: trendTable,
+            charts: charts(), targetZones: targetZones(), hasTargets: !report.targets.isEmpty,
+            methodology: methodology(), notes: notes(), quality: quality(), provenance: provenance(),
+            directory: directory(), figures: figures, targets: xmlTargets())
+    }
+
+    mutating func kindsTable() -> TableView {
+        let ids = ["agencies", "staff", "revenue", "revenue_per_staff"]
+        var rows: [RowView] = []
+        let total = report.headline.cell("revenue")
+        for option in Choices.agencyKind.options {
+            guard report.byKind.rows.contains(where: { $0.key == [option.id] }) else { continue }
+            var cells = ids.map { id in figure(report.byKind.cell(id, key: [option.id]), ind(id), table: "agency_kind", dimension: "agency_kind", category: option.id) }
+            let share = report.byKind.cell("revenue", key: [option.id]).map { $0.share(of: total) }
+            cells.append(figure(share, ind("staff_degree_share"), table: "agency_kind", dimension: "agency_kind", category: option.id,
+                                xmlID: "revenue_share", xmlUnit: "比例"))
+            rows.append(RowView(label: option.name[language], cells: cells, total: false))
+        }
+        var cells = ids.map { id in figure(report.headline.cell(id), ind(id), table: "agency_kind") }
+        cells.append(FigureView(text: "100.0%", cls: "", conf: "F", suppressed: false))
+        rows.append(RowView(label: t("合计", "Total"), cells: cells, total: true))
+        return TableView(caption: t("按机构性质分", "By kind of agency"), corner: t("机构性质", "Kind of agency"),
+                         headers: ids.map(header) + [t("营业收入占比（%）", "Share of revenue (%)")], rows: rows)
+    }
+
+    mutating func businessLinesTable() -> TableView {
+        let total = report.headline.cell("revenue")
+        var rows: [RowView] = []
+        for line in Form.revenueBreakdown {
+            let c = report.headline.cell(line.field)
+            let cells = [
+                figure(c, ind(line.field), table: "business_lines", dimension: "revenue_line", category: line.field),
+                figure(c.map { $0.share(of: total) }, ind("staff_degree_share"), table: "business_lines", dimension: "revenue_line",
+                       category: line.field, xmlID: "revenue_share", xmlUnit: "比例"),
+                figure(report.headline.cell("\(line.field)_growth"), ind("\(line.field)_growth"), style: .change, table: "business_lines",
+                       dimension: "revenue_line", category: line.field),
+            ]
+            rows.append(RowView(label: choice(Choices.businessType, line.businessType), cells: cells, total: false))
+        }
+        rows.append(RowView(label: t("营业收入合计", "Total revenue"), cells: [
+            figure(total, ind("revenue"), table: "business_lines"),
+            FigureView(text: "100.0%", cls: "", conf: "F", suppressed: false),
+            figure(report.headline.cell("revenue_growth"), ind("revenue_growth"), style: .change, table: "business_lines"),
+        ], total: true))
+        return TableView(caption: t("营业收入构成", "Revenue by business line"), corner: t("业务板块", "Business line"),
+                         headers: [t("营业收入（万元）", "Revenue (10k yuan)"), t("占比（%）", "Share (%)"), t("同比增长（%）", "Growth y/y (%)")],
+                         rows: rows)
+    }
+
+    mutating func rowsTable(_ dimension: String, caption: String, corner: String, table: StatTable, domain: ChoiceDomain, ids: [String]) -> TableView {
+        var rows: [RowView] = []
+        for option in domain.options where table.rows.contains(where: { $0.key == [option.id] }) {
+            let cells = ids.map { id in figure(table.cell(id, key: [option.id]), ind(id), table: dimension, dimension: dimension, category: option.id) }
+            rows.append(RowView(label: option.name[language], cells: cells, total: false))
+        }
+        return TableView(caption: caption, corner: corner, headers: ids.map(header), rows: rows)
+    }
+
+    mutating func trend() -> TableView {
+        let ids = ["agencies", "staff", "revenue", "patent_filings", "pledge_financing"]
+        var rows: [RowView] = []
+        for (y, table) in zip(report.years, report.trend) {
+            let cells = ids.map { id in figure(table.cell(id), ind(id), table: "trend", period: y) }
+            rows.append(RowView(label: zh ? "\(y)年" : "\(y)", cells: cells, total: false))
+        }
+        return TableView(caption: t("历年主要指标", "Main figures by year"), corner: t("年份", "Year"), headers: ids.map(header), rows: rows)
+    }
+
+    func bar(_ label: String, _ cell: Cell?, text: (Decimal) -> String, scale: Decimal = 1) -> SVGChart.Bar {
+        guard let c = cell else { return SVGChart.Bar(label: label, value: nil, text: NumberFormat.noData) }
+        if c.status != .free { return SVGChart.Bar(label: label, value: nil, text: NumberFormat.suppressed) }
+        guard let v = c.value else { return SVGChart.Bar(label: label, value: nil, text: NumberFormat.noData) }
+        return SVGChart.Bar(label: label, value: NSDecimalNumber(decimal: v * scale).doubleValue, text: text(v))
+    }
+
+    func chart(_ id: String, _ title: String, _ note: String, _ bars: [SVGChart.Bar], svg: Markup) -> ChartView {
+        ChartView(id: id, title: title, svg: svg, note: note, points: bars.map { ChartPointView(label: $0.label, value: $0.text) })
+    }
+
+    func charts() -> ChartsView {
+        var out: [ChartView] = []
+        // 1. Revenue trend.
+        let trendBars = zip(report.years, report.trend).map { y, table in
+            bar(zh ? "\(y)年" : "\(y)", table.cell("revenue"), text: format.money)
+        }
+        out.append(chart("chart-trend", t("图1 营业收入历年变化", "Figure 1. Revenue by year"), t("单位：万元", "Unit: 10k yuan"), trendBars,
+                         svg: SVGChart.columns(id: "chart-trend", title: t("营业收入历年变化", "Revenue by year"),
+                                               valueAxis: t("营业收入（万元）", "Revenue (10k yuan)"), categoryAxis: t("年份", "Year"), bars: trendBars)))
+        // 2. Revenue by business line (share of total).
+        let total = report.headline.cell("revenue")
+        let lineBars = Form.revenueBreakdown.map { line in
+            bar(choice(Choices.businessType, line.businessType), report.headline.cell(line.field).map { $0.share(of: total) },
+                text: format.percent, scale: 100)
+        }
+        out.append(chart("chart-business", t("图2 营业收入构成", "Figure 2. Revenue by business line"), t("占营业收入合计的比重", "Share of total revenue"), lineBars,
+                         svg: SVGChart.bars(id: "chart-business", title: t("营业收入构成", "Revenue by business line"),
+                                            valueAxis: t("占营业收入比重（%）", "Share of revenue (%)"), categoryAxis: t("业务板块", "Business line"), bars: lineBars)))
+        // 3. Agencies by kind.
+        let kindBars = Choices.agencyKind.options.filter { o in report.byKind.rows.contains { $0.key == [o.id] } }.map { o in
+            bar(o.name[language], report.byKind.cell("agencies", key: [o.id]), text: { format.count($0) + t("家", "") })
+        }
+        out.append(chart("chart-kinds", t("图3 按机构性质分机构数量", "Figure 3. Agencies by kind"), t("单位：家", "Unit: agencies"), kindBars,
+                         svg: SVGChart.bars(id: "chart-kinds", title: t("按机构性质分机构数量", "Agencies by kind"),
+                                            valueAxis: t("机构数量（家）", "Agencies"), categoryAxis: t("机构性质", "Kind of agency"), bars: kindBars)))
+        // 4. Zone comparison: revenue.
+        let zoneBars = report.zones.map { z in bar(z.name[language], report.byZone.cell("revenue", key: [z.id]), text: format.money) }
+        out.append(chart("chart-zones", t("图4 各集聚区营业收入", "Figure 4. Revenue by zone"), t("单位：万元", "Unit: 10k yuan"), zoneBars,
+                         svg: SVGChart.bars(id: "chart-zones", title: t("各集聚区营业收入", "Revenue by zone"),
+                                            valueAxis: t("营业收入（万元）", "Revenue (10k yuan)"), categoryAxis: t("集聚区", "Zone"), bars: zoneBars)))
+        // 5. Zone comparison: patent agency rate.
+        let rateBars = report.zones.map { z in
+            bar(z.name[language], report.byZone.cell("patent_agency_rate", key: [z.id]), text: format.percent, scale: 100)
+        }
+        out.append(chart("chart-rate", t("图5 各集聚区专利代理率", "Figure 5. Patent agency rate by zone"),
+                         t("区内机构代理的本区专利申请量 ÷ 本区专利申请总量", "Applications of the zone filed by its agencies ÷ all applications of the zone"), rateBars,
+                         svg: SVGChart.bars(id: "chart-rate", title: t("各集聚区专利代理率", "Patent agency rate by zone"),
+                                            valueAxis: t("专利代理率（%）", "Patent agency rate (%)"), categoryAxis: t("集聚区", "Zone"), bars: rateBars)))
+        return ChartsView(trend: out[0], business: out[1], kinds: out[2], zones: out[3], rate: out[4])
+    }
+
+    func targetZones() -> [TargetZoneView] {
+        var groups: [(String, String, [TargetView])] = report.zones.map { ($0.id, $0.name[language], []) }
+        groups.append(("all", t("全部集聚区（省级目标）", "All zones (provincial goals)"), []))
+        for (result, conf) in zip(report.targets, report.targetConf) {
+            let t0 = result.target
+            let indicator = result.indicator
+            let name = indicator?.name[language] ?? t0.indicator
+            let goal: String
+            switch t0.op {
+            case .atLeastIndicator(let ref): goal = "≥ " + (Catalogue.indicator(ref)?.name[language] ?? ref)
+            default:
+                let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
+                goal = "\(t0.op) \(v)"
+            }
+            let hidden = conf != .free
+            var actual = NumberFormat.noData
+            if hidden { actual = NumberFormat.suppressed }
+            else if let a = result.actual, let indicator { actual = format.withUnit(a, indicator) }
+            if !hidden, let r = result.reference { actual += zh ? "（参照值 \(format.percent(r))）" : " (reference \(format.percent(r)))" }
+            let progress = hidden ? NumberFormat.suppressed : (result.progress.map(format.percent) ?? "—")
+            let bar = hidden ? "0" : (result.progress.map { min(max($0, 0), 1) * 100 }.map { $0.fixed(1) } ?? (result.status == .met ? "100.0" : "0"))
+            let view = TargetView(indicator: name, goal: goal, actual: actual, progress: progress, bar: bar,
+                                  status: result.status.name[language], statusID: result.status.rawValue,
+                                  deadline: t0.deadline.description, source: t0.source)
+            if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
+        }
+        return groups.filter { !$0.2.isEmpty }.map { id, name, targets in
+            TargetZoneView(name: name, plan: report.zones.first { $0.id == id }.map { "\($0.planDocument)（\($0.planStart)—\($0.planEnd)）" } ?? "", targets: targets)
+        }
+    }
+
+    func xmlTargets() -> [XMLTargetView] {
+        zip(report.targets, report.targetConf).map { result, conf in
+            let t0 = result.target
+            let kind = result.indicator?.kind ?? .number
+            let hidden = conf != .free
+            return XMLTargetView(zone: t0.zone, indicator: t0.indicator, op: t0.op.description,
+                                 target: NSDecimalNumber(decimal: t0.value).stringValue,
+                                 hasActual: !hidden && result.actual != nil, actual: hidden ? "" : (result.actual.map { NumberFormat.machine($0, kind) } ?? ""),
+                                 hasProgress: !hidden && result.progress != nil, progress: hidden ? "" : (result.progress.map { $0.fixed(4) } ?? ""),
+                                 status: result.status.rawValue, deadline: t0.deadline.description, source: t0.source)
+        }
+    }
+
+    func methodology() -> [MethodView] {
+        Catalogue.all.filter { !$0.id.hasSuffix("_growth") || $0.id == "revenue_growth" }.map { i in
+            MethodView(id: i.id, name: i.name[language], unit: i.unit[language], definition: i.definition[language], formula: i.formula,
+                       denominator: i.denominator?[language] ?? "")
+        }
+    }
+
+    func notes() -> [NoteView] {
+        [NoteView(sign: NumberFormat.suppressed, text: t("数据保密：少于3家机构填报，或单家机构占比超过85%，或可由合计推算出保密数据（A/O/D）",
+                                                         "confidential: fewer than 3 agencies, one agency above 85 %, or a cell a total would reveal (A/O/D)")),
+         NoteView(sign: NumberFormat.noData, text: t("无数据：无机构填报，或分母为零", "no data: nothing reported, or a zero denominator"))]
+    }
+
+    func quality() -> QualityView {
+        let files = context.files
+        let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
+        return QualityView(
+            files: files.map { f in
+                FileView(name: f.name, kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAt,
+                         rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
+                         rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
+            },
+            fileCount: "\(files.count)",
+            rows: format.count(Decimal(files.reduce(0) { $0 + $1.rows })),
+            accepted: format.count(Decimal(files.reduce(0) { $0 + $1.accepted })),
+            rejected: format.count(Decimal(files.reduce(0) { $0 + $1.rejected })),
+            warnings: format.count(Decimal(files.reduce(0) { $0 + $1.warnings })),
+            rowsValue: "\(files.reduce(0) { $0 + $1.rows })", acceptedValue: "\(files.reduce(0) { $0 + $1.accepted })",
+            rejectedValue: "\(files.reduce(0) { $0 + $1.rejected })", warningsValue: "\(files.reduce(0) { $0 + $1.warnings })",
+            findings: context.findings.map { FindingCountView(code: $0.code, severity: $0.severity == .error ? t("错误", "error") : t("提示", "warning"),
+                                                              severityID: $0.severity.rawValue, count: format.count(Decimal($0.count)), number: "\($0.count)") })
+    }
+
+    func provenance() -> ProvenanceView {
+        ProvenanceView(
+            tool: "ipsurvey", version: context.toolVersion, asOf: context.asOf,
+            options: context.options.map { OptionView(name: $0.name, value: $0.value) },
+            inputs: context.files.map { HashView(name: $0.name, sha256: $0.sha256, detail: "\($0.size) B · \($0.receivedAt)") },
+            templates: context.templates.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") })
+    }
+
+    func directory() -> [DirectoryZoneView] {
+        report.zones.compactMap { z in
+            let agencies = report.directory.filter { $0.zone == z.id }
+            guard !agencies.isEmpty else { return nil }
+            return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: agencies.map {
+                AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: choice(Choices.brandLevel, $0.brandLevel))
+            })
+        }
+    }
+}
+
+extension FigureView {
+    /// HHI is read as an index (0–1) with 4 decimals rather than as a percentage.
+    func withHHI(_ cell: Cell?) -> FigureView {
+        guard !suppressed, let v = cell?.value else { return self }
+        return FigureView(text: v.fixed(4), cls: cls, conf: conf, suppressed: false)
+    }
+}

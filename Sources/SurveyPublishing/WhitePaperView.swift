@@ -1,0 +1,298 @@
+import Foundation
+
+// The view model of the white paper: what the templates may name. Every value is text already formatted (or a
+// list, a flag, or `Markup` our code drew), because swift-mustache reads stored properties through `Mirror` and
+// prints numbers its own way. The types are `Decodable` only so the template lint can build a skeleton of them.
+
+/// Markup drawn by our code (the SVG charts), the only thing a template may print unescaped (`{{{…}}}`). Every
+/// text inside it was escaped when it was drawn.
+public struct Markup: Sendable, Decodable, CustomStringConvertible {
+    public let html: String
+    public init(_ html: String) { self.html = html }
+    public init(from decoder: Decoder) throws { html = try decoder.singleValueContainer().decode(String.self) }
+    public var description: String { html }
+}
+
+/// One published figure: its text (`—` when confidential, `…` when there is no data), a CSS class, and its
+/// confidentiality code.
+public struct FigureView: Sendable, Decodable {
+    public let text: String
+    /// `conf` (suppressed), `nodata`, `up`, `down` or empty.
+    public let cls: String
+    public let conf: String
+    public let suppressed: Bool
+}
+
+/// A key figure on the first page.
+public struct KeyFigureView: Sendable, Decodable {
+    public let label: String
+    public let value: FigureView
+    public let change: FigureView
+    public let changeLabel: String
+}
+
+/// A row of a table: a label and its cells.
+public struct RowView: Sendable, Decodable {
+    public let label: String
+    public let cells: [FigureView]
+    public let total: Bool
+}
+
+/// A table: column headers (with units) and rows.
+public struct TableView: Sendable, Decodable {
+    public let caption: String
+    public let corner: String
+    public let headers: [String]
+    public let rows: [RowView]
+}
+
+/// A chart: a title, the SVG, and the same data as text (the fallback for screen readers and plain text).
+public struct ChartView: Sendable, Decodable {
+    public let id: String
+    public let title: String
+    public let svg: Markup
+    public let note: String
+    public let points: [ChartPointView]
+}
+
+public struct ChartPointView: Sendable, Decodable {
+    public let label: String
+    public let value: String
+}
+
+/// One target of a zone plan, evaluated.
+public struct TargetView: Sendable, Decodable {
+    public let indicator: String
+    public let goal: String
+    public let actual: String
+    public let progress: String
+    /// Width of the progress bar in percent (0–100), for CSS.
+    public let bar: String
+    public let status: String
+    /// met | on_track | behind | no_data (CSS class).
+    public let statusID: String
+    public let deadline: String
+    public let source: String
+}
+
+public struct TargetZoneView: Sendable, Decodable {
+    public let name: String
+    public let plan: String
+    public let targets: [TargetView]
+}
+
+/// One line of the methodology appendix, from the indicator catalogue.
+public struct MethodView: Sendable, Decodable {
+    public let id: String
+    public let name: String
+    public let unit: String
+    public let definition: String
+    public let formula: String
+    public let denominator: String
+}
+
+public struct NoteView: Sendable, Decodable {
+    public let sign: String
+    public let text: String
+}
+
+/// One archived file in the data-quality section.
+public struct FileView: Sendable, Decodable {
+    public let name: String
+    public let kind: String
+    public let encoding: String
+    public let receivedAt: String
+    public let rows: String
+    public let accepted: String
+    public let rejected: String
+    public let warnings: String
+}
+
+public struct FindingCountView: Sendable, Decodable {
+    public let code: String
+    public let severity: String
+    /// error | warning
+    public let severityID: String
+    public let count: String
+    /// The count without separators (XML).
+    public let number: String
+}
+
+public struct QualityView: Sendable, Decodable {
+    public let files: [FileView]
+    public let fileCount: String
+    public let rows: String
+    public let accepted: String
+    public let rejected: String
+    public let warnings: String
+    /// The totals without separators (XML).
+    public let rowsValue: String
+    public let acceptedValue: String
+    public let rejectedValue: String
+    public let warningsValue: String
+    public let findings: [FindingCountView]
+}
+
+public struct HashView: Sendable, Decodable {
+    public let name: String
+    public let sha256: String
+    public let detail: String
+}
+
+public struct OptionView: Sendable, Decodable {
+    public let name: String
+    public let value: String
+}
+
+public struct ProvenanceView: Sendable, Decodable {
+    public let tool: String
+    public let version: String
+    public let asOf: String
+    public let options: [OptionView]
+    public let inputs: [HashView]
+    public let templates: [HashView]
+}
+
+public struct AgencyView: Sendable, Decodable {
+    public let zone: String
+    public let brandID: String
+    public let name: String
+    public let hasBrand: Bool
+    public let brand: String
+}
+
+/// The charts of the report, by name.
+public struct ChartsView: Sendable, Decodable {
+    public let trend: ChartView
+    public let business: ChartView
+    public let kinds: ChartView
+    public let zones: ChartView
+    public let rate: ChartView
+}
+
+public struct DirectoryZoneView: Sendable, Decodable {
+    public let name: String
+    public let count: String
+    public let agencies: [AgencyView]
+}
+
+/// One figure of the XML white paper: where it belongs and its machine value (empty when suppressed or missing).
+public struct XMLFigureView: Sendable, Decodable {
+    public let table: String
+    public let zone: String
+    public let period: String
+    public let indicator: String
+    public let unit: String
+    public let hasDimension: Bool
+    public let dimension: String
+    public let category: String
+    public let hasValue: Bool
+    public let value: String
+    public let conf: String
+}
+
+public struct XMLTargetView: Sendable, Decodable {
+    public let zone: String
+    public let indicator: String
+    public let op: String
+    public let target: String
+    public let hasActual: Bool
+    public let actual: String
+    public let hasProgress: Bool
+    public let progress: String
+    public let status: String
+    public let deadline: String
+    public let source: String
+}
+
+public struct ZoneView: Sendable, Decodable {
+    public let id: String
+    public let name: String
+    public let nameZh: String
+    public let nameEn: String
+    public let level: String
+    public let divisionCode: String
+    public let plan: String
+    public let planPeriod: String
+}
+
+/// Text that changes with the data in the overview (each a formatted figure).
+public struct OverviewView: Sendable, Decodable {
+    public let agencies: FigureView
+    public let agenciesChange: FigureView
+    public let brandAgencies: FigureView
+    public let aboveScale: FigureView
+    public let staff: FigureView
+    public let staffChange: FigureView
+    public let degreeShare: FigureView
+    public let patentAttorneys: FigureView
+    public let newHires: FigureView
+    public let revenue: FigureView
+    public let revenueGrowth: FigureView
+    public let revenueGrowthSameSample: FigureView
+    public let avgRevenue: FigureView
+    public let revenuePerStaff: FigureView
+    public let foreignRevenue: FigureView
+    public let cr5: FigureView
+    public let hhi: FigureView
+    public let patentFilings: FigureView
+    public let patentFilingsGrowth: FigureView
+    public let patentFilingsLocal: FigureView
+    public let inventionFilings: FigureView
+    public let pctFilings: FigureView
+    public let trademarkFilings: FigureView
+    public let trademarkFilingsGrowth: FigureView
+    public let patentAgencyRate: FigureView
+    public let patentAgencyRateChange: FigureView
+    public let trademarkAgencyRate: FigureView
+    public let patentApplications: FigureView
+    public let trademarkApplications: FigureView
+    public let pledgeFinancing: FigureView
+    public let pledgeFinancingGrowth: FigureView
+    public let pledgeDeals: FigureView
+    public let transactionValue: FigureView
+    public let transactionValueGrowth: FigureView
+    public let clients: FigureView
+    public let clientsGrowth: FigureView
+    public let clientsHightech: FigureView
+    public let hightechShare: FigureView
+    public let abnormalNotified: FigureView
+    public let abnormalWithdrawalRate: FigureView
+}
+
+/// The whole white paper.
+public struct WhitePaperView: Sendable, Decodable {
+    /// `zh-CN` or `en` (the HTML `lang`).
+    public let lang: String
+    public let title: String
+    public let subtitle: String
+    public let year: String
+    public let lastYear: String
+    public let date: String
+    public let asOf: String
+    public let scope: String
+    public let zoneCount: String
+    public let zones: [ZoneView]
+    public let keyFigures: [KeyFigureView]
+    public let overview: OverviewView
+    public let kindTable: TableView
+    public let businessTable: TableView
+    public let businessTypeTable: TableView
+    public let zoneBusinessTable: TableView
+    public let brandTable: TableView
+    public let agencyTable: TableView
+    public let financeTable: TableView
+    public let innovatorTable: TableView
+    public let zoneTable: TableView
+    public let trendTable: TableView
+    public let charts: ChartsView
+    public let targetZones: [TargetZoneView]
+    public let hasTargets: Bool
+    public let methodology: [MethodView]
+    public let notes: [NoteView]
+    public let quality: QualityView
+    public let provenance: ProvenanceView
+    public let directory: [DirectoryZoneView]
+    public let figures: [XMLFigureView]
+    public let targets: [XMLTargetView]
+}
