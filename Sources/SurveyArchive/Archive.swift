@@ -127,6 +127,17 @@ public enum Timestamp {
         return civilDate(d)
     }
 
+    /// The civil date and minute (UTC+8) of a stored time: `2026-04-30 17:05`.
+    public static func civilTime(_ stamp: String) -> String? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let d = f.date(from: stamp) else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
     public static func civilDate(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withFullDate]

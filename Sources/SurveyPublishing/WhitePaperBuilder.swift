@@ -27,6 +27,8 @@ public struct ReportContext: Sendable {
     public let language: Language
     /// The archive state the report answers for (ISO 8601).
     public let asOf: String
+    /// The as-of as people read it: `2026-04-30 17:05`, China time.
+    public let asOfText: String
     /// The date printed on the cover (YYYY-MM-DD): from the as-of or SOURCE_DATE_EPOCH, never the wall clock.
     public let date: String
     public let files: [File]
@@ -37,9 +39,9 @@ public struct ReportContext: Sendable {
     /// The options the report was made with, as given.
     public let options: [(name: String, value: String)]
 
-    public init(language: Language, asOf: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
+    public init(language: Language, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
-        self.language = language; self.asOf = asOf; self.date = date; self.files = files; self.findings = findings
+        self.language = language; self.asOf = asOf; self.asOfText = asOfText; self.date = date; self.files = files; self.findings = findings
         self.templates = templates; self.toolVersion = toolVersion; self.options = options
     }
 }
@@ -186,7 +188,7 @@ public struct WhitePaperBuilder {
             lang: zh ? "zh-CN" : "en",
             title: zh ? "\(year)年知识产权服务业集聚区发展白皮书" : "IP Service Industry Cluster Zones: White Paper \(year)",
             subtitle: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
-            year: year, lastYear: "\(report.year - 1)", date: context.date, asOf: context.asOf,
+            year: year, lastYear: "\(report.year - 1)", date: context.date, asOf: context.asOf, asOfText: context.asOfText,
             scope: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
             zoneCount: "\(report.zones.count)",
             zones: report.zones.map { z in

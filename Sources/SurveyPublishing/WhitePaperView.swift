@@ -269,7 +269,9 @@ public struct WhitePaperView: Sendable, Decodable {
     public let year: String
     public let lastYear: String
     public let date: String
+    /// The archive state the figures answer for: ISO 8601 (XML) and as a civil date and time (HTML).
     public let asOf: String
+    public let asOfText: String
     public let scope: String
     public let zoneCount: String
     public let zones: [ZoneView]

@@ -77,7 +77,7 @@ enum Reporting {
         if !selected.isEmpty { optionList.append(("zone", selected.joined(separator: ","))) }
         if let asOf { optionList.append(("as_of", asOf)) }
         let context = ReportContext(
-            language: language, asOf: dataAsOf, date: date,
+            language: language, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
             files: files.map { f in
                 ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, size: f.size, sha256: f.sha256,
                                    rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)

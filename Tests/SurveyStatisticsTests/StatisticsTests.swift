@@ -231,3 +231,52 @@ final class EverySumIndicatorTests: XCTestCase {
         XCTAssertEqual(checked, 25, "staff_degree and abnormal_withdrawn enter through their ratios")
     }
 }
+
+final class AnnualReportTests: XCTestCase {
+    /// Three agencies per zone; in zone a only one reports legal revenue, so its legal cell is hidden (A), and the
+    /// revenue total of the zone minus its other lines would reveal it: another line of the row is hidden too.
+    func testRevenueBreakdownHidesASecondLineWhereOneIsConfidential() {
+        let rs = [
+            ret(1, zone: "a", ["revenue": 300, "revenue_agency": 200, "revenue_legal": 100]),
+            ret(2, zone: "a", ["revenue": 500, "revenue_agency": 300, "revenue_consulting": 200]),
+            ret(3, zone: "a", ["revenue": 450, "revenue_agency": 250, "revenue_consulting": 200]),
+            ret(4, zone: "b", ["revenue": 300, "revenue_agency": 300]),
+            ret(5, zone: "b", ["revenue": 300, "revenue_agency": 300]),
+            ret(6, zone: "b", ["revenue": 300, "revenue_agency": 300]),
+        ]
+        let zones = ["a", "b"].map { Zone(id: $0, name: Bilingual($0, $0), level: "provincial", city: "", divisionCode: "320000",
+                                          planStart: SimpleDate(year: 2025, month: 1, day: 1)!, planEnd: SimpleDate(year: 2027, month: 12, day: 31)!, planDocument: "") }
+        let report = AnnualReport(year: 2025, zones: zones, returns: rs, regional: [], targets: [])
+        let t = report.businessByZone
+        XCTAssertEqual(t.cell("revenue_legal", key: ["a"])?.status, .tooFew)
+        XCTAssertEqual(t.cell("revenue_consulting", key: ["a"])?.status, .tooFew, "two agencies")
+        // Two lines of row a are hidden already, so no third is needed; the agency line stays published.
+        XCTAssertEqual(t.cell("revenue_agency", key: ["a"])?.status, .free)
+        XCTAssertEqual(t.cell("revenue_agency", key: ["a"])?.value, 750)
+        XCTAssertEqual(report.directory.map(\.name), (1...6).map { "示例\($0)" })
+
+        // One hidden line alone in a row: the smallest other line goes too.
+        var single = StatTable(Dataset(period: Period(year: 2025), returns: Array(rs[0..<1]) + [
+            ret(7, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
+            ret(8, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
+            ret(9, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
+        ], previous: [], regional: [], zones: ["a"]), by: [.zone], indicators: ["revenue", "revenue_agency", "revenue_legal", "revenue_consulting"].map { Catalogue.indicator($0)! })
+        XCTAssertEqual(single.cell("revenue_legal", key: ["a"])?.status, .tooFew)
+        single.suppressAdditive(Form.revenueBreakdown.map(\.field))
+        XCTAssertEqual(single.cell("revenue_consulting", key: ["a"])?.status, .secondary, "the smaller of the other lines")
+        XCTAssertEqual(single.cell("revenue_agency", key: ["a"])?.status, .free)
+    }
+
+    func testSharesAndChangesOfHiddenCellsAreHidden() {
+        let free = Cell(value: 50, reporting: 5), total = Cell(value: 200, reporting: 9)
+        XCTAssertEqual(free.share(of: total).value, Decimal(string: "0.25"))
+        XCTAssertEqual(free.change(since: Cell(value: 40, reporting: 4)).value, Decimal(string: "0.25"))
+        XCTAssertEqual(Cell(value: 0.5, reporting: 3).difference(since: Cell(value: 0.4, reporting: 3)).value, Decimal(string: "0.1"))
+        var hidden = free
+        hidden.status = .tooFew
+        XCTAssertEqual(hidden.share(of: total).status, .tooFew)
+        XCTAssertNil(hidden.share(of: total).published)
+        XCTAssertEqual(total.change(since: hidden).status, .secondary, "a change against a hidden figure would reveal it")
+        XCTAssertNil(free.change(since: Cell(value: 0, reporting: 1)).value, "no growth from zero")
+    }
+}

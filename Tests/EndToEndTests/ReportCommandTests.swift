@@ -1,0 +1,147 @@
+import Foundation
+import SurveyPublishing
+import XCTest
+
+/// `ipsurvey` (run), and `ipsurvey report`, on the demo data: what an office publishes.
+final class ReportCommandTests: XCTestCase {
+    /// `ipsurvey` with no subcommand, once, into a temporary archive and output folder.
+    static let first: (dir: URL, result: RunResult?) = {
+        let dir = temporaryDirectory()
+        let r = try? ipsurvey(["--archive", dir.appendingPathComponent("a.sqlite").path, "--out", dir.path],
+                              environment: ["SOURCE_DATE_EPOCH": "1777593600"])   // 2026-05-01 08:00 China time
+        return (dir, r)
+    }()
+
+    func read(_ dir: URL, _ name: String) throws -> String {
+        try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    var archive: String { Self.first.dir.appendingPathComponent("a.sqlite").path }
+
+    func testRunIngestsAndWritesBothFiles() throws {
+        let r = try XCTUnwrap(Self.first.result)
+        XCTAssertEqual(r.status, 1, "the demo data holds rejected rows; the white paper is still written\n\(r.stderr)")
+        XCTAssertTrue(r.text.contains("whitepaper-2025.html") && r.text.contains("whitepaper-2025.xml"), r.text)
+        let html = try read(Self.first.dir, "whitepaper-2025.html")
+        let xml = try read(Self.first.dir, "whitepaper-2025.xml")
+        XCTAssertTrue(html.contains("2025年知识产权服务业集聚区发展白皮书"))
+        XCTAssertTrue(html.contains("发布日期 2026-05-01"), "the date comes from SOURCE_DATE_EPOCH")
+        for outside in ["<link", "src=", "@import", "url(", "<script", "https://"] {
+            XCTAssertFalse(html.contains(outside), "self-contained, no network: \(outside)")
+        }
+        for section in ["主要指标", "发展概况", "业务结构", "专利和商标代理", "知识产权金融服务", "服务创新主体", "规划目标完成情况",
+                        "集聚区比较", "统计方法与指标说明", "数据质量", "数据来源与可追溯性"] {
+            XCTAssertTrue(html.contains(section), section)
+        }
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 5, "five charts")
+        XCTAssertTrue(html.contains("收到行数 = 通过行数 + 退回行数"))
+        XCTAssertTrue(html.contains("数据行871行，其中通过审核860行，退回11行"), "data quality: rows in = accepted + rejected")
+        XCTAssertTrue(xml.contains("<totals files=\"14\" rows=\"871\" accepted=\"860\" rejected=\"11\" warnings=\"1\"/>"))
+        XCTAssertFalse(html.contains("1999") && html.contains("联系电话"), "no personal data")
+        XCTAssertFalse(html.contains("周伟") || xml.contains("周伟"), "a contact person of the demo data never appears")
+    }
+
+    func testXMLIsValidAgainstTheSchemaAndHTMLIsWellFormed() throws {
+        _ = Self.first
+        let xml = try read(Self.first.dir, "whitepaper-2025.xml")
+        let xsd = try Data(contentsOf: packageRoot.appendingPathComponent("templates/whitepaper.xsd"))
+        XCTAssertEqual(XMLCheck.validate(xml: xml, xsd: xsd), [])
+        XCTAssertEqual(XMLCheck.checkHTML(try read(Self.first.dir, "whitepaper-2025.html")), [])
+        XCTAssertTrue(xml.contains("<target zone=\"quanshan\" indicator=\"patent_agency_rate\""))
+        XCTAssertTrue(xml.contains("indicator=\"revenue\" unit=\"万元\" conf_status=\"F\" value=\""))
+    }
+
+    func testNamesFromInputsAreEscapedInBoth() throws {
+        _ = Self.first
+        for name in ["whitepaper-2025.html", "whitepaper-2025.xml"] {
+            let text = try read(Self.first.dir, name)
+            XCTAssertTrue(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), name)
+            XCTAssertFalse(text.contains("<script>alert(1)"), name)
+            XCTAssertTrue(text.contains("R&amp;D &quot;创新&quot;"), name)
+            XCTAssertFalse(text.contains("R&D \""), name)
+        }
+    }
+
+    /// In 宿城 only one or two agencies report legal services: the white paper shows `—`, never the figure.
+    func testAZoneWithOneOrTwoAgenciesInABusinessLineShowsADash() throws {
+        _ = Self.first
+        let truth = try ipsurvey(["query", "--period", "2025", "--by", "zone", "--metrics", "revenue_legal", "--no-suppress",
+                                  "--format", "json", "--archive", archive])
+        let rows = try XCTUnwrap((try JSONSerialization.jsonObject(with: truth.stdout) as? [String: Any])?["rows"] as? [[String: Any]])
+        let sucheng = try XCTUnwrap(rows.first { $0["zone"] as? String == "sucheng" }?["revenue_legal"] as? Double)
+        let suppressed = try ipsurvey(["query", "--period", "2025", "--by", "zone", "--metrics", "revenue_legal", "--format", "json", "--archive", archive])
+        XCTAssertTrue(suppressed.text.contains("\"revenue_legal\":\"A\""), suppressed.text)
+
+        let html = try read(Self.first.dir, "whitepaper-2025.html")
+        let xml = try read(Self.first.dir, "whitepaper-2025.xml")
+        let row = try XCTUnwrap(html.components(separatedBy: "\n").first { $0.contains("宿迁市宿城区") && $0.contains("<td class=\"conf\">—</td>") },
+                                "the 宿城 row of the revenue-by-line table has a dash")
+        let exact = NumberFormat.grouped(Decimal(sucheng), scale: 2)
+        XCTAssertFalse(row.contains(exact), "the figure \(exact) is not published")
+        XCTAssertFalse(html.contains(">\(exact)<"))
+        XCTAssertTrue(xml.contains("<figure table=\"business_by_zone\" zone=\"sucheng\" period=\"2025\" indicator=\"revenue_legal\" unit=\"万元\" conf_status=\"A\"/>"))
+        XCTAssertTrue(html.contains("数据保密"))
+    }
+
+    func testSameArchiveTemplatesAndOptionsGiveTheSameBytes() throws {
+        _ = Self.first
+        let a = temporaryDirectory(), b = temporaryDirectory()
+        for dir in [a, b] {
+            let r = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", dir.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        for name in ["whitepaper-2025.html", "whitepaper-2025.xml"] {
+            XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent(name)), try Data(contentsOf: b.appendingPathComponent(name)), name)
+        }
+        // Running the whole pipeline again changes nothing either: the files are already archived.
+        let again = try ipsurvey(["--archive", archive, "--out", b.path], environment: ["SOURCE_DATE_EPOCH": "1777593600"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(try Data(contentsOf: Self.first.dir.appendingPathComponent("whitepaper-2025.xml")),
+                       try Data(contentsOf: b.appendingPathComponent("whitepaper-2025.xml")))
+    }
+
+    func testATemplateTypoFailsWithItsLineAndWritesNothing() throws {
+        _ = Self.first
+        let templates = temporaryDirectory().appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("templates"), to: templates)
+        let file = templates.appendingPathComponent("whitepaper.html.mustache")
+        var lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+        let n = try XCTUnwrap(lines.firstIndex { $0.contains("{{revenue.text}}") })
+        lines[n] = lines[n].replacingOccurrences(of: "{{revenue.text}}", with: "{{revnue.text}}")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let out = temporaryDirectory()
+        let r = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", out.path, "--templates", templates.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("whitepaper.html.mustache:\(n + 1): unknown field 'revnue.text'"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
+    }
+
+    func testXMLThatBreaksTheSchemaIsNotWritten() throws {
+        _ = Self.first
+        let templates = temporaryDirectory().appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("templates"), to: templates)
+        let file = templates.appendingPathComponent("whitepaper.xml.mustache")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "conf_status=\"{{conf}}\"", with: "conf_status=\"free\"")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let out = temporaryDirectory()
+        let r = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", out.path, "--templates", templates.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("whitepaper-2025.xml:") && r.stderr.contains("conf_status"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
+    }
+
+    func testEnglishAndZoneReports() throws {
+        _ = Self.first
+        let out = temporaryDirectory()
+        let en = try ipsurvey(["report", "--year", "2025", "--lang", "en", "--archive", archive, "--out", out.path])
+        XCTAssertEqual(en.status, 0, en.stderr)
+        let html = try read(out, "whitepaper-2025.html")
+        XCTAssertTrue(html.contains("White Paper 2025") && html.contains("Target attainment") && html.contains("lang=\"en\""))
+        let zone = try ipsurvey(["report", "--year", "2025", "--zone", "quanshan", "--archive", archive, "--out", out.path])
+        XCTAssertEqual(zone.status, 0, zone.stderr)
+        let xml = try read(out, "whitepaper-2025-quanshan.xml")
+        XCTAssertTrue(xml.contains("<zone id=\"quanshan\"") && !xml.contains("<zone id=\"binhu\""))
+        let bad = try ipsurvey(["report", "--year", "2025", "--zone", "gulou", "--archive", archive, "--out", out.path])
+        XCTAssertEqual(bad.status, 2)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import XCTest
+@testable import SurveyCore
+@testable import SurveyPublishing
+@testable import SurveyStatistics
+
+final class NumberFormatTests: XCTestCase {
+    let zh = NumberFormat(.zh), en = NumberFormat(.en)
+
+    func testChineseWay() {
+        XCTAssertEqual(NumberFormat.grouped(Decimal(string: "1234567.895")!, scale: 2), "1,234,567.90", "half away from zero")
+        XCTAssertEqual(NumberFormat.grouped(Decimal(string: "-1234.5")!, scale: 0), "-1,235")
+        XCTAssertEqual(zh.money(Decimal(string: "8765.432")!), "8,765.43万元")
+        XCTAssertEqual(zh.money(Decimal(string: "131734.3")!), "13.17亿元")
+        XCTAssertEqual(en.money(Decimal(string: "8765.432")!), "CNY 87.65 million")
+        XCTAssertEqual(en.money(Decimal(string: "131734.3")!), "CNY 1.32 billion")
+        XCTAssertEqual(zh.percent(Decimal(string: "0.8523")!), "85.2%")
+        XCTAssertEqual(zh.change(Decimal(string: "0.1234")!), "+12.3%")
+        XCTAssertEqual(zh.change(Decimal(string: "-0.045")!), "-4.5%")
+        XCTAssertEqual(zh.change(0), "0.0%")
+        XCTAssertEqual(zh.points(Decimal(string: "0.012")!), "+1.2个百分点")
+        XCTAssertEqual(en.points(Decimal(string: "-0.012")!), "-1.2 pp")
+        XCTAssertEqual(NumberFormat.machine(Decimal(string: "12.345")!, .money), "12.35")
+        XCTAssertEqual(NumberFormat.machine(Decimal(string: "0.85234")!, .ratio), "0.8523")
+    }
+}
+
+/// A small view model for lint tests.
+struct Page: Decodable {
+    struct Item: Decodable { let name: String; let flag: Bool }
+    let title: String
+    let items: [Item]
+    let chart: Markup
+}
+
+final class TemplateLintTests: XCTestCase {
+    func lint(_ text: String, partials: [String: String] = [:]) -> [TemplateProblem] {
+        TemplateLint.lint("page", templates: partials.merging(["page": text]) { a, _ in a }, model: Skeleton.make(Page.self))
+    }
+
+    func testKnownFieldsPass() {
+        XCTAssertEqual(lint("<h1>{{title}}</h1>\n{{#items}}<li>{{name}}{{#flag}}!{{/flag}} {{title}}</li>{{/items}}\n{{{chart}}}{{! note }}").map(\.description), [])
+    }
+
+    func testATypoIsAnErrorWithItsLine() {
+        let problems = lint("<h1>{{title}}</h1>\n<p>\n{{#items}}\n<li>{{nmae}}</li>\n{{/items}}")
+        XCTAssertEqual(problems.map(\.description), ["page:4: unknown field 'nmae' (inside section 'items')"])
+    }
+
+    func testFieldsInsideAListAreCheckedEvenWhenTheDataHasNone() {
+        // The skeleton gives every list one element, so a typo inside a section is found whatever the data.
+        XCTAssertEqual(lint("{{#items}}{{nme}}{{/items}}").count, 1)
+    }
+
+    func testUnknownPartialAndUnclosedSection() {
+        XCTAssertEqual(lint("{{> missing}}").map(\.message), ["unknown partial 'missing'"])
+        XCTAssertEqual(lint("{{#items}}\n{{name}}").map(\.message), ["section 'items' is not closed"])
+        XCTAssertEqual(lint("{{> row}}", partials: ["row": "{{titel}}"]).map(\.description), ["row:1: unknown field 'titel'"])
+    }
+
+    func testOnlyDrawnMarkupMayBePrintedUnescaped() {
+        XCTAssertEqual(lint("{{{title}}}").count, 1)
+        XCTAssertEqual(lint("{{#items}}{{& name}}{{/items}}").count, 1)
+        XCTAssertEqual(lint("{{{chart}}}").count, 0)
+    }
+
+    func testTheShippedTemplatesPass() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates").path
+        let set = try TemplateSet(directory: dir)
+        for name in [WhitePaper.htmlTemplate(.zh), WhitePaper.htmlTemplate(.en), WhitePaper.xmlTemplate] {
+            XCTAssertEqual(TemplateLint.lint(name, templates: set.texts, model: Skeleton.make(WhitePaperView.self)).map(\.description), [], name)
+        }
+    }
+}
+
+final class XMLCheckTests: XCTestCase {
+    let xsd = Data("""
+    <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+      <xs:element name="r"><xs:complexType><xs:sequence>
+        <xs:element name="v" type="xs:decimal" maxOccurs="unbounded"/>
+      </xs:sequence></xs:complexType></xs:element>
+    </xs:schema>
+    """.utf8)
+
+    func testValidAndInvalidWithLineNumbers() {
+        XCTAssertEqual(XMLCheck.validate(xml: "<r>\n<v>1.5</v>\n</r>", xsd: xsd), [])
+        let problems = XMLCheck.validate(xml: "<r>\n<v>1.5</v>\n<v>abc</v>\n</r>", xsd: xsd)
+        XCTAssertEqual(problems.map(\.line), [3], "\(problems)")
+        XCTAssertFalse(XMLCheck.validate(xml: "<r><v>1</r>", xsd: xsd).isEmpty, "not well-formed")
+        XCTAssertFalse(XMLCheck.validate(xml: "<r/>", xsd: Data("<xs:schema".utf8)).isEmpty, "a broken schema is a problem, not a pass")
+    }
+
+    func testHTMLCheckIgnoresHTML5TagsButNotMismatches() {
+        XCTAssertEqual(XMLCheck.checkHTML("<!DOCTYPE html><html><body><main><section><p>a &amp; b</p></section></main></body></html>"), [])
+        XCTAssertFalse(XMLCheck.checkHTML("<!DOCTYPE html><html><body><div><span>a</div></span></body></html>").isEmpty)
+    }
+}
+
+final class ChartTests: XCTestCase {
+    func testTextIsEscapedAndSuppressedBarsAreNotDrawn() {
+        let svg = SVGChart.bars(id: "c", title: "T<&>", valueAxis: "万元", categoryAxis: "集聚区", bars: [
+            .init(label: "<script>alert(1)</script>", value: 10, text: "10"),
+            .init(label: "R&D", value: nil, text: "—"),
+        ]).html
+        XCTAssertFalse(svg.contains("<script>"))
+        XCTAssertTrue(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && svg.contains("R&amp;D") && svg.contains("T&lt;&amp;&gt;"))
+        XCTAssertEqual(svg.components(separatedBy: "<rect").count - 1, 1, "one bar: the suppressed one is not drawn")
+        XCTAssertTrue(svg.contains("<title") && svg.contains("<desc"))
+    }
+}
