@@ -11,15 +11,17 @@ public struct ReportContext: Sendable {
         public let kind: String
         public let encoding: String
         public let receivedAt: String
+        /// The receipt time as people read it (China time).
+        public let receivedAtText: String
         public let size: Int64
         public let sha256: String
         public let rows: Int
         public let accepted: Int
         public let rejected: Int
         public let warnings: Int
-        public init(name: String, kind: String, encoding: String, receivedAt: String, size: Int64, sha256: String,
+        public init(name: String, kind: String, encoding: String, receivedAt: String, receivedAtText: String, size: Int64, sha256: String,
                     rows: Int, accepted: Int, rejected: Int, warnings: Int) {
-            self.name = name; self.kind = kind; self.encoding = encoding; self.receivedAt = receivedAt; self.size = size
+            self.name = name; self.kind = kind; self.encoding = encoding; self.receivedAt = receivedAt; self.receivedAtText = receivedAtText; self.size = size
             self.sha256 = sha256; self.rows = rows; self.accepted = accepted; self.rejected = rejected; self.warnings = warnings
         }
     }
@@ -330,7 +332,8 @@ public struct WhitePaperBuilder {
             case .atLeastIndicator(let ref): goal = "≥ " + (Catalogue.indicator(ref)?.name[language] ?? ref)
             default:
                 let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
-                goal = "\(t0.op) \(v)"
+                let sign = [">=": "≥", "<=": "≤", ">": "＞", "<": "＜"]["\(t0.op)"] ?? "\(t0.op)"
+                goal = "\(sign) \(v)"
             }
             let hidden = conf != .free
             var actual = NumberFormat.noData
@@ -380,7 +383,7 @@ public struct WhitePaperBuilder {
         let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
         return QualityView(
             files: files.map { f in
-                FileView(name: f.name, kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAt,
+                FileView(name: f.name, kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
                          rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
                          rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
             },

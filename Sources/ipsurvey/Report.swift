@@ -79,7 +79,7 @@ enum Reporting {
         let context = ReportContext(
             language: language, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
             files: files.map { f in
-                ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, size: f.size, sha256: f.sha256,
+                ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt, size: f.size, sha256: f.sha256,
                                    rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
             },
             findings: try archive.findingCounts(asOf: stamp),
