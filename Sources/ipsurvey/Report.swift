@@ -69,10 +69,17 @@ enum Reporting {
             throw Exit.dataErrors
         }
 
+        let timing = ProcessInfo.processInfo.environment["IPSURVEY_TIMING"] != nil
+        var clock = Date()
+        func lap(_ what: String) {
+            if timing { Console.err(String(format: "timing: %@ %.3f s", what, Date().timeIntervalSince(clock))); clock = Date() }
+        }
+        let returns = try archive.returns(periods: (max(1990, year - 9)...year).map { Period(year: $0) }, zones: zones.map(\.id), asOf: stamp)
+        lap("read \(returns.count) returns")
         let report = AnnualReport(year: year, zones: zones,
-                                  returns: try archive.returns(periods: (max(1990, year - 9)...year).map { Period(year: $0) },
-                                                                zones: zones.map(\.id), asOf: stamp),
+                                  returns: returns,
                                   regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp))
+        lap("statistics")
         var optionList: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", options.templates)]
         if !selected.isEmpty { optionList.append(("zone", selected.joined(separator: ","))) }
         if let asOf { optionList.append(("as_of", asOf)) }
@@ -103,6 +110,7 @@ enum Reporting {
             throw Exit.dataErrors
         }
 
+        lap("render and check")
         let base = "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-"))
         let html = (options.out as NSString).appendingPathComponent(base + ".html")
         let xml = (options.out as NSString).appendingPathComponent(base + ".xml")
