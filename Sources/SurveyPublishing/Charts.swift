@@ -96,7 +96,9 @@ public enum SVGChart {
     public static func bars(id: String, title: String, valueAxis: String, categoryAxis: String, bars: [Bar]) -> Markup {
         let width = 640
         let rowH = 28.0
-        let left = 150.0, right = 90.0, top = 12.0, bottom = 46.0
+        // Room for the longest category label (a CJK character is about 12 px wide at 12 px, Latin about 6.5).
+        let labelWidth = bars.map { b in b.label.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 12 : 6.6) } }.max() ?? 60
+        let left = min(280, max(90, labelWidth + 40)), right = 90.0, top = 12.0, bottom = 46.0
         let height = Int(top + rowH * Double(max(bars.count, 1)) + bottom)
         let plotW = Double(width) - left - right, plotH = rowH * Double(max(bars.count, 1))
         let ts = ticks(bars.compactMap(\.value).max() ?? 0)

@@ -25,7 +25,7 @@ public struct TemplateSet: Sendable {
         var templates: [String: MustacheTemplate] = [:]
         for path in paths.sorted() {
             let full = (directory as NSString).appendingPathComponent(path)
-            fm.fileExists(atPath: full, isDirectory: &isDirectory)
+            guard fm.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue || path.hasPrefix(".") || path.contains("/.") { continue }
             guard let bytes = fm.contents(atPath: full) else { continue }
             files.append((path, bytes))

@@ -61,8 +61,16 @@ enum Checking {
         }
         if zoneFiles.isEmpty { zones = try defaultZones(options) }
         let directory = ZoneDirectory(zones)
-        for f in files where kinds[f] != .zones {
-            let s = try check(f, zones: directory, encoding: encodings[f]) { _ in }
+        // The other files are independent: check them on every core (a file is read in one pass by one thread).
+        // Results are put back in path order, so the output does not depend on which finished first.
+        let others = files.filter { kinds[$0] != .zones }
+        let otherEncodings = others.map { encodings[$0] }
+        let results = ParallelResults<FileSummary>(count: others.count)
+        DispatchQueue.concurrentPerform(iterations: others.count) { i in
+            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i]) { _ in } })
+        }
+        for (f, result) in zip(others, results.values) {
+            let s = try result.get()         // the first failing file in path order
             summaries[f] = s
             onFile(s)
         }
@@ -87,4 +95,13 @@ enum Checking {
         summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return summary
     }
+}
+
+/// Slots for results computed concurrently, one per index.
+final class ParallelResults<T>: @unchecked Sendable {
+    private var slots: [Result<T, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    var values: [Result<T, Error>] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
 }
