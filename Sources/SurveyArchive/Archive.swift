@@ -20,7 +20,6 @@ public final class Archive: @unchecked Sendable {
         // Two processes may ingest at once: the second waits for the first's transaction (one file each).
         config.busyMode = .timeout(600)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = 16384")     // only takes effect when the file is created
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
