@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyArchive
 import SurveyCore
+import SurveyPublishing
 import SurveyStatistics
 
 enum QueryFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
@@ -92,15 +93,8 @@ enum StatisticsInput {
 }
 
 enum QueryOutput {
-    /// Money 2 decimals, ratios 4 decimals, counts whole; regional figures as reported.
-    static func number(_ value: Decimal, _ kind: ValueKind) -> String {
-        switch kind {
-        case .money, .moneyRatio: value.fixed(2)
-        case .ratio: value.fixed(4)
-        case .count: value.fixed(0)
-        case .number: NSDecimalNumber(decimal: value.rounded(4)).stringValue
-        }
-    }
+    /// Money 2 decimals, ratios 4 decimals, counts whole; regional figures as reported (the XML's form too).
+    static func number(_ value: Decimal, _ kind: ValueKind) -> String { NumberFormat.machine(value, kind) }
 
     static func render(_ t: StatTable, period: Period, asOf: String?, format: QueryFormat, language: Language) -> String {
         let dims = t.dimensions.map(\.rawValue)
