@@ -64,6 +64,55 @@ extension Archive {
             );
             """)
         }
+        m.registerMigration("v2: rows without a copy of their cells; supersession stored; period index") { db in
+            // A row's cells are read again from the stored bytes of its file (`rows(of:)`), so they are no longer
+            // copied into `record` (a third of what an ingest wrote). Rows stored by v1 keep their copy. Personal
+            // data (contact, phone, submitted_on) likewise stays only in the stored bytes from v2 on.
+            // `superseded_at` is the receipt time of the next accepted return for the same credit code × period
+            // (NULL while none): a return is current as of T when received_at ≤ T < superseded_at.
+            let columns = ["id", "file_id", "line", "accepted", "cells", "findings", "credit_code", "period", "zone", "received_at",
+                           "agency_name", "agency_kind", "business_types", "brand_level"] + numberFields + ["contact", "phone", "submitted_on"]
+            try db.execute(sql: """
+            CREATE TABLE record_v2 (
+              id INTEGER PRIMARY KEY,
+              file_id INTEGER NOT NULL REFERENCES file(id),
+              line INTEGER NOT NULL,
+              accepted INTEGER NOT NULL,
+              cells TEXT,                      -- NULL: read from the file's stored bytes (rows stored from v2 on)
+              findings TEXT,
+              credit_code TEXT, period TEXT, zone TEXT, received_at TEXT,
+              agency_name TEXT, agency_kind TEXT, business_types INTEGER, brand_level TEXT,
+              \(numberFields.map { "\($0) INTEGER" }.joined(separator: ", ")),
+              contact TEXT, phone TEXT, submitted_on TEXT,
+              superseded_at TEXT
+            );
+            INSERT INTO record_v2 (\(columns.joined(separator: ","))) SELECT \(columns.joined(separator: ",")) FROM record;
+            DROP TABLE record;
+            ALTER TABLE record_v2 RENAME TO record;
+            CREATE INDEX record_file ON record(file_id, line);
+            CREATE INDEX record_return ON record(credit_code, period, received_at, id) WHERE credit_code IS NOT NULL;
+            CREATE INDEX record_period ON record(period) WHERE credit_code IS NOT NULL;
+            """)
+            try Archive.resupersede(db, fileID: nil)
+        }
         return m
+    }
+
+    /// Sets `superseded_at` of the accepted returns sharing a credit code × period with a return of file
+    /// `fileID` (of every return when nil): the receipt time of the next version in (received_at, id) order.
+    /// Correct whatever order the files were received in (an ingest with an earlier `--received-at`).
+    static func resupersede(_ db: Database, fileID: Int64?) throws {
+        let versions = fileID == nil
+            ? "SELECT r.id, r.superseded_at AS old, LEAD(r.received_at) OVER w AS nxt FROM record r WHERE r.credit_code IS NOT NULL"
+            : """
+              SELECT r.id, r.superseded_at AS old, LEAD(r.received_at) OVER w AS nxt
+              FROM record n JOIN record r ON r.credit_code = n.credit_code AND r.period = n.period
+              WHERE n.file_id = \(fileID!) AND n.credit_code IS NOT NULL AND r.credit_code IS NOT NULL
+              """
+        try db.execute(sql: """
+            UPDATE record SET superseded_at = v.nxt
+            FROM (\(versions) WINDOW w AS (PARTITION BY r.credit_code, r.period ORDER BY r.received_at, r.id)) AS v
+            WHERE record.id = v.id AND v.old IS NOT v.nxt
+            """)
     }
 }

@@ -8,7 +8,8 @@ import SurveyCore
 /// A later accepted return for the same credit code × period supersedes the earlier one; both are kept, and
 /// which one is current is derived from the receipt times, so the archive can be read "as of" any moment.
 public final class Archive: @unchecked Sendable {
-    let queue: DatabaseQueue
+    /// A pool: one writer, and readers that run at once (a query reads this year and last year side by side).
+    let queue: DatabasePool
     public let path: String
 
     /// Opens (or creates) the archive at `path`, bringing its schema up to date.
@@ -23,7 +24,7 @@ public final class Archive: @unchecked Sendable {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        queue = try DatabasePool(path: path, configuration: config)
         try Archive.migrator.migrate(queue)
     }
 

@@ -130,7 +130,7 @@ public struct RowChecker {
         case .creditCode:
             let code = CreditCode.isNormal(b) ? Array(b) : CreditCode.normalize(b)
             switch CreditCode.validate(code) {
-            case nil: return .creditCode(CreditCode(validated: String(decoding: code, as: UTF8.self)))
+            case nil: return .creditCode(CreditCode(validatedBytes: code))
             case .length(let n): return fail(Rulebook.creditCodeLength, other: Bilingual("\(n)", "\(n)"))
             case .character(let p): return fail(Rulebook.creditCodeCharacter, other: Bilingual("\(p)", "\(p)"))
             case .checksum(let expected): return fail(Rulebook.creditCodeChecksum, other: Bilingual(String(expected), String(expected)))
@@ -230,7 +230,7 @@ public struct RowChecker {
             case .divisionMatchesZone(let c, let z):
                 guard case .creditCode(let code) = values[c], case .zone(let zone) = values[z], zone >= 0 else { continue }
                 let expected = zones.divisionCode(zone)
-                guard !expected.isEmpty, Array(code.divisionCode.utf8) != expected else { continue }
+                guard !expected.isEmpty, code.divisionCodeBytes != expected else { continue }
                 let zoneName = zones.zones[zone]
                 findings.append(Rulebook.finding(Rulebook.divisionMismatch, field: fields[c], line: line, column: column(c),
                                                  value: code.text, other: Bilingual("\(zoneName.name.zh)（\(zoneName.divisionCode)）",
@@ -259,13 +259,7 @@ public struct RowChecker {
     /// a compact set; other keys (small files) are text.
     private func uniqueKey(_ keys: [Int], _ values: [CellValue]) -> UniqueKey? {
         if keys.count == 2, case .creditCode(let code) = values[keys[0]], case .period(let period) = values[keys[1]] {
-            var hi: UInt64 = 0, lo: UInt64 = 0
-            for (i, b) in code.text.utf8.enumerated() {
-                let v = UInt64(CreditCode.valueTable[Int(b)] ?? 0)
-                if i < 12 { hi = hi << 5 | v } else { lo = lo << 5 | v }
-            }
-            lo = lo << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0)
-            return .creditCodePeriod(hi, lo)
+            return .creditCodePeriod(code.high, code.low << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0))
         }
         var parts: [String] = []
         for k in keys {

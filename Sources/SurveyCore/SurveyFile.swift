@@ -81,12 +81,37 @@ public enum SurveyFile {
     public static func records(_ path: String, encoding: TextEncoding,
                                observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                                _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
+        try records(encoding: encoding, label: path, bomFollowedByValidUTF8: { try isValidUTF8(path, skipping: 3) },
+                    chunks: { feed in try ChunkedFile.forEachChunk(path) { try feed($0); return true } },
+                    observe: observe, body)
+    }
+
+    /// The records of a file's bytes held in memory (a stored file), read exactly as `records(path…)` reads them.
+    public static func records(bytes: UnsafeBufferPointer<UInt8>, encoding: TextEncoding,
+                               _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
+        try records(encoding: encoding, label: "stored file", bomFollowedByValidUTF8: {
+            var validator = UTF8Validator()
+            return validator.feed(UnsafeBufferPointer(rebasing: bytes[min(3, bytes.count)...])) && validator.finish()
+        }, chunks: { feed in
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + ChunkedFile.chunkSize)
+                try feed(UnsafeBufferPointer(rebasing: bytes[offset..<end]))
+                offset = end
+            }
+        }, observe: { _ in }, body)
+    }
+
+    private static func records(encoding: TextEncoding, label: String, bomFollowedByValidUTF8: () throws -> Bool,
+                                chunks: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void,
+                                observe: (UnsafeBufferPointer<UInt8>) -> Void,
+                                _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
         var transcoder: any Transcoder
         switch encoding {
         case .utf8: transcoder = UTF8PassThrough()
-        case .utf8BOM: transcoder = try isValidUTF8(path, skipping: 3) ? UTF8PassThrough() : UTF8Lossy()
+        case .utf8BOM: transcoder = try bomFollowedByValidUTF8() ? UTF8PassThrough() : UTF8Lossy()
         case .gb18030:
-            guard let t = GB18030Transcoder() else { throw FileReadError(path: path, reason: "iconv has no GB18030") }
+            guard let t = GB18030Transcoder() else { throw FileReadError(path: label, reason: "iconv has no GB18030") }
             transcoder = t
         }
         var parser = CSVParser()
@@ -100,16 +125,17 @@ public enum SurveyFile {
             }
             try body(record, mine)
         }
-        try ChunkedFile.forEachChunk(path) { raw in
-            observe(raw)
-            var chunk = raw
-            if first {
-                first = false
-                if encoding == .utf8BOM { chunk = UnsafeBufferPointer(rebasing: raw[min(3, raw.count)...]) }
+        try withoutActuallyEscaping(emit) { emit in try withoutActuallyEscaping(observe) { observe in
+            try chunks { raw in
+                observe(raw)
+                var chunk = raw
+                if first {
+                    first = false
+                    if encoding == .utf8BOM { chunk = UnsafeBufferPointer(rebasing: raw[min(3, raw.count)...]) }
+                }
+                try transcoder.feed(chunk, issue: { pending.append($0) }) { try parser.feed($0, emit) }
             }
-            try transcoder.feed(chunk, issue: { pending.append($0) }) { try parser.feed($0, emit) }
-            return true
-        }
+        } }
         try transcoder.finish(issue: { pending.append($0) }) { try parser.feed($0, emit) }
         try parser.finish(emit)
     }

@@ -15,7 +15,7 @@ public struct SurveyReturn: Sendable, Hashable {
     /// An id of `Choices.brandLevel`.
     public var brandLevel: String
     /// The money (whole yuan) and count fields, in the order of `SurveyReturn.numberFields`; nil = not reported.
-    public var numbers: [Int64?]
+    public var numbers: ReturnNumbers
 
     /// The ids of the money and count fields of the form, in form order.
     public static let numberFields: [String] = Form.returns.fields.filter { $0.type == .money || $0.type == .count }.map(\.id)
@@ -23,6 +23,12 @@ public struct SurveyReturn: Sendable, Hashable {
 
     public init(creditCode: CreditCode, agencyName: String, zone: String, period: Period, agencyKind: String,
                 businessTypes: UInt32, brandLevel: String, numbers: [Int64?]) {
+        self.init(creditCode: creditCode, agencyName: agencyName, zone: zone, period: period, agencyKind: agencyKind,
+                  businessTypes: businessTypes, brandLevel: brandLevel, numbers: ReturnNumbers(numbers))
+    }
+
+    public init(creditCode: CreditCode, agencyName: String, zone: String, period: Period, agencyKind: String,
+                businessTypes: UInt32, brandLevel: String, numbers: ReturnNumbers) {
         self.creditCode = creditCode; self.agencyName = agencyName; self.zone = zone; self.period = period
         self.agencyKind = agencyKind; self.businessTypes = businessTypes; self.brandLevel = brandLevel; self.numbers = numbers
     }
@@ -36,6 +42,27 @@ public struct SurveyReturn: Sendable, Hashable {
     /// The business type ids, in catalogue order.
     public var businessTypeIDs: [String] {
         Choices.businessType.options.indices.filter { businessTypes & (1 << UInt32($0)) != 0 }.map { Choices.businessType.options[$0].id }
+    }
+}
+
+/// The number fields of a return, 8 bytes each: "not reported" is `Int64.min`, which no checked value can be
+/// (money and counts are ≥ 0). Half the memory of `[Int64?]` (16 bytes a slot), which a million-return query
+/// allocates and touches.
+public struct ReturnNumbers: Sendable, Hashable, RandomAccessCollection {
+    @usableFromInline var slots: [Int64]
+    static let notReported = Int64.min
+
+    public init(_ values: [Int64?]) { slots = values.map { $0 ?? ReturnNumbers.notReported } }
+
+    /// `count` slots, all not reported.
+    public init(count: Int) { slots = [Int64](repeating: ReturnNumbers.notReported, count: count) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { slots.count }
+
+    @inlinable public subscript(i: Int) -> Int64? {
+        get { let v = slots[i]; return v == Int64.min ? nil : v }
+        set { slots[i] = newValue ?? Int64.min }
     }
 }
 

@@ -166,6 +166,13 @@ public enum Aggregation {
     }
 }
 
+/// The groups of this year and last year, filled by two threads (each its own slot).
+private final class Grouped: @unchecked Sendable {
+    var slots: [[[String]: [SurveyReturn]]] = [[:], [:]]
+    private let lock = NSLock()
+    func set(_ i: Int, _ g: [[String]: [SurveyReturn]]) { lock.lock(); slots[i] = g; lock.unlock() }
+}
+
 /// A statistics table: one row per group, one cell per indicator.
 public struct StatTable: Sendable {
     public struct Row: Sendable {
@@ -182,22 +189,58 @@ public struct StatTable: Sendable {
     public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator], suppress: Bool = true) {
         self.dimensions = dimensions
         self.indicators = indicators
-        func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
+        // Grouping a million returns: each dimension value gets a small number, a group key packs them into one
+        // UInt64 (12 bits a dimension), so no key array is made per return.
+        @Sendable func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
             if dimensions.isEmpty { return returns.isEmpty ? [:] : [[]: returns] }   // one group: share the array, no copies
-            var out: [[String]: [SurveyReturn]] = [:]
+            var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
+            var names = Array(repeating: [String](), count: dimensions.count)
+            func number(_ d: Int, _ value: String) -> UInt64 {
+                if let n = numbering[d][value] { return n }
+                let n = UInt64(names[d].count)
+                precondition(n < 4096, "more than 4096 values in one breakdown")
+                numbering[d][value] = n
+                names[d].append(value)
+                return n
+            }
+            var packed: [UInt64: [SurveyReturn]] = [:]
+            var codes: [UInt64] = [], next: [UInt64] = []
             for r in returns {
-                var keys: [[String]] = [[]]
-                for d in dimensions { keys = keys.flatMap { k in d.keys(r).map { k + [$0] } } }
-                for k in keys { out[k, default: []].append(r) }
+                codes.removeAll(keepingCapacity: true)
+                codes.append(0)
+                for (d, dimension) in dimensions.enumerated() {
+                    switch dimension {
+                    case .zone: let n = number(d, r.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                    case .agency_kind: let n = number(d, r.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                    case .brand_level: let n = number(d, r.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                    case .period, .business_type:    // period: rare; business type: a firm counts in each of its types
+                        next.removeAll(keepingCapacity: true)
+                        for value in dimension.keys(r) {
+                            let n = number(d, value)
+                            for c in codes { next.append(c << 12 | n) }
+                        }
+                        swap(&codes, &next)
+                    }
+                }
+                for c in codes { packed[c, default: []].append(r) }
+            }
+            var out: [[String]: [SurveyReturn]] = [:]
+            for (code, members) in packed {
+                var key = [String](repeating: "", count: dimensions.count)
+                var rest = code
+                for d in dimensions.indices.reversed() { key[d] = names[d][Int(rest & 0xFFF)]; rest >>= 12 }
+                out[key] = members
             }
             return out
         }
-        let current = groups(data.returns)
         // Last year's groups only when an indicator needs them (growth); grouping copies every return.
-        let needsPrevious = indicators.contains { i in
-            switch i.computation { case .growth, .sameSampleGrowth: true; default: false }
+        // This year and last year are grouped side by side (2 cores).
+        let needsPrevious = indicators.contains(where: \.needsPreviousYear)
+        let grouped = Grouped()
+        DispatchQueue.concurrentPerform(iterations: needsPrevious ? 2 : 1) { i in
+            grouped.set(i, groups(i == 0 ? data.returns : data.previous))
         }
-        let previous = needsPrevious ? groups(data.previous) : [:]
+        let current = grouped.slots[0], previous = grouped.slots[1]
         let zoneIndex = dimensions.firstIndex(of: .zone)
         rows = current.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
             let rs = current[key]!

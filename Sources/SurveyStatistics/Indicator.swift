@@ -63,3 +63,24 @@ public struct Indicator: Sendable {
     public let protectedBy: String?
     public let computation: Computation
 }
+
+extension Indicator {
+    /// The number fields of a return this indicator reads (its computation's and the one protecting it),
+    /// so a request reads only those columns.
+    public var fields: Set<String> {
+        var out: Set<String> = protectedBy.map { [$0] } ?? []
+        switch computation {
+        case .agencies, .brandAgencies, .regional: break
+        case .agenciesWithRevenueAtLeast, .concentrationTop5, .herfindahl: out.insert("revenue")
+        case .sum(let f), .average(let f), .sameSampleGrowth(let f), .regionalRatio(let f, _): out.insert(f)
+        case .fieldRatio(let n, let d): out.formUnion([n, d])
+        case .growth(let base): if let b = Catalogue.indicator(base) { out.formUnion(b.fields) }
+        }
+        return out
+    }
+
+    /// Whether the indicator compares with the same period a year earlier.
+    public var needsPreviousYear: Bool {
+        switch computation { case .growth, .sameSampleGrowth: true; default: false }
+    }
+}

@@ -49,3 +49,15 @@ extension FileReadError {
         return Exit.usageOrIO
     }
 }
+
+/// With IPSURVEY_TIMING set, prints how long each phase of a command took (to stderr): `lap("read")`.
+final class PhaseTimer {
+    private let on = ProcessInfo.processInfo.environment["IPSURVEY_TIMING"] != nil
+    private var clock = Date()
+
+    func callAsFunction(_ what: @autoclosure () -> String) {
+        guard on else { return }
+        Console.err(String(format: "timing: %@ %.3f s", what(), Date().timeIntervalSince(clock)))
+        clock = Date()
+    }
+}

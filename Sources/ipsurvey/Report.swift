@@ -69,11 +69,7 @@ enum Reporting {
             throw Exit.dataErrors
         }
 
-        let timing = ProcessInfo.processInfo.environment["IPSURVEY_TIMING"] != nil
-        var clock = Date()
-        func lap(_ what: String) {
-            if timing { Console.err(String(format: "timing: %@ %.3f s", what, Date().timeIntervalSince(clock))); clock = Date() }
-        }
+        let lap = PhaseTimer()
         let returns = try archive.returns(periods: (max(1990, year - 9)...year).map { Period(year: $0) }, zones: zones.map(\.id), asOf: stamp)
         lap("read \(returns.count) returns")
         let report = AnnualReport(year: year, zones: zones,

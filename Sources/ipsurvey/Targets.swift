@@ -30,7 +30,7 @@ struct Targets: AsyncParsableCommand {
         let archive = try ArchiveCommand.open(options)
         let zones = try archive.zones(asOf: asOfStamp)
         let period = Period(year: year)
-        let all = try StatisticsInput.dataset(archive, period: period, zones: [], asOf: asOfStamp)
+        let all = try StatisticsInput.dataset(archive, period: period, zones: [], asOf: asOfStamp, indicators: Catalogue.all)
         var targets = try archive.targets(asOf: asOfStamp)
         if !zone.isEmpty { targets = targets.filter { zone.contains($0.zone) } }
         let results = TargetEvaluation.evaluate(targets, year: year, zones: zones) { ids in

@@ -77,6 +77,77 @@ final class ArchiveTests: XCTestCase {
         XCTAssertNil(try archive.returns()[0][ "pledge_financing"], "not reported stays nil")
     }
 
+    func testABackDatedFileDoesNotSupersedeALaterOne() throws {
+        let archive = try newArchive()
+        let code = Self.code("MA1XY4123"), other = Self.code("MA1XY4124")
+        // The revision arrives first; the original is ingested afterwards with its earlier receipt time.
+        _ = try archive.ingest(write("second.csv", returns([(code, "120.5")])), zones: zones, receivedAt: "2026-04-01T00:00:00.000Z")
+        _ = try archive.ingest(write("first.csv", returns([(code, "100"), (other, "7")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.returns().map { $0["revenue"] }.sorted { ($0 ?? 0) < ($1 ?? 0) }, [70_000, 1_205_000])
+        XCTAssertEqual(try archive.returns(asOf: "2026-03-01T00:00:00.000Z").map { $0["revenue"] }.sorted { ($0 ?? 0) < ($1 ?? 0) },
+                       [70_000, 1_000_000])
+        let files = try archive.files()      // in receipt order: first.csv, then second.csv
+        XCTAssertEqual(files.map { ($0.name as NSString).lastPathComponent }, ["first.csv", "second.csv"])
+        XCTAssertEqual(try archive.rows(of: files[0]).map(\.status), ["superseded", "accepted"])
+        XCTAssertEqual(try archive.rows(of: files[0])[0].supersededBy?.fileID, files[1].id)
+        XCTAssertEqual(try archive.rows(of: files[1]).map(\.status), ["accepted"])
+    }
+
+    func testOfTwoFilesReceivedAtTheSameTimeTheLaterStoredIsCurrent() throws {
+        let archive = try newArchive()
+        let code = Self.code("MA1XY4123")
+        _ = try archive.ingest(write("a.csv", returns([(code, "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        _ = try archive.ingest(write("b.csv", returns([(code, "200")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.returns().map { $0["revenue"] }, [2_000_000])
+        XCTAssertEqual(try archive.returns(asOf: "2026-02-01T00:00:00.000Z").map { $0["revenue"] }, [2_000_000])
+        XCTAssertEqual(try archive.rows(of: archive.files()[0]).map(\.status), ["superseded"])
+    }
+
+    func testCellsOfAGB18030FileAreReadBackFromItsStoredBytes() throws {
+        let archive = try newArchive()
+        let text = returns([(Self.code("MA1XY4123"), "\"1,200.5\"")]).replacingOccurrences(of: "示例机构", with: "彭城\"知识产权\"事务所")
+            .replacingOccurrences(of: "彭城\"知识产权\"事务所", with: "\"彭城\"\"知识产权\"\"事务所\"")
+        let url = dir.appendingPathComponent("gbk.csv")
+        try Data(GB18030Transcoder.encode(text)).write(to: url)
+        guard case .stored(let file, _) = try archive.ingest(url.path, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+            return XCTFail("not stored")
+        }
+        XCTAssertEqual(file.encoding, "gb18030")
+        let values = Dictionary(try archive.rows(of: file)[0].values, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(values["agency_name"], "彭城\"知识产权\"事务所", "decoded, quotes undone, as read")
+        XCTAssertEqual(values["revenue"], "1,200.5", "before normalising")
+        XCTAssertEqual(values["contact"], "张三")
+    }
+
+    func testAnArchiveOfSchemaVersion1IsMigratedWithItsHistory() throws {
+        let path = dir.appendingPathComponent("v1.sqlite").path
+        let code = Self.code("MA1XY4123")
+        do {   // an archive as version 1 wrote it: cells copied into `record`, no superseded_at
+            let queue = try DatabaseQueue(path: path)
+            try Archive.migrator.migrate(queue, upTo: "v1: files, records, returns, zones, regional, targets")
+            try queue.write { db in
+                for (id, time, revenue) in [(1, "2026-02-01T00:00:00.000Z", 1_000_000), (2, "2026-04-01T00:00:00.000Z", 1_205_000)] {
+                    try db.execute(sql: """
+                        INSERT INTO file (id, sha256, name, size, encoding, kind, received_at, header, rows, accepted, rejected, warnings, content)
+                        VALUES (?, ?, ?, 0, 'utf-8', 'returns', ?, 'credit_code,agency_name,zone,period,agency_kind,business_types,revenue', 1, 1, 0, 0, x'')
+                        """, arguments: [id, String(repeating: "\(id)", count: 64), "f\(id).csv", time])
+                    try db.execute(sql: """
+                        INSERT INTO record (file_id, line, accepted, cells, credit_code, period, zone, received_at, agency_name, agency_kind,
+                                            business_types, brand_level, revenue)
+                        VALUES (?, 2, 1, ?, ?, '2025', 'quanshan', ?, '示例', 'patent_agency', 1, 'none', ?)
+                        """, arguments: [id, "\(code),示例,quanshan,2025,patent_agency,agency,\(revenue / 10_000)", code, time, revenue])
+                }
+            }
+        }
+        let archive = try Archive(path: path)
+        XCTAssertEqual(try archive.returns().map { $0["revenue"] }, [1_205_000])
+        XCTAssertEqual(try archive.returns(asOf: "2026-03-01T00:00:00.000Z").map { $0["revenue"] }, [1_000_000])
+        let first = try archive.files()[0]
+        let rows = try archive.rows(of: first)
+        XCTAssertEqual(rows.map(\.status), ["superseded"])
+        XCTAssertEqual(rows[0].values.first { $0.0 == "revenue" }?.1, "100", "the copied cells are kept")
+    }
+
     func testPersonalDataIsArchivedButNotInReturns() throws {
         let archive = try newArchive()
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
