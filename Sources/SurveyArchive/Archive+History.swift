@@ -46,10 +46,7 @@ extension Archive {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.line, r.accepted, r.cells, r.findings,
-                       (SELECT n.file_id || ' ' || n.received_at FROM record n
-                        WHERE n.credit_code = r.credit_code AND n.period = r.period AND n.credit_code IS NOT NULL
-                          AND n.received_at = r.superseded_at AND (n.received_at > r.received_at OR n.id > r.id)
-                        ORDER BY n.id LIMIT 1) AS later
+                       (SELECT n.file_id || ' ' || n.received_at FROM record n WHERE n.id = r.superseded_by) AS later
                 FROM record r WHERE r.file_id = ? ORDER BY r.line
                 """, arguments: [file.id])
             let superseded = Set(try Int.fetchAll(db, sql: """
