@@ -169,14 +169,13 @@ final class Handoff: @unchecked Sendable {
     static let batchSize = 2048
     private let capacity = 16
     private var items: [Item] = []
-    private var head = 0
     private var cancelled = false
     private let condition = NSCondition()
 
     /// Waits while the queue is full; drops the item once the writer has given up.
     func put(_ item: Item) {
         condition.lock(); defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { return }
         items.append(item)
         condition.broadcast()
@@ -192,10 +191,8 @@ final class Handoff: @unchecked Sendable {
     /// The next item, waiting for it.
     func take() -> Item {
         condition.lock(); defer { condition.unlock() }
-        while items.count == head { condition.wait() }
-        let item = items[head]
-        head += 1
-        if head > 64 { items.removeFirst(head); head = 0 }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()      // at most `capacity` + 1 items: cheap, and a taken batch is freed at once
         condition.broadcast()
         return item
     }
