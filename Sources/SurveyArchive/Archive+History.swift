@@ -197,7 +197,11 @@ extension Archive {
             var interned: [[(bytes: [UInt8], text: String)]] = [[], [], [], []]
             func intern(_ i: Int32, _ slot: Int) -> String {
                 let b = bytes(i)
-                for entry in interned[slot] where entry.bytes.elementsEqual(b) { return entry.text }
+                for entry in interned[slot] where entry.bytes.count == b.count {
+                    if b.isEmpty || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) }) == 0 {
+                        return entry.text
+                    }
+                }
                 let t = String(decoding: b, as: UTF8.self)
                 interned[slot].append((Array(b), t))
                 return t
@@ -224,7 +228,7 @@ extension Archive {
                     period = Period(periodText) ?? Period(year: 0)
                     periods[periodText] = period
                 }
-                out.append(SurveyReturn(creditCode: CreditCode(validatedBytes: bytes(0)), agencyName: names ? text(1) : "", zone: intern(2, 0),
+                out.append(SurveyReturn(creditCode: CreditCode(validatedBuffer: bytes(0)), agencyName: names ? text(1) : "", zone: intern(2, 0),
                                         period: period, agencyKind: intern(4, 1), businessTypes: UInt32(sqlite3_column_int64(s, 5)),
                                         brandLevel: intern(6, 2), numbers: values))
             }

@@ -84,15 +84,20 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Wraps the 18 bytes of a code known to be valid.
     public init(validatedBytes bytes: some Sequence<UInt8>) {
-        var h: UInt64 = 0, l: UInt64 = 0, i = 0
-        for b in bytes {
-            let v = UInt64(CreditCode.valueTable[Int(b)] ?? 0)
-            if i < 12 { h = h << 5 | v } else { l = l << 5 | v }
-            i += 1
-        }
-        precondition(i == 18, "a validated credit code has 18 characters")
+        self = Array(bytes).withUnsafeBufferPointer { CreditCode(validatedBuffer: $0) }
+    }
+
+    /// Wraps the 18 bytes of a code known to be valid (the archive's and the checker's path: no copy).
+    public init(validatedBuffer bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(bytes.count == 18, "a validated credit code has 18 characters")
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<12 { h = h << 5 | UInt64(CreditCode.packTable[Int(bytes[i])]) }
+        for i in 12..<18 { l = l << 5 | UInt64(CreditCode.packTable[Int(bytes[i])]) }
         high = h; low = l
     }
+
+    /// Byte → its value in the alphabet (0 for a byte outside it, which a validated code does not have).
+    static let packTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0) }
 
     /// Parses and validates any text.
     public init?(_ raw: String) {
