@@ -50,16 +50,7 @@ public enum CSVText {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Appends cell bytes to `out`, quoted when needed (used to keep a row's cells exactly as read).
-    public static func appendEscaped(_ cell: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let needsQuotes = cell.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        if !needsQuotes { out.append(contentsOf: cell); return }
-        out.append(0x22)
-        for b in cell { out.append(b); if b == 0x22 { out.append(0x22) } }
-        out.append(0x22)
-    }
-
-    /// Splits one CSV line (as written by `appendEscaped`) back into cells.
+    /// Splits one CSV line back into cells (the header of a stored file; the cells rows stored by schema v1 copied).
     public static func cells(of line: String) -> [String] {
         var parser = CSVParser()
         var out: [String] = []
