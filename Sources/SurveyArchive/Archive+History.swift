@@ -46,12 +46,10 @@ extension Archive {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.line, r.accepted, r.cells, r.findings,
-                       (SELECT n.file_id || ' ' || n.received_at FROM record n WHERE n.id = r.superseded_by) AS later
+                       CASE WHEN r.superseded_at <= ? THEN
+                         (SELECT n.file_id || ' ' || n.received_at FROM record n WHERE n.id = r.superseded_by) END AS later
                 FROM record r WHERE r.file_id = ? ORDER BY r.line
-                """, arguments: [file.id])
-            let superseded = Set(try Int.fetchAll(db, sql: """
-                SELECT line FROM record WHERE file_id = ? AND superseded_at IS NOT NULL AND superseded_at <= ?
-                """, arguments: [file.id, asOf]))
+                """, arguments: [asOf, file.id])
             // Rows stored from schema v2 on keep no copy of their cells: they are read again from the stored bytes.
             var read: [Int: [String]] = [:]
             if rows.contains(where: { ($0["cells"] as String?) == nil }) {
@@ -68,7 +66,7 @@ extension Archive {
                 let cells = (r["cells"] as String?).map(CSVText.cells(of:)) ?? read[line] ?? []
                 var values: [(String, String)] = []
                 for (i, cell) in cells.enumerated() { values.append((i < names.count ? names[i] : "column_\(i + 1)", cell)) }
-                let later: String? = superseded.contains(line) ? r["later"] : nil
+                let later: String? = r["later"]
                 let replaced = later.map { l -> (Int64, String) in
                     let parts = l.split(separator: " ", maxSplits: 1)
                     return (Int64(parts[0]) ?? 0, String(parts.count > 1 ? parts[1] : ""))

@@ -166,13 +166,6 @@ public enum Aggregation {
     }
 }
 
-/// The groups of this year and last year, filled by two threads (each its own slot).
-private final class Grouped: @unchecked Sendable {
-    var slots: [[[String]: [SurveyReturn]]] = [[:], [:]]
-    private let lock = NSLock()
-    func set(_ i: Int, _ g: [[String]: [SurveyReturn]]) { lock.lock(); slots[i] = g; lock.unlock() }
-}
-
 /// A statistics table: one row per group, one cell per indicator.
 public struct StatTable: Sendable {
     public struct Row: Sendable {
@@ -191,7 +184,7 @@ public struct StatTable: Sendable {
         self.indicators = indicators
         // Grouping a million returns: each dimension value gets a small number, a group key packs them into one
         // UInt64 (12 bits a dimension), so no key array is made per return.
-        @Sendable func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
+        func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
             if dimensions.isEmpty { return returns.isEmpty ? [:] : [[]: returns] }   // one group: share the array, no copies
             var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
             var names = Array(repeating: [String](), count: dimensions.count)
@@ -233,14 +226,9 @@ public struct StatTable: Sendable {
             }
             return out
         }
+        let current = groups(data.returns)
         // Last year's groups only when an indicator needs them (growth); grouping copies every return.
-        // This year and last year are grouped side by side (2 cores).
-        let needsPrevious = indicators.contains(where: \.needsPreviousYear)
-        let grouped = Grouped()
-        DispatchQueue.concurrentPerform(iterations: needsPrevious ? 2 : 1) { i in
-            grouped.set(i, groups(i == 0 ? data.returns : data.previous))
-        }
-        let current = grouped.slots[0], previous = grouped.slots[1]
+        let previous = indicators.contains(where: \.needsPreviousYear) ? groups(data.previous) : [:]
         let zoneIndex = dimensions.firstIndex(of: .zone)
         rows = current.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
             let rs = current[key]!
