@@ -48,12 +48,12 @@ extension Archive {
                 SELECT r.line, r.accepted, r.cells, r.findings,
                        CASE WHEN r.superseded_at <= ? THEN
                          (SELECT n.file_id || ' ' || n.received_at FROM record n WHERE n.id = r.superseded_by) END AS later
-                FROM record r WHERE r.file_id = ? ORDER BY r.line
+                FROM record r, file f WHERE f.id = ? AND r.id BETWEEN f.first_row AND f.last_row ORDER BY r.id
                 """, arguments: [asOf, file.id])
             // Rows stored from schema v2 on keep no copy of their cells: they are read again from the stored bytes.
             var read: [Int: [String]] = [:]
             if rows.contains(where: { ($0["cells"] as String?) == nil }) {
-                let content = try Data.fetchOne(db, sql: "SELECT content FROM file WHERE id = ?", arguments: [file.id]) ?? Data()
+                let content = try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data()
                 let encoding = TextEncoding(rawValue: file.encoding) ?? .utf8
                 try content.withUnsafeBytes { raw in
                     try SurveyFile.records(bytes: raw.bindMemory(to: UInt8.self), encoding: encoding) { record, _ in
@@ -91,11 +91,20 @@ extension Archive {
     /// match the counts. Returns every problem found (none when the archive is sound).
     public func verify(progress: (StoredFile) -> Void = { _ in }) throws -> [Problem] {
         var problems: [Problem] = []
+        // The rows each file has in `record` (one pass over the table), and the id range the file records.
+        var stored: [Int64: (n: Int, accepted: Int, first: Int64, last: Int64)] = [:]
+        var ranges: [Int64: (first: Int64?, last: Int64?)] = [:]
+        try queue.read { db in
+            for r in try Row.fetchAll(db, sql: "SELECT file_id, COUNT(*), SUM(accepted), MIN(id), MAX(id) FROM record GROUP BY file_id") {
+                stored[r[0]] = (r[1], r[2], r[3], r[4])
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT id, first_row, last_row FROM file") { ranges[r[0]] = (r[1], r[2]) }
+        }
         for file in try files() {
             progress(file)
             try queue.read { db in
                 var blob: OpaquePointer? = nil
-                guard sqlite3_blob_open(db.sqliteConnection, "main", "file", "content", file.id, 0, &blob) == SQLITE_OK else {
+                guard sqlite3_blob_open(db.sqliteConnection, "main", "file_content", "content", file.id, 0, &blob) == SQLITE_OK else {
                     problems.append(Problem(fileID: file.id, name: file.name, what: Bilingual("无法读取存档内容", "stored bytes cannot be read")))
                     return
                 }
@@ -125,9 +134,13 @@ extension Archive {
                                             what: Bilingual("行数\(file.rows) ≠ 接受\(file.accepted) + 拒绝\(file.rejected)",
                                                             "rows \(file.rows) ≠ accepted \(file.accepted) + rejected \(file.rejected)")))
                 }
-                let counts = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(accepted), 0) AS a FROM record WHERE file_id = ?",
-                                              arguments: [file.id])!
-                let n: Int = counts["n"], a: Int = counts["a"]
+                let rows = stored[file.id]
+                let n = rows?.n ?? 0, a = rows?.accepted ?? 0
+                let range = ranges[file.id]
+                if rows?.first != range?.first || rows?.last != range?.last || n != Int((rows?.last ?? 0) - (rows?.first ?? 1) + 1) {
+                    problems.append(Problem(fileID: file.id, name: file.name,
+                                            what: Bilingual("存档中各行的编号不是记录的连续区间", "the stored rows are not the recorded range of ids")))
+                }
                 if n != file.rows || a != file.accepted {
                     problems.append(Problem(fileID: file.id, name: file.name,
                                             what: Bilingual("存档中有\(n)行（接受\(a)），与记录的\(file.rows)行（接受\(file.accepted)）不符",
@@ -148,7 +161,7 @@ extension Archive {
         }).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         let name = "\(file.id)-\(file.sha256.prefix(12))-\(safe.isEmpty ? "file.csv" : safe)"
         let path = (directory as NSString).appendingPathComponent(name)
-        let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM file WHERE id = ?", arguments: [file.id]) ?? Data() }
+        let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data() }
         try data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
         return path
     }

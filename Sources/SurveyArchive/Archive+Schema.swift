@@ -96,6 +96,46 @@ extension Archive {
             """)
             try Archive.resupersede(db, periods: nil)
         }
+        m.registerMigration("v3: a file's bytes in a table of their own; its rows by id range") { db in
+            // An ingest writes a file's counts once its rows are checked. With the bytes in the same row, that
+            // UPDATE rewrote all of them again (0.3 s of a 77 MB file's 2.7 s); in a row of their own they are
+            // written once.
+            // A file's rows are written in one transaction, in line order, so their ids are one unbroken range:
+            // `first_row`…`last_row` finds them, and the index on (file_id, line) is no longer kept up on every
+            // insert (about 0.2 s of a 333,000-row file).
+            try db.execute(sql: """
+            CREATE TABLE file_content (
+              file_id INTEGER PRIMARY KEY REFERENCES file(id),
+              content BLOB NOT NULL            -- the bytes as received
+            );
+            INSERT INTO file_content (file_id, content) SELECT id, content FROM file;
+            CREATE TABLE file_v3 (
+              id INTEGER PRIMARY KEY,
+              sha256 TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,              -- the name it arrived under, as given to ingest
+              size INTEGER NOT NULL,
+              encoding TEXT NOT NULL,          -- utf-8 | utf-8-bom | gb18030
+              kind TEXT NOT NULL,              -- returns | zones | regional | targets
+              received_at TEXT NOT NULL,       -- ISO 8601 UTC, milliseconds
+              header TEXT NOT NULL,            -- the header row as read, one CSV line
+              rows INTEGER NOT NULL,
+              accepted INTEGER NOT NULL,
+              rejected INTEGER NOT NULL,
+              warnings INTEGER NOT NULL,
+              findings TEXT,                   -- file-level findings, JSON
+              first_row INTEGER,               -- the ids of its rows in `record`: first_row…last_row, in line order
+              last_row INTEGER                 -- (NULL when it has none)
+            );
+            INSERT INTO file_v3 SELECT id, sha256, name, size, encoding, kind, received_at, header, rows, accepted, rejected,
+                                       warnings, findings,
+                                       (SELECT MIN(r.id) FROM record r WHERE r.file_id = file.id),
+                                       (SELECT MAX(r.id) FROM record r WHERE r.file_id = file.id) FROM file;
+            DROP TABLE file;
+            ALTER TABLE file_v3 RENAME TO file;
+            CREATE INDEX file_received ON file(received_at, id);
+            DROP INDEX record_file;
+            """)
+        }
         return m
     }
 

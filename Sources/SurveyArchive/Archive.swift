@@ -21,6 +21,9 @@ public final class Archive: @unchecked Sendable {
         // Two processes may ingest at once: the second waits for the first's transaction (one file each).
         config.busyMode = .timeout(600)
         config.prepareDatabase { db in
+            // 16 KiB pages for a new archive (an existing one keeps its own): an ingest of 1M returns wrote
+            // 6.06 s with 4 KiB pages, 5.72 s with 16 KiB; queries were as fast or faster.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

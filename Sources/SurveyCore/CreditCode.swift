@@ -7,11 +7,15 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// The 18 normalised characters.
     public var text: String {
-        var bytes = [UInt8](repeating: 0, count: 18)
+        String(unsafeUninitializedCapacity: 18, initializingUTF8With: { buffer in spell(into: buffer); return 18 })
+    }
+
+    /// Writes the 18 characters of the code into `buffer` (at least 18 bytes).
+    @inline(__always)
+    public func spell(into buffer: UnsafeMutableBufferPointer<UInt8>) {
         var h = high, l = low
-        for i in stride(from: 17, through: 12, by: -1) { bytes[i] = CreditCode.alphabet[Int(l & 31)]; l >>= 5 }
-        for i in stride(from: 11, through: 0, by: -1) { bytes[i] = CreditCode.alphabet[Int(h & 31)]; h >>= 5 }
-        return String(decoding: bytes, as: UTF8.self)
+        for i in stride(from: 17, through: 12, by: -1) { buffer[i] = CreditCode.alphabet[Int(l & 31)]; l >>= 5 }
+        for i in stride(from: 11, through: 0, by: -1) { buffer[i] = CreditCode.alphabet[Int(h & 31)]; h >>= 5 }
     }
 
     /// The code alphabet: digits and upper-case letters without I, O, S, V, Z.
@@ -27,17 +31,18 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// Validates an already normalised (trimmed, half-width, upper-case) code.
-    public static func validate(_ code: [UInt8]) -> Problem? {
+    public static func validate(_ code: [UInt8]) -> Problem? { code.withUnsafeBufferPointer { validate(buffer: $0) } }
+
+    /// Validates a normalised code in place (the checker's path: nothing allocated).
+    static func validate(buffer code: UnsafeBufferPointer<UInt8>) -> Problem? {
         guard code.count == 18 else { return .length(code.count) }
-        var sum = 0
-        var values = [Int](repeating: 0, count: 18)
-        for (i, b) in code.enumerated() {
-            guard let v = valueTable[Int(b)] else { return .character(position: i + 1) }
-            values[i] = v
+        var sum = 0, last = 0
+        for i in 0..<18 {
+            guard let v = valueTable[Int(code[i])] else { return .character(position: i + 1) }
+            if i < 17 { sum += v * weights[i] } else { last = v }
         }
-        for i in 0..<17 { sum += values[i] * weights[i] }
         let check = (31 - sum % 31) % 31
-        if values[17] != check { return .checksum(expected: Character(UnicodeScalar(alphabet[check]))) }
+        if last != check { return .checksum(expected: Character(UnicodeScalar(alphabet[check]))) }
         return nil
     }
 

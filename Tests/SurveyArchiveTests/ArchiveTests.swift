@@ -148,6 +148,34 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(rows[0].values.first { $0.0 == "revenue" }?.1, "100", "the copied cells are kept")
     }
 
+    func testAnArchiveOfSchemaVersion2KeepsItsStoredBytes() throws {
+        // v3 moved the stored bytes out of `file` into `file_content`: they must arrive intact.
+        let path = dir.appendingPathComponent("v2.sqlite").path
+        let text = returns([(Self.code("MA1XY4123"), "100")])
+        let sha = try Archive.sha256(of: write("r.csv", text))
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Archive.migrator.migrate(queue, upTo: "v2: rows without a copy of their cells; supersession stored; period index")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO file (id, sha256, name, size, encoding, kind, received_at, header, rows, accepted, rejected, warnings, content)
+                    VALUES (1, ?, 'r.csv', ?, 'utf-8', 'returns', '2026-02-01T00:00:00.000Z', ?, 1, 1, 0, 0, ?)
+                    """, arguments: [sha, text.utf8.count, String(text.prefix { $0 != "\n" }), Data(text.utf8)])
+                try db.execute(sql: """
+                    INSERT INTO record (file_id, line, accepted, credit_code, period, zone, received_at, agency_name, agency_kind,
+                                        business_types, brand_level, revenue, staff)
+                    VALUES (1, 2, 1, ?, '2025', 'quanshan', '2026-02-01T00:00:00.000Z', '示例机构', 'patent_agency', 1, 'none', 1000000, 10)
+                    """, arguments: [Self.code("MA1XY4123")])
+            }
+        }
+        let archive = try Archive(path: path)
+        XCTAssertEqual(try archive.verify(), [])
+        let file = try archive.files()[0]
+        XCTAssertEqual(try String(contentsOfFile: archive.export(file, to: dir.appendingPathComponent("out").path), encoding: .utf8), text)
+        XCTAssertEqual(try archive.rows(of: file)[0].values.first { $0.0 == "phone" }?.1, "19900000000", "cells read from the stored bytes")
+        XCTAssertEqual(try archive.returns().map { $0["revenue"] }, [1_000_000])
+    }
+
     func testPersonalDataIsArchivedButNotInReturns() throws {
         let archive = try newArchive()
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
@@ -182,7 +210,7 @@ final class ArchiveTests: XCTestCase {
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
         XCTAssertEqual(try archive.verify(), [])
         let queue = try DatabaseQueue(path: archive.path)
-        try queue.write { db in try db.execute(sql: "UPDATE file SET content = CAST(replace(CAST(content AS TEXT), '100', '900') AS BLOB)") }
+        try queue.write { db in try db.execute(sql: "UPDATE file_content SET content = CAST(replace(CAST(content AS TEXT), '100', '900') AS BLOB)") }
         let problems = try archive.verify()
         XCTAssertEqual(problems.count, 1)
         XCTAssertTrue(problems[0].what.en.contains("tampered"))

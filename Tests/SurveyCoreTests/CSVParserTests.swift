@@ -47,6 +47,21 @@ final class CSVParserTests: XCTestCase {
         }
     }
 
+    func testPlainLinesAndQuotedLinesMixGiveTheSameRecordsAtEveryChunkSize() {
+        // Plain lines are read where they lie; a quote, a CR or a chunk boundary sends a line through the
+        // state machine. Both must give the same cells and lines.
+        let text = "a#b,c+d,e$\n\n1,2,3\n\"q,1\",x,\r\n , ,\nlast,\"\",y\nplain,again,ok\n\n\nend"
+        let expected: [[String]] = [["a#b", "c+d", "e$"], ["1", "2", "3"], ["q,1", "x", ""], [" ", " ", ""], ["last", "", "y"],
+                                    ["plain", "again", "ok"], ["end"]]
+        XCTAssertEqual(parse(text).map(\.cells), expected)
+        XCTAssertEqual(parse(text).map(\.line), [1, 3, 4, 5, 6, 7, 10])
+        for size in 1...text.utf8.count {
+            let pieces = parse(text, chunk: size)
+            XCTAssertEqual(pieces.map(\.cells), expected, "chunk size \(size)")
+            XCTAssertEqual(pieces.map(\.line), [1, 3, 4, 5, 6, 7, 10], "chunk size \(size)")
+        }
+    }
+
     func testUnterminatedQuoteIsReportedAtItsRecord() {
         let r = parse("a,b\n1,\"open\n2,3\n")
         XCTAssertEqual(r.count, 2)

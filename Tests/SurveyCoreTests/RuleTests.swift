@@ -132,6 +132,33 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(summary.rejected, 1)
     }
 
+    func testDuplicatesAreFoundAmongThousandsOfReturns() throws {
+        // The table of seen credit code × period keys grows as it fills; a duplicate must still point at the
+        // first line, and the same code in another period is not a duplicate.
+        let codes = (0..<3000).map { validCode("320311", String(format: "MA%07d", $0)) }
+        var rows = codes.map { ["credit_code": $0] }
+        rows.append(["credit_code": codes[0]])
+        rows.append(["credit_code": codes[1500], "period": "2024"])
+        rows.append(["credit_code": codes[1500]])
+        let (summary, checked) = try check(returnCSV(rows[0], extraRows: Array(rows.dropFirst())))
+        let flagged = checked.filter { !$0.findings.isEmpty }
+        XCTAssertEqual(flagged.map(\.line), [3002, 3004])
+        XCTAssertEqual(flagged.map { $0.findings.map(\.code) }, [["credit_code.duplicate_in_file"], ["credit_code.duplicate_in_file"]])
+        XCTAssertTrue(flagged[0].findings[0].message.en.contains("line 2"), flagged[0].findings[0].message.en)
+        XCTAssertTrue(flagged[1].findings[0].message.en.contains("line 1502"), flagged[1].findings[0].message.en)
+        XCTAssertEqual(summary.rows, 3003)
+        XCTAssertEqual(summary.accepted, 3001)
+    }
+
+    func testPersonalDataIsCheckedButNotCarriedOn() throws {
+        let (_, rows) = try check(returnCSV(["contact": "张三", "phone": "19900000000"]))
+        let form = Form.returns
+        XCTAssertEqual(rows[0].values[form.index["contact"]!], .empty)
+        XCTAssertEqual(rows[0].values[form.index["phone"]!], .empty)
+        XCTAssertEqual(rows[0].values[form.index["agency_name"]!], .text("示例代理有限公司"))
+        XCTAssertEqual(try codes(["contact": String(repeating: "长", count: 51)]), ["contact.too_long"])
+    }
+
     func testRowShape() throws {
         let text = returnCSV()
         let (_, extra) = try check(text.replacingOccurrences(of: "\n\(validCode())", with: "\n\(validCode())") .dropLast() + ",surplus\n")
