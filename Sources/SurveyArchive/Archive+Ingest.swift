@@ -39,10 +39,12 @@ extension Archive {
     ///   - receivedAt: the receipt time to record (ISO 8601, as `Timestamp.string`).
     ///   - progress: called now and then with the number of rows stored so far.
     ///   - sniffed: the file's encoding and header when the caller already read them (`SurveyFile.sniff`).
+    ///   - sha256: the file's SHA-256 when the caller already computed it (`Archive.sha256(of:)`); the bytes
+    ///     stored are hashed again as they are read, and a file changed since is not stored.
     public func ingest(_ path: String, zones: ZoneDirectory, receivedAt: String,
-                       sniffed: (encoding: TextEncoding, header: [String]?)? = nil,
+                       sniffed: (encoding: TextEncoding, header: [String]?)? = nil, sha256 known: String? = nil,
                        progress: (Int) -> Void = { _ in }) throws -> IngestOutcome {
-        let sha = try Archive.sha256(of: path)
+        let sha = try known ?? Archive.sha256(of: path)
         if let existing = try file(sha256: sha) { return .unchanged(existing) }
         let (encoding, header) = try sniffed ?? SurveyFile.sniff(path)
         guard let header, let kind = HeaderMap.recognise(header) else {
