@@ -84,8 +84,10 @@ enum CellBytes {
     /// Parses `1,234.5678` into units of 10^-`scale` (scale 4 for 万元 → yuan; 0 for counts).
     /// Thousands separators must group by three. Rejects exponents and signs other than a leading minus.
     static func number(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> NumberResult {
-        if raw.contains(where: { $0 >= 0x80 }) {
+        // Full-width characters (any byte ≥ 0x80) are made ASCII first; found where the ASCII reading stops.
+        func fullWidth() -> NumberResult {
             let ascii = halfWidthNumber(raw)
+            if ascii.contains(where: { $0 >= 0x80 }) { return .notANumber }
             return ascii.withUnsafeBufferPointer { number($0, scale: scale) }
         }
         let n = raw.count
@@ -108,7 +110,7 @@ enum CellBytes {
             } else if c == 0x2E {
                 break
             } else {
-                return .notANumber
+                return c >= 0x80 ? fullWidth() : .notANumber
             }
             i += 1
         }
@@ -120,7 +122,7 @@ enum CellBytes {
             i += 1
             while i < n {
                 let c = raw[i]
-                guard c >= 0x30 && c <= 0x39 else { return .notANumber }
+                guard c >= 0x30 && c <= 0x39 else { return c >= 0x80 ? fullWidth() : .notANumber }
                 fractionDigits += 1
                 if fractionDigits <= scale { fraction = fraction * 10 + Int64(c - 0x30) }
                 else if c != 0x30 { nonZeroBeyondScale = true }

@@ -40,8 +40,10 @@ public struct RowChecker {
         case uniqueInFile([Int])
     }
 
-    public init(form: Form, header: HeaderMap, zones: ZoneDirectory, encoding: TextEncoding) {
+    /// - Parameter expectedRows: about how many rows the file has (sizes the table of keys seen).
+    public init(form: Form, header: HeaderMap, zones: ZoneDirectory, encoding: TextEncoding, expectedRows: Int = 0) {
         self.form = form; self.header = header; self.zones = zones; self.encodingLabel = encoding.label
+        seenCodes = CodePeriodTable(capacity: max(1024, expectedRows))
         mapped = header.columnOfField.enumerated().compactMap { f, c in c.map { (f, $0) } }
         types = form.fields.map(\.type)
         required = form.fields.map(\.required)
@@ -92,12 +94,22 @@ public struct RowChecker {
                                              value: "\(record.count)", other: Bilingual("\(columns)", "\(columns)")))
         }
 
-        var values = [CellValue](repeating: .empty, count: form.fields.count)
-        for (f, column) in mapped {
-            let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
-            values[f] = parse(f, raw, line: line, column: column + 1, findings: &findings)
+        // Each value is made once, appended in form order (assigning into a filled array destroyed and
+        // copied every cell).
+        var values: [CellValue] = []
+        values.reserveCapacity(types.count)
+        var next = 0
+        for f in 0..<types.count {
+            if next < mapped.count && mapped[next].0 == f {
+                let column = mapped[next].1
+                let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
+                values.append(parse(f, raw, line: line, column: column + 1, findings: &findings))
+                next += 1
+            } else {
+                values.append(.empty)
+            }
         }
-        applyRules(&values, line: line, findings: &findings)
+        applyRules(values, line: line, findings: &findings)
         return CheckedRow(line: line, values: values, findings: findings)
     }
 
@@ -130,7 +142,8 @@ public struct RowChecker {
             case .notWhole: return fail(Rulebook.notWhole)
             }
         case .text(let maxLength):
-            if CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
+            // (A cell never has more characters than bytes: short ones need no counting.)
+            if b.count > maxLength && CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
             // Personal data is checked but not carried on: nothing after the checker may see it.
             return personal[f] ? .empty : .text(CellBytes.string(b))
         case .creditCode:
@@ -205,7 +218,7 @@ public struct RowChecker {
 
     // MARK: Rules between cells
 
-    private mutating func applyRules(_ values: inout [CellValue], line: Int, findings: inout [Finding]) {
+    private mutating func applyRules(_ values: [CellValue], line: Int, findings: inout [Finding]) {
         let fields = form.fields
         func column(_ f: Int) -> Int? { header.columnOfField[f].map { $0 + 1 } }
         func wan(_ v: Int64) -> String { Money(yuan: v).wanExact }

@@ -175,6 +175,8 @@ public enum SurveyFile {
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         var summary = FileSummary(path: path)
         let encoding = try known ?? detectEncoding(path)
+        // A return is about 230 bytes: a guess on the high side, so the key table rarely has to grow.
+        let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 160
         summary.encoding = encoding
         var checker: RowChecker? = nil
         var headerMap: HeaderMap? = nil
@@ -198,7 +200,7 @@ public enum SurveyFile {
                 let map = HeaderMap(headers: headers, form: .of(kind))
                 summary.findings += map.findings
                 headerMap = map
-                checker = RowChecker(form: .of(kind), header: map, zones: zones, encoding: encoding)
+                checker = RowChecker(form: .of(kind), header: map, zones: zones, encoding: encoding, expectedRows: expectedRows)
                 return
             }
             guard !skip, checker != nil, let map = headerMap else { return }

@@ -62,6 +62,10 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(number("123456789012345"), .tooLarge)
         XCTAssertEqual(number("3.5", scale: 0), .notWhole)
         XCTAssertEqual(number("3.00", scale: 0), .value(3))
+        XCTAssertEqual(number("１２万"), .notANumber, "a character that is not a number, after full-width digits")
+        XCTAssertEqual(number("12.5元"), .notANumber)
+        XCTAssertEqual(number("1,２３４.５"), .value(12_345_000), "half-width and full-width mixed")
+        XCTAssertEqual(number("－５"), .negative)
     }
 
     func testRoundingHalfAwayFromZeroOnce() {
