@@ -179,7 +179,7 @@ public enum SurveyFile {
         let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 160
         summary.encoding = encoding
         var checker: RowChecker? = nil
-        var headerMap: HeaderMap? = nil
+        var headerError = false
         var sawHeader = false
         var skip = false
         try records(path, encoding: encoding, observe: { chunk in summary.size += chunk.count; observe(chunk) }) { record, decoding in
@@ -199,20 +199,19 @@ public enum SurveyFile {
                 summary.kind = kind
                 let map = HeaderMap(headers: headers, form: .of(kind))
                 summary.findings += map.findings
-                headerMap = map
+                headerError = map.hasFileError
                 checker = RowChecker(form: .of(kind), header: map, zones: zones, encoding: encoding, expectedRows: expectedRows)
                 return
             }
-            guard !skip, checker != nil, let map = headerMap else { return }
+            guard !skip, let checker else { return }
             summary.rows += 1
-            // Mutated in place: a copy would copy its set of seen keys on every row.
-            var row = checker!.check(record, decoding: decoding)
-            if map.hasFileError {
+            var row = checker.check(record, decoding: decoding)
+            if headerError {
                 row = CheckedRow(line: row.line, values: row.values,
                                  findings: [Rulebook.finding(Rulebook.fileError, line: row.line, column: nil)])
             }
             if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
-            if !map.hasFileError { summary.findings += row.findings }
+            if !headerError && !row.findings.isEmpty { summary.findings += row.findings }
             try onRow(record, row)
         }
         if !sawHeader { summary.findings.append(Rulebook.finding(Rulebook.emptyFile, line: nil, column: nil)) }
