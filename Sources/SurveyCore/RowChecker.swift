@@ -64,8 +64,14 @@ public final class RowChecker {
         }
     }
 
-    /// Checks one record; `decoding` are the undecodable bytes on its lines.
-    public func check(_ record: CSVRecord, decoding: [DecodingIssue] = []) -> CheckedRow {
+    /// The values of the row being checked, kept between rows when the caller does not want them.
+    private var scratch: [CellValue] = []
+    private var keeping = true
+
+    /// Checks one record; `decoding` are the undecodable bytes on its lines. With `keepValues: false` the row
+    /// comes back with its findings only (`values` empty): what `validate` needs, without making a new array
+    /// of values for every row.
+    public func check(_ record: CSVRecord, decoding: [DecodingIssue] = [], keepValues: Bool = true) -> CheckedRow {
         var findings: [Finding] = []
         let line = record.line
         for issue in record.issues {
@@ -100,7 +106,10 @@ public final class RowChecker {
 
         // Each value is made once, appended in form order (assigning into a filled array destroyed and
         // copied every cell).
-        var values: [CellValue] = []
+        keeping = keepValues
+        var values = scratch
+        scratch = []
+        values.removeAll(keepingCapacity: true)
         values.reserveCapacity(types.count)
         var next = 0
         for f in 0..<types.count {
@@ -114,7 +123,9 @@ public final class RowChecker {
             }
         }
         applyRules(values, line: line, findings: &findings)
-        return CheckedRow(line: line, values: values, findings: findings)
+        if keepValues { return CheckedRow(line: line, values: values, findings: findings) }
+        scratch = values
+        return CheckedRow(line: line, values: [], findings: findings)
     }
 
     // MARK: Cells
@@ -152,7 +163,8 @@ public final class RowChecker {
             // (A cell never has more characters than bytes: short ones need no counting.)
             if b.count > maxLength && CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
             // Personal data is checked but not carried on: nothing after the checker may see it.
-            return personal[f] ? .empty : .text(CellBytes.string(b))
+            // Free text is in no rule, so when the values are not kept it is not made into a string either.
+            return personal[f] || !keeping ? .empty : .text(CellBytes.string(b))
         case .creditCode:
             if CreditCode.isNormal(b), CreditCode.validate(buffer: b) == nil { return .creditCode(CreditCode(validatedBuffer: b)) }
             let code = CreditCode.isNormal(b) ? Array(b) : CreditCode.normalize(b)

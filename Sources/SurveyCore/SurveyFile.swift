@@ -169,8 +169,9 @@ public enum SurveyFile {
     ///   - zones: the zones returns and regional rows are checked against.
     ///   - encoding: the encoding when already detected (by `sniff`); detected here otherwise.
     ///   - observe: sees every raw chunk (to hash the file while it is read).
+    ///   - keepValues: false when `onRow` does not look at the rows' values (they come empty, and faster).
     ///   - onRow: gets every data row with its raw cells (as read, after decoding) and its outcome.
-    public static func check(_ path: String, zones: ZoneDirectory, encoding known: TextEncoding? = nil,
+    public static func check(_ path: String, zones: ZoneDirectory, encoding known: TextEncoding? = nil, keepValues: Bool = true,
                              observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         var summary = FileSummary(path: path)
@@ -205,7 +206,7 @@ public enum SurveyFile {
             }
             guard !skip, let checker else { return }
             summary.rows += 1
-            var row = checker.check(record, decoding: decoding)
+            var row = checker.check(record, decoding: decoding, keepValues: keepValues)
             if headerError {
                 row = CheckedRow(line: row.line, values: row.values,
                                  findings: [Rulebook.finding(Rulebook.fileError, line: row.line, column: nil)])

@@ -76,14 +76,30 @@ public struct UTF8Validator {
         }
         let n = chunk.count
         var i = start
+        let high: UInt64 = 0x8080_8080_8080_8080
         while i < n {
-            // ASCII runs, eight bytes at a time.
+            // ASCII runs, 32 and then eight bytes at a time.
+            while i + 32 <= n {
+                let r = UnsafeRawPointer(base + i)
+                let any = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & high != 0 { break }
+                i += 32
+            }
             while i + 8 <= n {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
+                if word & high != 0 { break }
                 i += 8
             }
             if i >= n { break }
+            let b0 = base[i]
+            if b0 < 0x80 { i += 1; continue }
+            // Most Chinese characters: a lead byte E1–EC or EE–EF and two continuation bytes (no range limits).
+            if i + 2 < n && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF)
+                && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             let len = Self.sequenceLength(base, i, n)
             if len == 0 { isValid = false; return false }
             if len < 0 { carry = Array(UnsafeBufferPointer(start: base + i, count: n - i)); break }

@@ -70,7 +70,7 @@ enum Checking {
         let otherEncodings = others.map { encodings[$0] }
         let results = ParallelResults<FileSummary>(count: others.count)
         inParallel(others.count) { i in
-            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i], hashing: hashing) { _ in } })
+            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i], hashing: hashing, keepValues: false) { _ in } })
         }
         for (f, result) in zip(others, results.values) {
             let s = try result.get()         // the first failing file in path order
@@ -110,10 +110,10 @@ enum Checking {
         return zones
     }
 
-    static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, hashing: Bool = true,
+    static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, hashing: Bool = true, keepValues: Bool = true,
                       onRow: (CheckedRow) -> Void) throws -> FileSummary {
         var hasher = SHA256()
-        var summary = try SurveyFile.check(path, zones: zones, encoding: encoding,
+        var summary = try SurveyFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues,
                                            observe: { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } },
                                            onRow: { _, row in onRow(row) })
         if hashing { summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined() }

@@ -17,11 +17,18 @@ final class EncodingTests: XCTestCase {
             bytes[split...].withUnsafeBufferPointer { _ = v.feed($0) }
             XCTAssertTrue(v.finish(), "split at \(split)")
         }
-        for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE4, 0xB8]] {
-            var v = UTF8Validator()
-            bad.withUnsafeBufferPointer { _ = v.feed($0) }
-            XCTAssertFalse(v.finish(), "\(bad)")
+        for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE4, 0xB8], [0xE0, 0x80, 0x80],
+                             [0xE4, 0xB8, 0x41], [0xEF, 0xBF], [0xE4, 0x41, 0x80]] {
+            // Alone, and after 40 ASCII bytes and Chinese text (the validator's fast paths).
+            for prefix in [[], Array(String(repeating: "a", count: 40).utf8) + Array("知识产权".utf8)] {
+                var v = UTF8Validator()
+                (prefix + bad + Array("x,1\n".utf8)).withUnsafeBufferPointer { _ = v.feed($0) }
+                XCTAssertFalse(v.finish(), "\(bad) after \(prefix.count) bytes")
+            }
         }
+        var v = UTF8Validator()
+        Array((String(repeating: "a", count: 33) + "中\u{E000}\u{FFFD}ꀀ,1\n").utf8).withUnsafeBufferPointer { _ = v.feed($0) }
+        XCTAssertTrue(v.finish(), "E1–EC and EE–EF lead bytes")
     }
 
     func testGB18030DecodesChineseAndLoneEuro() throws {

@@ -150,6 +150,21 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(summary.accepted, 3001)
     }
 
+    func testFindingsAreTheSameWhenValuesAreNotKept() throws {
+        let text = returnCSV(["revenue": "12a"], extraRows: [["agency_name": String(repeating: "名", count: 101)], ["staff_degree": "20"], [:], [:]])
+        var kept: [CheckedRow] = [], bare: [CheckedRow] = []
+        let path = temporaryFile(Array(text.utf8))
+        let a = try SurveyFile.check(path, zones: testZones, onRow: { _, row in kept.append(row) })
+        let b = try SurveyFile.check(path, zones: testZones, keepValues: false, onRow: { _, row in bare.append(row) })
+        XCTAssertEqual(a.findings, b.findings)
+        XCTAssertEqual([a.accepted, a.rejected], [b.accepted, b.rejected])
+        XCTAssertEqual(bare.map(\.findings), kept.map(\.findings))
+        XCTAssertEqual(a.findings.map(\.code), ["revenue.not_a_number", "agency_name.too_long", "staff_degree.exceeds_staff",
+                                              "credit_code.duplicate_in_file"])
+        XCTAssertTrue(bare.allSatisfy { $0.values.isEmpty })
+        XCTAssertEqual(kept[3].values.count, Form.returns.fields.count)
+    }
+
     func testPersonalDataIsCheckedButNotCarriedOn() throws {
         let (_, rows) = try check(returnCSV(["contact": "张三", "phone": "19900000000"]))
         let form = Form.returns
