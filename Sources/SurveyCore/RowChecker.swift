@@ -316,22 +316,32 @@ public final class RowChecker {
     private func describe(_ v: CellValue) -> String { v.display(zones) ?? "" }
 }
 
-/// An open-addressing hash table from a credit code × period (two `UInt64`s) to the line it was first seen on.
+/// An open-addressing hash table from a credit code × period to the line it was first seen on.
 /// Written by hand because the duplicate check is on every row: with `Dictionary` (SipHash, and growing by
-/// rehashing) it was 17 % of checking a 333,000-row file. Here: a multiply-shift hash into one flat array,
-/// so a probe touches one cache line.
+/// rehashing) it was 17 % of checking a 333,000-row file. Here: a multiply-shift hash into one flat array of
+/// 16-byte entries, the line kept in the key's unused bits, so a probe touches one cache line and the table
+/// for a 333,000-row file is 8 MB (with 24-byte entries and a roomier table, 25 MB: 12 % of a check, most
+/// of it waiting for memory).
+///
+/// Keys: `high` < 2^60 (twelve characters of 5 bits) and `low` < 2^46 (six characters and a period).
 struct CodePeriodTable {
-    private struct Entry { var high: UInt64, low: UInt64, line: Int }
+    private struct Entry { var high: UInt64, low: UInt64 }
     private var entries: [Entry]
     private var count = 0
     private var mask: Int
-    /// `high` of an empty slot: a credit code's `high` has 60 bits, so it is never all ones.
+    /// Lines too large for the 22 spare bits (files of over four million lines).
+    private var farLines: [UInt64: [(UInt64, Int)]] = [:]
+    /// `high` of an empty slot: every 5-bit character value is at most 30, so a key is never all ones.
     private static let empty = UInt64.max
+    private static let highKey: UInt64 = (1 << 60) - 1, lowKey: UInt64 = (1 << 46) - 1
+    /// The stored line that means "see `farLines`" (22 bits; fewer only to test the far path).
+    private let farLine: Int
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, lineBits: Int = 22) {
+        farLine = (1 << min(lineBits, 22)) - 1
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        entries = [Entry](repeating: Entry(high: Self.empty, low: 0, line: 0), count: size)
+        while size * 3 < capacity * 4 { size <<= 1 }     // at most three quarters full
+        entries = [Entry](repeating: Entry(high: Self.empty, low: 0), count: size)
         mask = size - 1
     }
 
@@ -343,24 +353,38 @@ struct CodePeriodTable {
 
     /// The line `high`/`low` was first seen on, or nil after recording it on `line` now.
     mutating func insert(_ high: UInt64, _ low: UInt64, line: Int) -> Int? {
-        if (count + 1) * 2 > entries.count { grow() }
+        assert(high <= Self.highKey && low <= Self.lowKey)
+        if (count + 1) * 4 > entries.count * 3 { grow() }
         let mask = self.mask
-        let earlier: Int? = entries.withUnsafeMutableBufferPointer { e in
+        let stored = min(line, farLine)
+        let found: Int? = entries.withUnsafeMutableBufferPointer { e in
             var i = Self.slot(high, low, mask)
             while true {
                 let h = e[i].high
-                if h == Self.empty { e[i] = Entry(high: high, low: low, line: line); return nil }
-                if h == high && e[i].low == low { return e[i].line }
+                if h == Self.empty {
+                    e[i] = Entry(high: high | UInt64(stored >> 18) << 60, low: low | UInt64(stored & 0x3FFFF) << 46)
+                    return nil
+                }
+                if h & Self.highKey == high && e[i].low & Self.lowKey == low { return Int(h >> 60) << 18 | Int(e[i].low >> 46) }
                 i = (i + 1) & mask
             }
         }
-        if earlier == nil { count += 1 }
-        return earlier
+        guard let found else {
+            count += 1
+            if stored == farLine { farLines[high, default: []].append((low, line)) }
+            return nil
+        }
+        if found == farLine { return farLines[high]?.first { $0.0 == low }?.1 ?? found }
+        return found
     }
 
     private mutating func grow() {
-        let old = entries
-        self = CodePeriodTable(capacity: old.count)
-        for entry in old where entry.high != Self.empty { _ = insert(entry.high, entry.low, line: entry.line) }
+        let old = entries, far = farLines
+        self = CodePeriodTable(capacity: old.count * 3 / 2, lineBits: farLine.nonzeroBitCount)
+        for e in old where e.high != Self.empty {
+            let (high, low) = (e.high & Self.highKey, e.low & Self.lowKey)
+            let line = Int(e.high >> 60) << 18 | Int(e.low >> 46)
+            _ = insert(high, low, line: line == farLine ? far[high]?.first { $0.0 == low }?.1 ?? line : line)
+        }
     }
 }

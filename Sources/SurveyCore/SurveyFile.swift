@@ -176,8 +176,8 @@ public enum SurveyFile {
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         var summary = FileSummary(path: path)
         let encoding = try known ?? detectEncoding(path)
-        // A return is about 230 bytes: a guess on the high side, so the key table rarely has to grow.
-        let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 160
+        // A return is about 230 bytes (the key table grows if there are more).
+        let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 230
         summary.encoding = encoding
         var checker: RowChecker? = nil
         var headerError = false

@@ -150,6 +150,23 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(summary.accepted, 3001)
     }
 
+    func testKeyTableGivesTheFirstLineOfEveryKeyAsItGrows() {
+        // 3 line bits instead of 22: lines from 7 on take the path of files with over four million lines.
+        for lineBits in [22, 3] {
+            var table = CodePeriodTable(capacity: 4, lineBits: lineBits)
+            let keys: [(UInt64, UInt64)] = (0..<500).map { (n: Int) -> (UInt64, UInt64) in
+                let high: UInt64 = (UInt64(n) &* 0x9E37_79B9) & ((1 << 60) - 1)
+                let low: UInt64 = UInt64(n % 7) << 16 | UInt64(2025 << 3)
+                return (high, low)
+            }
+            for (n, (high, low)) in keys.enumerated() { XCTAssertNil(table.insert(high, low, line: n + 2)) }
+            for (n, (high, low)) in keys.enumerated() {
+                XCTAssertEqual(table.insert(high, low, line: 9999), n + 2, "key \(n), \(lineBits) line bits")
+            }
+            XCTAssertNil(table.insert(keys[0].0, keys[0].1 + 1, line: 10_000), "another period is another key")
+        }
+    }
+
     func testFindingsAreTheSameWhenValuesAreNotKept() throws {
         let text = returnCSV(["revenue": "12a"], extraRows: [["agency_name": String(repeating: "名", count: 101)], ["staff_degree": "20"], [:], [:]])
         var kept: [CheckedRow] = [], bare: [CheckedRow] = []
