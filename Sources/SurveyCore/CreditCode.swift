@@ -5,6 +5,8 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// comparing are two integer operations, and the order is that of the text (the alphabet is in ASCII order).
     let high: UInt64, low: UInt64
 
+    private init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
+
     /// The 18 normalised characters.
     public var text: String {
         String(unsafeUninitializedCapacity: 18, initializingUTF8With: { buffer in spell(into: buffer); return 18 })
@@ -103,6 +105,24 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Byte → its value in the alphabet (0 for a byte outside it, which a validated code does not have).
     static let packTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0) }
+    /// Byte → its value in the alphabet, 0xFF for a byte outside it.
+    static let strictTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0xFF) }
+
+    /// The code in 18 bytes when they are a valid code, in one pass (the checker's path for the common case;
+    /// nil sends the caller to `normalize` and `validate`, which say what is wrong).
+    static func packIfValid(_ bytes: UnsafeBufferPointer<UInt8>) -> CreditCode? {
+        guard bytes.count == 18 else { return nil }
+        let table = strictTable, w = weights
+        var h: UInt64 = 0, l: UInt64 = 0, sum = 0
+        for i in 0..<18 {
+            let v = table[Int(bytes[i])]
+            if v == 0xFF { return nil }
+            if i < 17 { sum += Int(v) * w[i] }
+            if i < 12 { h = h << 5 | UInt64(v) } else { l = l << 5 | UInt64(v) }
+        }
+        guard Int(l & 31) == (31 - sum % 31) % 31 else { return nil }
+        return CreditCode(high: h, low: l)
+    }
 
     /// Parses and validates any text.
     public init?(_ raw: String) {

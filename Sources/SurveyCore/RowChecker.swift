@@ -166,7 +166,7 @@ public final class RowChecker {
             // Free text is in no rule, so when the values are not kept it is not made into a string either.
             return personal[f] || !keeping ? .empty : .text(CellBytes.string(b))
         case .creditCode:
-            if CreditCode.isNormal(b), CreditCode.validate(buffer: b) == nil { return .creditCode(CreditCode(validatedBuffer: b)) }
+            if let code = CreditCode.packIfValid(b) { return .creditCode(code) }
             let code = CreditCode.isNormal(b) ? Array(b) : CreditCode.normalize(b)
             switch CreditCode.validate(code) {
             case nil: return .creditCode(CreditCode(validatedBytes: code))

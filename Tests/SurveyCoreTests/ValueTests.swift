@@ -20,6 +20,22 @@ final class CreditCodeTests: XCTestCase {
         XCTAssertEqual(CreditCode.validate(Array("91350100M000100Y4Y".utf8)), .checksum(expected: "3"))
     }
 
+    func testOnePassPackingAgreesWithValidation() {
+        var texts = ["91350100M000100Y43", "91350100M000100Y44", "91350100M000100Y4", "91350100m000100y43", "9135010IM000100Y43",
+                     validCode(), validCode("321302", "0000000A0"), "YYYYYYYYYYYYYYYYYY", "000000000000000000"]
+        texts += (0..<200).map { validCode("320311", String(format: "MA%07d", $0 * 7919)) }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let packed = bytes.withUnsafeBufferPointer { CreditCode.packIfValid($0) }
+            if CreditCode.validate(bytes) == nil {
+                XCTAssertEqual(packed, CreditCode(validatedBytes: bytes), text)
+                XCTAssertEqual(packed?.text, text)
+            } else {
+                XCTAssertNil(packed, text)
+            }
+        }
+    }
+
     func testNormalisation() {
         XCTAssertEqual(String(decoding: CreditCode.normalize(Array(" 91350100m000100y43 ".utf8)), as: UTF8.self), "91350100M000100Y43")
         XCTAssertEqual(String(decoding: CreditCode.normalize(Array("９１３５０１００Ｍ０００１００Ｙ４３".utf8)), as: UTF8.self), "91350100M000100Y43")
