@@ -33,10 +33,7 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// Validates an already normalised (trimmed, half-width, upper-case) code.
-    public static func validate(_ code: [UInt8]) -> Problem? { code.withUnsafeBufferPointer { validate(buffer: $0) } }
-
-    /// Validates a normalised code in place (the checker's path: nothing allocated).
-    static func validate(buffer code: UnsafeBufferPointer<UInt8>) -> Problem? {
+    public static func validate(_ code: [UInt8]) -> Problem? {
         guard code.count == 18 else { return .length(code.count) }
         var sum = 0, last = 0
         for i in 0..<18 {
@@ -53,11 +50,6 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
         var sum = 0
         for i in 0..<17 { sum += valueTable[Int(first17[i])]! * weights[i] }
         return alphabet[(31 - sum % 31) % 31]
-    }
-
-    /// True when `raw` is already 18 upper-case ASCII letters and digits (the common case: nothing to normalise).
-    static func isNormal(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
-        raw.count == 18 && raw.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
     }
 
     /// Upper-cases, turns full-width characters half-width, and drops surrounding white space.
@@ -98,21 +90,20 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(validatedBuffer bytes: UnsafeBufferPointer<UInt8>) {
         precondition(bytes.count == 18, "a validated credit code has 18 characters")
         var h: UInt64 = 0, l: UInt64 = 0
-        for i in 0..<12 { h = h << 5 | UInt64(CreditCode.packTable[Int(bytes[i])]) }
-        for i in 12..<18 { l = l << 5 | UInt64(CreditCode.packTable[Int(bytes[i])]) }
+        let table = CreditCode.packTable
+        for i in 0..<12 { h = h << 5 | UInt64(table[Int(bytes[i])] & 31) }
+        for i in 12..<18 { l = l << 5 | UInt64(table[Int(bytes[i])] & 31) }
         high = h; low = l
     }
 
-    /// Byte → its value in the alphabet (0 for a byte outside it, which a validated code does not have).
-    static let packTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0) }
-    /// Byte → its value in the alphabet, 0xFF for a byte outside it.
-    static let strictTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0xFF) }
+    /// Byte → its value in the alphabet, 0xFF for a byte outside it (which a validated code does not have).
+    static let packTable: [UInt8] = (0..<256).map { UInt8(valueTable[$0] ?? 0xFF) }
 
     /// The code in 18 bytes when they are a valid code, in one pass (the checker's path for the common case;
     /// nil sends the caller to `normalize` and `validate`, which say what is wrong).
     static func packIfValid(_ bytes: UnsafeBufferPointer<UInt8>) -> CreditCode? {
         guard bytes.count == 18 else { return nil }
-        let table = strictTable, w = weights
+        let table = packTable, w = weights
         var h: UInt64 = 0, l: UInt64 = 0, sum = 0
         for i in 0..<18 {
             let v = table[Int(bytes[i])]

@@ -66,7 +66,6 @@ public final class RowChecker {
 
     /// The values of the row being checked, kept between rows when the caller does not want them.
     private var scratch: [CellValue] = []
-    private var keeping = true
 
     /// Checks one record; `decoding` are the undecodable bytes on its lines. With `keepValues: false` the row
     /// comes back with its findings only (`values` empty): what `validate` needs, without making a new array
@@ -106,7 +105,6 @@ public final class RowChecker {
 
         // Each value is made once, appended in form order (assigning into a filled array destroyed and
         // copied every cell).
-        keeping = keepValues
         var values = scratch
         scratch = []
         values.removeAll(keepingCapacity: true)
@@ -116,7 +114,7 @@ public final class RowChecker {
             if next < mapped.count && mapped[next].0 == f {
                 let column = mapped[next].1
                 let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
-                values.append(parse(f, raw, line: line, column: column + 1, findings: &findings))
+                values.append(parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings))
                 next += 1
             } else {
                 values.append(.empty)
@@ -130,7 +128,8 @@ public final class RowChecker {
 
     // MARK: Cells
 
-    private func parse(_ f: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, findings: inout [Finding]) -> CellValue {
+    private func parse(_ f: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, keepText: Bool,
+                       findings: inout [Finding]) -> CellValue {
         let b = CellBytes.trim(raw)
         var field: Field { form.fields[f] }      // only needed to describe a problem
         func fail(_ kind: FindingKind, other: Bilingual? = nil, detail: String = "", suffix: String? = nil) -> CellValue {
@@ -164,10 +163,10 @@ public final class RowChecker {
             if b.count > maxLength && CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
             // Personal data is checked but not carried on: nothing after the checker may see it.
             // Free text is in no rule, so when the values are not kept it is not made into a string either.
-            return personal[f] || !keeping ? .empty : .text(CellBytes.string(b))
+            return personal[f] || !keepText ? .empty : .text(CellBytes.string(b))
         case .creditCode:
             if let code = CreditCode.packIfValid(b) { return .creditCode(code) }
-            let code = CreditCode.isNormal(b) ? Array(b) : CreditCode.normalize(b)
+            let code = CreditCode.normalize(b)       // not valid as it stands: spaces, lower case, full width, or wrong
             switch CreditCode.validate(code) {
             case nil: return .creditCode(CreditCode(validatedBytes: code))
             case .length(let n): return fail(Rulebook.creditCodeLength, other: Bilingual("\(n)", "\(n)"))
@@ -336,9 +335,11 @@ struct CodePeriodTable {
     private static let highKey: UInt64 = (1 << 60) - 1, lowKey: UInt64 = (1 << 46) - 1
     /// The stored line that means "see `farLines`" (22 bits; fewer only to test the far path).
     private let farLine: Int
+    private let lineBits: Int
 
     init(capacity: Int = 1024, lineBits: Int = 22) {
-        farLine = (1 << min(lineBits, 22)) - 1
+        self.lineBits = min(lineBits, 22)
+        farLine = (1 << self.lineBits) - 1
         var size = 16
         while size * 3 < capacity * 4 { size <<= 1 }     // at most three quarters full
         entries = [Entry](repeating: Entry(high: Self.empty, low: 0), count: size)
@@ -374,17 +375,20 @@ struct CodePeriodTable {
             if stored == farLine { farLines[high, default: []].append((low, line)) }
             return nil
         }
-        if found == farLine { return farLines[high]?.first { $0.0 == low }?.1 ?? found }
-        return found
+        return found == farLine ? Self.farLine(of: high, low, in: farLines) ?? found : found
     }
 
     private mutating func grow() {
         let old = entries, far = farLines
-        self = CodePeriodTable(capacity: old.count * 3 / 2, lineBits: farLine.nonzeroBitCount)
+        self = CodePeriodTable(capacity: old.count * 3 / 2, lineBits: lineBits)
         for e in old where e.high != Self.empty {
             let (high, low) = (e.high & Self.highKey, e.low & Self.lowKey)
             let line = Int(e.high >> 60) << 18 | Int(e.low >> 46)
-            _ = insert(high, low, line: line == farLine ? far[high]?.first { $0.0 == low }?.1 ?? line : line)
+            _ = insert(high, low, line: line == farLine ? Self.farLine(of: high, low, in: far) ?? line : line)
         }
+    }
+
+    private static func farLine(of high: UInt64, _ low: UInt64, in far: [UInt64: [(UInt64, Int)]]) -> Int? {
+        far[high]?.first { $0.0 == low }?.1
     }
 }
