@@ -193,8 +193,8 @@ public struct Zone: Sendable, Hashable {
 /// The known zones, looked up by id, Chinese name or English name.
 public struct ZoneDirectory: Sendable {
     public let zones: [Zone]
-    private let spellings: [([UInt8], Int)]
-    private let divisionCodes: [[UInt8]]
+    private let spellings: Spellings
+    private let packedDivisionCodes: [UInt64]
     /// The spellings of "all zones", accepted where a form allows it (targets).
     static let all: [[UInt8]] = [Array("all".utf8), Array("全部".utf8), Array("全部集聚区".utf8)]
 
@@ -206,26 +206,23 @@ public struct ZoneDirectory: Sendable {
             let short = z.name.zh.range(of: "市").map { String(z.name.zh[$0.upperBound...]) } ?? ""
             for t in [z.id, z.name.zh, z.name.en.lowercased(), short] where !t.isEmpty { s.append((Array(t.utf8), i)) }
         }
-        spellings = s
-        divisionCodes = zones.map { Array($0.divisionCode.utf8) }
+        spellings = Spellings(s)
+        packedDivisionCodes = zones.map { z in
+            z.divisionCode.isEmpty ? .max : CreditCode.packedDivision(Array(z.divisionCode.utf8)) ?? 1 << 40
+        }
     }
 
     public static let empty = ZoneDirectory([])
 
-    func match(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        for (spelling, i) in spellings where spelling.count == b.count {
-            var same = true
-            for k in 0..<b.count {
-                var c = b[k]
-                if c >= 0x41 && c <= 0x5A { c += 0x20 }
-                if c != spelling[k] { same = false; break }
-            }
-            if same { return i }
-        }
-        return nil
-    }
+    /// The zone spelled by `b` (id, Chinese name with or without its city, English name; ASCII case-insensitive).
+    func match(_ b: UnsafeBufferPointer<UInt8>) -> Int? { spellings.match(b) }
 
-    func divisionCode(_ zone: Int) -> [UInt8] { divisionCodes[zone] }
+    /// A zone's division code packed as `CreditCode.packedDivisionCode`, so the rule compares two integers; nil
+    /// when the zone has none. (One that is not six code characters gets a value no credit code has.)
+    func packedDivisionCode(_ zone: Int) -> UInt64? {
+        let p = packedDivisionCodes[zone]
+        return p == .max ? nil : p
+    }
 
     public func zone(id: String) -> Zone? { zones.first { $0.id == id } }
 

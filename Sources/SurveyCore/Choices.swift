@@ -13,7 +13,7 @@ public struct ChoiceDomain: Sendable, Hashable {
     public let id: String
     public let options: [ChoiceOption]
     /// Every accepted spelling (id, Chinese name, alias; ids case-insensitive) with the option's index.
-    let spellings: [([UInt8], Int)]
+    let spellings: Spellings
 
     public init(id: String, _ options: [ChoiceOption]) {
         self.id = id
@@ -22,21 +22,12 @@ public struct ChoiceDomain: Sendable, Hashable {
         for (i, o) in options.enumerated() {
             for text in [o.id, o.name.zh] + o.aliases { s.append((Array(text.utf8), i)) }
         }
-        self.spellings = s
+        self.spellings = Spellings(s)
     }
 
     /// The index of the option spelled by `bytes` (already trimmed), if any.
-    public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        outer: for (spelling, index) in spellings where spelling.count == bytes.count {
-            for i in 0..<spelling.count {
-                var b = bytes[i]
-                if b >= 0x41 && b <= 0x5A { b += 0x20 }       // ids are lower-case ASCII
-                if b != spelling[i] && bytes[i] != spelling[i] { continue outer }
-            }
-            return index
-        }
-        return nil
-    }
+    @inline(__always)
+    public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? { spellings.match(bytes) }
 
     public func match(_ text: String) -> Int? {
         var bytes = Array(text.utf8)

@@ -73,9 +73,19 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
         return text[start..<text.index(start, offsetBy: 6)]
     }
 
-    /// The division code's six bytes (characters 3–8), without making the text.
-    public var divisionCodeBytes: [UInt8] {
-        (0..<6).map { k in CreditCode.alphabet[Int(high >> UInt64(5 * (9 - k)) & 31)] }
+    /// Characters 3–8 (the division code) as packed in `high`: compared with `packedDivision` on every row.
+    var packedDivisionCode: UInt64 { (high >> 20) & (1 << 30 - 1) }
+
+    /// Six characters packed as `packedDivisionCode` packs a code's, or nil if they are not six code characters.
+    static func packedDivision(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count == 6 else { return nil }
+        var v: UInt64 = 0
+        for b in bytes {
+            let x = packTable[Int(b)]
+            if x == 0xFF { return nil }
+            v = v << 5 | UInt64(x)
+        }
+        return v
     }
 
     /// Wraps a code known to be valid.

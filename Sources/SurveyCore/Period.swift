@@ -42,7 +42,7 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...2200).contains(year), (1...12).contains(month) else { return nil }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        let days = month == 2 ? (leap ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31
         guard (1...days).contains(day) else { return nil }
         self.year = year; self.month = month; self.day = day
     }
@@ -68,14 +68,18 @@ public struct SimpleDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The fast path for `YYYY-MM-DD` in ASCII.
     static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> SimpleDate? {
         guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-        var n = [0, 0, 0]
-        for (k, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
-            for i in range {
-                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
-                n[k] = n[k] * 10 + Int(b[i] - 0x30)
+        // Read on every row (填报日期): plain arithmetic, no arrays.
+        @inline(__always) func digits(_ from: Int, _ to: Int) -> Int? {
+            var n = 0
+            for i in from..<to {
+                let d = b[i] &- 0x30
+                guard d <= 9 else { return nil }
+                n = n * 10 + Int(d)
             }
+            return n
         }
-        return SimpleDate(year: n[0], month: n[1], day: n[2])
+        guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
+        return SimpleDate(year: y, month: m, day: d)
     }
 
     /// Days since 1970-01-01 (for elapsed-share computations).

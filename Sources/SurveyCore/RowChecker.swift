@@ -13,6 +13,10 @@ public struct CheckedRow: Sendable {
 
 /// Checks data rows of one file against a form: each cell against its type, then the rules between cells.
 /// A class: as a struct it was copied around every row's check (3–19 % of a check, depending on who held it).
+///
+/// Everything read for every cell (the field's plan, the row's values, the rules) is made of plain values with
+/// no reference-counted parts: retaining, releasing and destroying `CellValue`s, field types and rules with
+/// arrays in them was 15 % of checking a file.
 public final class RowChecker {
     public let form: Form
     public let header: HeaderMap
@@ -21,26 +25,60 @@ public final class RowChecker {
     /// Lines of the credit code × period keys seen so far, and of other keys (small files).
     private var seenCodes = CodePeriodTable()
     private var seenText: [String: Int] = [:]
-    private let ruleIndexes: [ResolvedRule]
+    private let rules: [ResolvedRule]
+    /// The fields named by rules (`ResolvedRule` refers to ranges of this array).
+    private let ruleFields: [Int]
     /// (field index, column) of every field the file has, in form order.
     private let mapped: [(Int, Int)]
-    private let types: [FieldType]
+    private let plans: [Plan]
+    private let domains: [ChoiceDomain]
+    /// The spellings of `domains`, read in place (a `ChoiceDomain` taken out of an array retained its four
+    /// arrays, for each choice cell).
+    private let spellings: UnsafeMutablePointer<Spellings>
     private let required: [Bool]
     private let personal: [Bool]
-    /// 4 for money (万元 → yuan), 0 for counts, -1 for every other type.
-    private let numberScale: [Int]
+    /// An empty cell means "none" (brand level), not "not reported".
+    private let emptyIsFirstOption: [Bool]
+    /// The values of the row being checked, one per field of the form.
+    private let slots: UnsafeMutablePointer<Slot>
+    /// Values of the row being checked that hold text (`Slot.boxed` indexes this).
+    private var boxes: [CellValue] = []
+
+    /// A value of the row being checked: a `CellValue` without reference-counted payloads, so a row's values are
+    /// written, read and overwritten as plain bits. Values with text in them wait in `boxes`.
+    private enum Slot {
+        case empty
+        case int(Int64)
+        case choice(Int)
+        case choices(UInt32)
+        case zone(Int)
+        case creditCode(CreditCode)
+        case period(Period)
+        case date(SimpleDate)
+        case boxed(Int)
+
+        var int: Int64? { if case .int(let v) = self { v } else { nil } }
+        var isEmpty: Bool { if case .empty = self { true } else { false } }
+    }
+
+    /// How to read a field's cells (`FieldType` without its payloads: choices by index into `domains`).
+    private enum Plan {
+        case money, count, text(maxLength: Int), creditCode, zoneRef, period, choice(Int), choices(Int), date
+        case decimal, identifier, divisionCode, targetOperator
+    }
 
     private enum UniqueKey {
         case creditCodePeriod(UInt64, UInt64)
         case text(String)
     }
 
+    /// A cross-field rule by field index; lists of fields are ranges of `ruleFields`.
     private enum ResolvedRule {
         case notGreaterThan(Int, Int)
-        case breakdown([Int], Int, Int64)
+        case breakdown(Range<Int>, Int, Int64)
         case positiveWhenPositive(Int, Int)
         case divisionMatchesZone(Int, Int)
-        case uniqueInFile([Int])
+        case uniqueInFile(Range<Int>)
     }
 
     /// - Parameter expectedRows: about how many rows the file has (sizes the table of keys seen).
@@ -48,28 +86,65 @@ public final class RowChecker {
         self.form = form; self.header = header; self.zones = zones; self.encodingLabel = encoding.label
         seenCodes = CodePeriodTable(capacity: max(1024, expectedRows))
         mapped = header.columnOfField.enumerated().compactMap { f, c in c.map { (f, $0) } }
-        types = form.fields.map(\.type)
-        required = form.fields.map(\.required)
-        personal = form.fields.map(\.personal)
-        numberScale = form.fields.map { $0.type == .money ? 4 : $0.type == .count ? 0 : -1 }
-        let ix = form.index
-        ruleIndexes = form.rules.map { rule in
-            switch rule {
-            case .notGreaterThan(let p, let w): .notGreaterThan(ix[p]!, ix[w]!)
-            case .breakdown(let ps, let w, let pct): .breakdown(ps.map { ix[$0]! }, ix[w]!, Int64(pct))
-            case .positiveWhenPositive(let f, let w): .positiveWhenPositive(ix[f]!, ix[w]!)
-            case .divisionMatchesZone(let c, let z): .divisionMatchesZone(ix[c]!, ix[z]!)
-            case .uniqueInFile(let ks): .uniqueInFile(ks.map { ix[$0]! })
+        var domains: [ChoiceDomain] = []
+        func domain(_ d: ChoiceDomain) -> Int {
+            if let i = domains.firstIndex(of: d) { return i }
+            domains.append(d)
+            return domains.count - 1
+        }
+        plans = form.fields.map { field in
+            switch field.type {
+            case .money: .money
+            case .count: .count
+            case .text(let n): .text(maxLength: n)
+            case .creditCode: .creditCode
+            case .zoneRef: .zoneRef
+            case .period: .period
+            case .choice(let d): .choice(domain(d))
+            case .choices(let d): .choices(domain(d))
+            case .date: .date
+            case .decimal: .decimal
+            case .identifier: .identifier
+            case .divisionCode: .divisionCode
+            case .targetOperator: .targetOperator
             }
         }
+        self.domains = domains
+        spellings = .allocate(capacity: max(1, domains.count))
+        spellings.initialize(from: domains.map(\.spellings), count: domains.count)
+        required = form.fields.map(\.required)
+        personal = form.fields.map(\.personal)
+        emptyIsFirstOption = form.fields.map { if case .choice(let d) = $0.type { d.id == Choices.brandLevel.id } else { false } }
+        slots = .allocate(capacity: max(1, form.fields.count))
+        slots.initialize(repeating: .empty, count: max(1, form.fields.count))
+        let ix = form.index
+        var ruleFields: [Int] = []
+        func range(_ ids: [String]) -> Range<Int> {
+            let start = ruleFields.count
+            ruleFields += ids.map { ix[$0]! }
+            return start..<ruleFields.count
+        }
+        rules = form.rules.map { rule in
+            switch rule {
+            case .notGreaterThan(let p, let w): .notGreaterThan(ix[p]!, ix[w]!)
+            case .breakdown(let ps, let w, let pct): .breakdown(range(ps), ix[w]!, Int64(pct))
+            case .positiveWhenPositive(let f, let w): .positiveWhenPositive(ix[f]!, ix[w]!)
+            case .divisionMatchesZone(let c, let z): .divisionMatchesZone(ix[c]!, ix[z]!)
+            case .uniqueInFile(let ks): .uniqueInFile(range(ks))
+            }
+        }
+        self.ruleFields = ruleFields
     }
 
-    /// The values of the row being checked, kept between rows when the caller does not want them.
-    private var scratch: [CellValue] = []
+    deinit {
+        slots.deallocate()
+        spellings.deinitialize(count: domains.count)
+        spellings.deallocate()
+    }
 
     /// Checks one record; `decoding` are the undecodable bytes on its lines. With `keepValues: false` the row
-    /// comes back with its findings only (`values` empty): what `validate` needs, without making a new array
-    /// of values for every row.
+    /// comes back with its findings only (`values` empty): what `validate` needs, without making an array of
+    /// values for every row.
     public func check(_ record: CSVRecord, decoding: [DecodingIssue] = [], keepValues: Bool = true) -> CheckedRow {
         var findings: [Finding] = []
         let line = record.line
@@ -103,52 +178,63 @@ public final class RowChecker {
                                              value: "\(record.count)", other: Bilingual("\(columns)", "\(columns)")))
         }
 
-        // Each value is made once, appended in form order (assigning into a filled array destroyed and
-        // copied every cell).
-        var values = scratch
-        scratch = []
-        values.removeAll(keepingCapacity: true)
-        values.reserveCapacity(types.count)
+        if !boxes.isEmpty { boxes.removeAll(keepingCapacity: true) }
+        let fieldCount = plans.count
         var next = 0
-        for f in 0..<types.count {
+        for f in 0..<fieldCount {
             if next < mapped.count && mapped[next].0 == f {
                 let column = mapped[next].1
                 let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
-                values.append(parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings))
+                slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
                 next += 1
             } else {
-                values.append(.empty)
+                slots[f] = .empty
             }
         }
-        applyRules(values, line: line, findings: &findings)
-        if keepValues { return CheckedRow(line: line, values: values, findings: findings) }
-        scratch = values
-        return CheckedRow(line: line, values: [], findings: findings)
+        applyRules(line: line, findings: &findings)
+        return CheckedRow(line: line, values: keepValues ? (0..<fieldCount).map { value(slots[$0]) } : [], findings: findings)
+    }
+
+    /// The `CellValue` of a slot of the row being checked.
+    private func value(_ slot: Slot) -> CellValue {
+        switch slot {
+        case .empty: .empty
+        case .int(let v): .int(v)
+        case .choice(let i): .choice(i)
+        case .choices(let m): .choices(m)
+        case .zone(let z): .zone(z)
+        case .creditCode(let c): .creditCode(c)
+        case .period(let p): .period(p)
+        case .date(let d): .date(d)
+        case .boxed(let i): boxes[i]
+        }
+    }
+
+    private func box(_ v: CellValue) -> Slot {
+        boxes.append(v)
+        return .boxed(boxes.count - 1)
     }
 
     // MARK: Cells
 
     private func parse(_ f: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int, column: Int, keepText: Bool,
-                       findings: inout [Finding]) -> CellValue {
+                       findings: inout [Finding]) -> Slot {
         let b = CellBytes.trim(raw)
         var field: Field { form.fields[f] }      // only needed to describe a problem
-        func fail(_ kind: FindingKind, other: Bilingual? = nil, detail: String = "", suffix: String? = nil) -> CellValue {
+        func fail(_ kind: FindingKind, other: Bilingual? = nil, detail: String = "", suffix: String? = nil) -> Slot {
             findings.append(Rulebook.finding(kind, field: field, line: line, column: column, value: CellBytes.string(raw),
                                              other: other, detail: detail, codeSuffix: suffix))
             return .empty
         }
-        // Money and counts, most of a return's cells, are read before the general switch (which copies the
-        // field type and its payload).
-        if numberScale[f] >= 0 && b.count > 0, case .value(let v) = CellBytes.number(b, scale: numberScale[f]) { return .int(v) }
-        let type = types[f]
+        let plan = plans[f]
         if b.count == 0 {
             if required[f] { return fail(Rulebook.required) }
-            if case .choice(let domain) = type, domain.id == Choices.brandLevel.id { return .choice(0) }
-            return .empty
+            return emptyIsFirstOption[f] ? .choice(0) : .empty
         }
-        switch type {
+        switch plan {
         case .money, .count:
-            let isMoney = type == .money
+            let isMoney: Bool
+            if case .money = plan { isMoney = true } else { isMoney = false }
             switch CellBytes.number(b, scale: isMoney ? 4 : 0) {
             case .value(let v): return .int(v)
             case .notANumber: return fail(isMoney ? Rulebook.notANumber : Rulebook.notWhole,
@@ -163,7 +249,7 @@ public final class RowChecker {
             if b.count > maxLength && CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
             // Personal data is checked but not carried on: nothing after the checker may see it.
             // Free text is in no rule, so when the values are not kept it is not made into a string either.
-            return personal[f] || !keepText ? .empty : .text(CellBytes.string(b))
+            return personal[f] || !keepText ? .empty : box(.text(CellBytes.string(b)))
         case .creditCode:
             if let code = CreditCode.packIfValid(b) { return .creditCode(code) }
             let code = CreditCode.normalize(b)       // not valid as it stands: spaces, lower case, full width, or wrong
@@ -181,17 +267,19 @@ public final class RowChecker {
             if let p = Period.parse(b) { return .period(p) }
             if let p = CellBytes.halfWidthNumber(b).withUnsafeBufferPointer({ Period.parse($0) }) { return .period(p) }
             return fail(Rulebook.badPeriod)
-        case .choice(let domain):
-            if let i = domain.match(b) { return .choice(i) }
-            return fail(Rulebook.unknownValue, other: Bilingual(domain.listing(.zh), domain.listing(.en)))
-        case .choices(let domain):
+        case .choice(let d):
+            if let i = spellings[d].match(b) { return .choice(i) }
+            return fail(Rulebook.unknownValue, other: Bilingual(domains[d].listing(.zh), domains[d].listing(.en)))
+        case .choices(let d):
             var mask: UInt32 = 0
             var failed: String? = nil
+            let spelling = spellings + d
             CellBytes.forEachListItem(b) { part in
                 guard failed == nil else { return }
-                if let i = domain.match(part) { mask |= 1 << UInt32(i) } else { failed = CellBytes.string(part) }
+                if let i = spelling.pointee.match(part) { mask |= 1 << UInt32(i) } else { failed = CellBytes.string(part) }
             }
             if let part = failed {
+                let domain = domains[d]
                 findings.append(Rulebook.finding(Rulebook.unknownValue, field: field, line: line, column: column,
                                                  value: part, other: Bilingual(domain.listing(.zh), domain.listing(.en))))
                 return .empty
@@ -200,7 +288,7 @@ public final class RowChecker {
             return .choices(mask)
         case .date:
             if let d = SimpleDate.parseISO(b) ?? SimpleDate(CellBytes.string(b)) { return .date(d) }
-            if field.personal {   // a badly written 填报日期 is worth a note, not a rejection
+            if personal[f] {   // a badly written 填报日期 is worth a note, not a rejection
                 findings.append(Rulebook.finding(FindingKind(Rulebook.badDate.suffix, .warning, Rulebook.badDate.template.zh, Rulebook.badDate.template.en),
                                                  field: field, line: line, column: column, value: CellBytes.string(raw)))
                 return .empty
@@ -209,17 +297,17 @@ public final class RowChecker {
         case .decimal:
             let ascii = CellBytes.halfWidthNumber(b).filter { $0 != 0x2C }
             let text = String(decoding: ascii, as: UTF8.self)
-            if Self.isDecimal(ascii), let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { return .decimal(d) }
+            if Self.isDecimal(ascii), let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { return box(.decimal(d)) }
             return fail(Rulebook.notANumber)
         case .identifier:
             let text = CellBytes.string(b)
-            if text.isIdentifier { return .text(text) }
+            if text.isIdentifier { return box(.text(text)) }
             return fail(Rulebook.badIdentifier)
         case .divisionCode:
-            if b.count == 6 && b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .text(CellBytes.string(b)) }
+            if b.count == 6 && b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return box(.text(CellBytes.string(b))) }
             return fail(Rulebook.badDivisionCode)
         case .targetOperator:
-            if let op = TargetOperator(CellBytes.string(b)) { return .targetOperator(op) }
+            if let op = TargetOperator(CellBytes.string(b)) { return box(.targetOperator(op)) }
             return fail(Rulebook.unknownValue, other: Bilingual(">=、>、<=、<、>=ref:指标代码", ">=, >, <=, <, >=ref:INDICATOR"))
         }
     }
@@ -236,22 +324,23 @@ public final class RowChecker {
 
     // MARK: Rules between cells
 
-    private func applyRules(_ values: [CellValue], line: Int, findings: inout [Finding]) {
-        let fields = form.fields
+    private func applyRules(line: Int, findings: inout [Finding]) {
+        var fields: [Field] { form.fields }      // only needed to describe a problem
         func column(_ f: Int) -> Int? { header.columnOfField[f].map { $0 + 1 } }
         func wan(_ v: Int64) -> String { Money(yuan: v).wanExact }
         func shown(_ f: Int, _ v: Int64) -> String { fields[f].type == .money ? wan(v) : "\(v)" }
-        for rule in ruleIndexes {
-            switch rule {
+        let slots = self.slots
+        for r in 0..<rules.count {
+            switch rules[r] {
             case .notGreaterThan(let part, let whole):
-                guard let p = values[part].int, let w = values[whole].int, p > w else { continue }
+                guard let p = slots[part].int, let w = slots[whole].int, p > w else { continue }
                 findings.append(Rulebook.finding(Rulebook.exceedsWhole, field: fields[part], line: line, column: column(part),
                                                  value: shown(part, p), other: fields[whole].title, detail: shown(whole, w),
                                                  codeSuffix: "exceeds_\(fields[whole].id)"))
             case .breakdown(let parts, let whole, let percent):
-                guard let w = values[whole].int else { continue }
+                guard let w = slots[whole].int else { continue }
                 var sum: Int64 = 0, reported = false
-                for p in parts { if let v = values[p].int { sum += v; reported = true } }
+                for k in parts { if let v = slots[ruleFields[k]].int { sum += v; reported = true } }
                 guard reported else { continue }
                 if sum > w {
                     findings.append(Rulebook.finding(Rulebook.breakdownExceedsTotal, field: fields[whole], line: line, column: column(whole),
@@ -261,14 +350,14 @@ public final class RowChecker {
                                                      value: wan(sum), other: Bilingual(wan(w), wan(w))))
                 }
             case .positiveWhenPositive(let f, let when):
-                guard let amount = values[when].int, amount > 0, (values[f].int ?? 0) == 0 else { continue }
-                if findings.contains(where: { $0.field == fields[f].id }) { continue }   // already reported as malformed
+                guard let amount = slots[when].int, amount > 0, (slots[f].int ?? 0) == 0 else { continue }
+                let id = form.fields[f].id
+                if findings.contains(where: { $0.field == id }) { continue }   // already reported as malformed
                 findings.append(Rulebook.finding(Rulebook.missingForFinancing, field: fields[f], line: line, column: column(f),
-                                                 value: values[f].int.map { "\($0)" } ?? "", other: Bilingual(wan(amount), wan(amount))))
+                                                 value: slots[f].int.map { "\($0)" } ?? "", other: Bilingual(wan(amount), wan(amount))))
             case .divisionMatchesZone(let c, let z):
-                guard case .creditCode(let code) = values[c], case .zone(let zone) = values[z], zone >= 0 else { continue }
-                let expected = zones.divisionCode(zone)
-                guard !expected.isEmpty, code.divisionCodeBytes != expected else { continue }
+                guard case .creditCode(let code) = slots[c], case .zone(let zone) = slots[z], zone >= 0,
+                      let expected = zones.packedDivisionCode(zone), code.packedDivisionCode != expected else { continue }
                 let zoneName = zones.zones[zone]
                 findings.append(Rulebook.finding(Rulebook.divisionMismatch, field: fields[c], line: line, column: column(c),
                                                  value: code.text, other: Bilingual("\(zoneName.name.zh)（\(zoneName.divisionCode)）",
@@ -276,7 +365,7 @@ public final class RowChecker {
                                                  detail: String(code.divisionCode)))
             case .uniqueInFile(let keys):
                 guard !findings.contains(where: { $0.severity == .error }) else { continue }
-                guard let key = uniqueKey(keys, values) else { continue }
+                guard let key = uniqueKey(keys) else { continue }
                 let earlier: Int?
                 switch key {
                 case .creditCodePeriod(let high, let low): earlier = seenCodes.insert(high, low, line: line)
@@ -285,13 +374,15 @@ public final class RowChecker {
                     if earlier == nil { seenText[text] = line }
                 }
                 if let first = earlier {
+                    let keys = ruleFields[keys]
                     let names = Bilingual(keys.map { fields[$0].title.zh }.joined(separator: "、"),
                                           keys.map { fields[$0].title.en }.joined(separator: " + "))
-                    var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[keys[0]], line: line, column: column(keys[0]),
-                                                   value: keys.map { describe(values[$0]) }.joined(separator: " "),
+                    let k0 = keys.first!
+                    var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[k0], line: line, column: column(k0),
+                                                   value: keys.map { describe(value(slots[$0])) }.joined(separator: " "),
                                                    other: Bilingual("\(first)", "\(first)"))
-                    finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[keys[0]].label(.zh), with: names.zh),
-                                                finding.message.en.replacingOccurrences(of: fields[keys[0]].label(.en), with: names.en))
+                    finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[k0].label(.zh), with: names.zh),
+                                                finding.message.en.replacingOccurrences(of: fields[k0].label(.en), with: names.en))
                     findings.append(finding)
                 }
             }
@@ -300,14 +391,16 @@ public final class RowChecker {
 
     /// Credit code × period packs exactly into 128 bits (18 × 5 bits + period), so a million-row file keeps
     /// a compact set; other keys (small files) are text.
-    private func uniqueKey(_ keys: [Int], _ values: [CellValue]) -> UniqueKey? {
-        if keys.count == 2, case .creditCode(let code) = values[keys[0]], case .period(let period) = values[keys[1]] {
+    private func uniqueKey(_ keys: Range<Int>) -> UniqueKey? {
+        if keys.count == 2, case .creditCode(let code) = slots[ruleFields[keys.lowerBound]],
+           case .period(let period) = slots[ruleFields[keys.lowerBound + 1]] {
             return .creditCodePeriod(code.high, code.low << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0))
         }
         var parts: [String] = []
         for k in keys {
-            if case .empty = values[k] { return nil }
-            parts.append(describe(values[k]))
+            let slot = slots[ruleFields[k]]
+            if slot.isEmpty { return nil }
+            parts.append(describe(value(slot)))
         }
         return .text(parts.joined(separator: "\u{1F}"))
     }

@@ -119,4 +119,36 @@ final class PeriodAndDateTests: XCTestCase {
         XCTAssertNotNil(SimpleDate("2024-02-29"))
         XCTAssertEqual(SimpleDate(year: 1970, month: 1, day: 2)!.dayNumber, 1)
     }
+
+    /// The row checker's fast path for `YYYY-MM-DD` agrees with the general reader, bad days and digits included.
+    func testISODatesAgreeWithTheGeneralReader() {
+        for text in ["2025-03-31", "2025-02-29", "2024-02-29", "2100-02-29", "2000-02-29", "2025-04-31", "2025-06-30",
+                     "2025-09-31", "2025-11-30", "2025-12-31", "2025-13-01", "2025-00-10", "2025-01-00", "2025-1a-01",
+                     "1899-12-31", "2025/03/31", "2025-3-31"] {
+            let fast = Array(text.utf8).withUnsafeBufferPointer { SimpleDate.parseISO($0) }
+            if text.count == 10 && !text.contains("/") { XCTAssertEqual(fast, SimpleDate(text), text) } else { XCTAssertNil(fast, text) }
+        }
+    }
+}
+
+final class SpellingTests: XCTestCase {
+    private func match(_ s: Spellings, _ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { s.match($0) } }
+
+    /// Options and zones are matched as written or with ASCII capitals in lower case, never by prefix.
+    func testSpellingsMatchWholeCellsAndFoldASCIICapitals() {
+        let s = Spellings([(Array("patent_agency".utf8), 0), (Array("专利代理机构".utf8), 0), (Array("law_firm".utf8), 2),
+                           (Array("XZ01".utf8), 3)])
+        XCTAssertEqual(match(s, "patent_agency"), 0)
+        XCTAssertEqual(match(s, "PATENT_Agency"), 0)
+        XCTAssertEqual(match(s, "专利代理机构"), 0)
+        XCTAssertEqual(match(s, "law_firm"), 2)
+        XCTAssertEqual(match(s, "XZ01"), 3)
+        XCTAssertNil(match(s, "xz01"))           // lower case in the cell does not match capitals in the spelling
+        XCTAssertNil(match(s, "law_fir"))
+        XCTAssertNil(match(s, "law_firms"))
+        XCTAssertNil(match(s, "专利代理"))
+        XCTAssertNil(match(Spellings([]), "x"))
+        XCTAssertEqual(Choices.agencyKind.match("Law_Firm"), 2)
+        XCTAssertEqual(Choices.agencyKind.match("事业单位"), 4)
+    }
 }
