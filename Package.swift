@@ -15,7 +15,9 @@ let package = Package(
     ],
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
-        .target(name: "SurveyCore"),
+        .target(name: "SurveyCore", dependencies: ["CPrefetch"]),
+        // One inline C function: a cache prefetch hint, which Swift cannot express (see CPrefetch.h).
+        .target(name: "CPrefetch"),
         // The archive: every file byte for byte, every row accepted or rejected, history and as-of. SQL stays here.
         .target(
             name: "SurveyArchive",

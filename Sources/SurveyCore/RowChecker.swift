@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// The outcome of checking one data row.
@@ -43,6 +44,9 @@ public final class RowChecker {
     private let slots: UnsafeMutablePointer<Slot>
     /// Values of the row being checked that hold text (`Slot.boxed` indexes this).
     private var boxes: [CellValue] = []
+    /// The credit code and period fields of a credit code × period key, and the later of the two: once it is
+    /// read, the key's slot in `seenCodes` is fetched from memory while the rest of the row is read.
+    private let keyFields: (code: Int, period: Int, last: Int)
 
     /// A value of the row being checked: a `CellValue` without reference-counted payloads, so a row's values are
     /// written, read and overwritten as plain bits. Values with text in them wait in `boxes`.
@@ -134,6 +138,12 @@ public final class RowChecker {
             }
         }
         self.ruleFields = ruleFields
+        keyFields = rules.lazy.compactMap { rule -> (Int, Int, Int)? in
+            guard case .uniqueInFile(let keys) = rule, keys.count == 2 else { return nil }
+            let (c, p) = (ruleFields[keys.lowerBound], ruleFields[keys.lowerBound + 1])
+            guard case .creditCode = form.fields[c].type, case .period = form.fields[p].type else { return nil }
+            return (c, p, max(c, p))
+        }.first ?? (-1, -1, -1)
     }
 
     deinit {
@@ -187,6 +197,11 @@ public final class RowChecker {
                 let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
                 slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
                 next += 1
+                if f == keyFields.last, case .creditCode(let code) = slots[keyFields.code],
+                   case .period(let period) = slots[keyFields.period] {
+                    let (high, low) = Self.key(code, period)
+                    seenCodes.prefetch(high, low)
+                }
             } else {
                 slots[f] = .empty
             }
@@ -394,7 +409,8 @@ public final class RowChecker {
     private func uniqueKey(_ keys: Range<Int>) -> UniqueKey? {
         if keys.count == 2, case .creditCode(let code) = slots[ruleFields[keys.lowerBound]],
            case .period(let period) = slots[ruleFields[keys.lowerBound + 1]] {
-            return .creditCodePeriod(code.high, code.low << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0))
+            let (high, low) = Self.key(code, period)
+            return .creditCodePeriod(high, low)
         }
         var parts: [String] = []
         for k in keys {
@@ -403,6 +419,11 @@ public final class RowChecker {
             parts.append(describe(value(slot)))
         }
         return .text(parts.joined(separator: "\u{1F}"))
+    }
+
+    @inline(__always)
+    private static func key(_ code: CreditCode, _ period: Period) -> (UInt64, UInt64) {
+        (code.high, code.low << 16 | UInt64(period.year) << 3 | UInt64(period.quarter ?? 0))
     }
 
     private func describe(_ v: CellValue) -> String { v.display(zones) ?? "" }
@@ -443,6 +464,13 @@ struct CodePeriodTable {
     private static func slot(_ high: UInt64, _ low: UInt64, _ mask: Int) -> Int {
         let h = (high &* 0x9E37_79B9_7F4A_7C15) ^ (low &* 0xC2B2_AE3D_27D4_EB4F)
         return Int(truncatingIfNeeded: ((h ^ (h >> 29)) &* 0x1656_67B1_9E37_79F9) >> 32) & mask
+    }
+
+    /// Starts loading the slot where `high`/`low` would be looked for (a hint: nothing changes).
+    @inline(__always)
+    func prefetch(_ high: UInt64, _ low: UInt64) {
+        let i = Self.slot(high, low, mask)
+        entries.withUnsafeBufferPointer { ipsurvey_prefetch($0.baseAddress! + i) }
     }
 
     /// The line `high`/`low` was first seen on, or nil after recording it on `line` now.
