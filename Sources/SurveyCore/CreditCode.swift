@@ -74,7 +74,7 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// Characters 3–8 (the division code) as packed in `high`: compared with `packedDivision` on every row.
-    var packedDivisionCode: UInt64 { (high >> 20) & (1 << 30 - 1) }
+    var packedDivisionCode: UInt64 { (high >> 20) & ((1 << 30) - 1) }
 
     /// Six characters packed as `packedDivisionCode` packs a code's, or nil if they are not six code characters.
     static func packedDivision(_ bytes: [UInt8]) -> UInt64? {

@@ -36,6 +36,17 @@ final class CreditCodeTests: XCTestCase {
         }
     }
 
+    /// The division-code rule compares packed integers: they agree with the code's characters 3–8.
+    func testPackedDivisionCodeIsCharactersThreeToEight() {
+        for text in ["91350100M000100Y43", validCode("320311"), validCode("321302", "0000000A0"), validCode("110105")] {
+            let code = CreditCode(text)!
+            XCTAssertEqual(code.packedDivisionCode, CreditCode.packedDivision(Array(code.divisionCode.utf8)), text)
+            XCTAssertNotEqual(code.packedDivisionCode, CreditCode.packedDivision(Array("320312".utf8)), text)
+        }
+        XCTAssertNil(CreditCode.packedDivision(Array("3203".utf8)))
+        XCTAssertNil(CreditCode.packedDivision(Array("32031I".utf8)))
+    }
+
     func testNormalisation() {
         XCTAssertEqual(String(decoding: CreditCode.normalize(Array(" 91350100m000100y43 ".utf8)), as: UTF8.self), "91350100M000100Y43")
         XCTAssertEqual(String(decoding: CreditCode.normalize(Array("９１３５０１００Ｍ０００１００Ｙ４３".utf8)), as: UTF8.self), "91350100M000100Y43")
