@@ -30,6 +30,10 @@ let package = Package(
         ),
         // Statistics: the indicator catalogue, aggregation, growth, targets, disclosure control. Fed returns; no SQL.
         .target(name: "SurveyStatistics", dependencies: ["SurveyCore"]),
+        // GLPK, the linear programming solver of the disclosure audit (Debian's libglpk-dev has no pkg-config file).
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // The attacker's view of a release: intervals of hidden cells by linear programming.
+        .target(name: "SurveyAudit", dependencies: ["SurveyStatistics", "CGLPK"]),
         // libxml2 (XSD validation of the XML white paper, well-formedness of the HTML); see shim.h for the ICU fix.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Publishing: view models of pre-formatted figures, Mustache templates, SVG charts, the XML schema check.
@@ -42,6 +46,14 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // The pipelines a command runs (releases, audit …), returning values; never printing.
+        .target(
+            name: "SurveyWorkflow",
+            dependencies: [
+                "SurveyCore", "SurveyArchive", "SurveyStatistics", "SurveyAudit", "SurveyPublishing",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command line: one file per subcommand; the only place that prints.
         .executableTarget(
             name: "ipsurvey",
@@ -50,13 +62,14 @@ let package = Package(
                 "SurveyArchive",
                 "SurveyStatistics",
                 "SurveyPublishing",
+                "SurveyWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
-        .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore"]),
+        .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyPublishing"]),
     ]

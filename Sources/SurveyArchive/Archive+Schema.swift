@@ -136,6 +136,25 @@ extension Archive {
             DROP INDEX record_file;
             """)
         }
+        m.registerMigration("v4: releases") { db in
+            // A release is the protected set of figures published for a period as the archive stood at `as_of`:
+            // every published output of the period prints its cells. Its cells are recomputed from the archive
+            // at `as_of` and must hash to `data_digest`; the pattern (hidden cells and statuses) is stored as
+            // text, `digest` its SHA-256, so a query answers from it without searching again.
+            try db.execute(sql: """
+            CREATE TABLE release (
+              id INTEGER PRIMARY KEY,
+              period TEXT NOT NULL,
+              as_of TEXT NOT NULL,             -- ISO 8601 UTC: the latest receipt the release reads
+              digest TEXT NOT NULL,            -- SHA-256 of the pattern text
+              data_digest TEXT NOT NULL,       -- SHA-256 of the cells' values
+              pattern TEXT NOT NULL,           -- one hidden cell a line: key, tab, status
+              cells INTEGER NOT NULL,          -- publishable cells of the linked set
+              hidden INTEGER NOT NULL,         -- of which hidden (A, O, D)
+              UNIQUE (period, as_of, digest)
+            );
+            """)
+        }
         return m
     }
 

@@ -343,7 +343,8 @@ public struct WhitePaperBuilder {
             let progress = hidden ? NumberFormat.suppressed : (result.progress.map(format.percent) ?? "—")
             let bar = hidden ? "0" : (result.progress.map { min(max($0, 0), 1) * 100 }.map { $0.fixed(1) } ?? (result.status == .met ? "100.0" : "0"))
             let view = TargetView(indicator: name, goal: goal, actual: actual, progress: progress, bar: bar,
-                                  status: result.status.name[language], statusID: result.status.rawValue,
+                                  status: hidden ? t("数据保密", "confidential") : result.status.name[language],
+                                  statusID: hidden ? "confidential" : result.status.rawValue,
                                   deadline: t0.deadline.description, source: t0.source)
             if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
         }
@@ -361,7 +362,7 @@ public struct WhitePaperBuilder {
                                  target: NSDecimalNumber(decimal: t0.value).stringValue,
                                  hasActual: !hidden && result.actual != nil, actual: hidden ? "" : (result.actual.map { NumberFormat.machine($0, kind) } ?? ""),
                                  hasProgress: !hidden && result.progress != nil, progress: hidden ? "" : (result.progress.map { $0.fixed(4) } ?? ""),
-                                 status: result.status.rawValue, deadline: t0.deadline.description, source: t0.source)
+                                 status: hidden ? "confidential" : result.status.rawValue, deadline: t0.deadline.description, source: t0.source)
         }
     }
 

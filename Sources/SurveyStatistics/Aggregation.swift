@@ -72,6 +72,8 @@ public struct Cell: Sendable {
     /// Agencies that reported the figure.
     public var reporting: Int
     public var status: ConfStatus = .free
+    /// What the group's own returns say beyond the release (CR5's rest, a same-sample growth's sample).
+    public var localStatus: ConfStatus = .free
     /// The value to publish: nil when suppressed.
     public var published: Decimal? { status == .free ? value : nil }
 }
@@ -149,20 +151,30 @@ public enum Aggregation {
         }
     }
 
-    /// Primary disclosure control of one cell: fewer than 3 agencies contributing to the protecting money field,
-    /// or one agency above 85 % of it.
-    public static func primaryStatus(_ indicator: Indicator, returns: [SurveyReturn]) -> ConfStatus {
-        guard let field = indicator.protectedBy, let index = SurveyReturn.numberIndex[field] else { return .free }
-        var contributors = 0
-        var sum: Int64 = 0, largest: Int64 = 0
-        for r in returns {
-            guard let v = r.numbers[index], v > 0 else { continue }
-            contributors += 1; sum += v; largest = max(largest, v)
+    /// The rules a derived figure needs beyond its base cell's status, checked on the group's own returns:
+    /// CR5 times a published total gives the five largest agencies' sum, and the total minus that the rest's, so
+    /// both must pass the primary rule; a same-sample growth rate is a ratio of the sample's sums, which must pass
+    /// it in both years. D when a rule fails.
+    public static func localStatus(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
+                                   rule: DisclosureRule = .standard) -> ConfStatus {
+        func passes(_ values: [Int64]) -> Bool {
+            let positive = values.filter { $0 > 0 }
+            return rule.primary(contributors: positive.count, sum: positive.reduce(0, +), largest: positive.max() ?? 0) == .free
         }
-        if contributors == 0 { return .free }              // nothing to reveal: the cell is empty or zero
-        if contributors < 3 { return .tooFew }
-        if largest * 100 > sum * 85 { return .dominant }
-        return .free
+        switch indicator.computation {
+        case .concentrationTop5:
+            let values = returns.compactMap { $0["revenue"] }.filter { $0 > 0 }.sorted(by: >)
+            guard values.count > 5 else { return .free }           // CR5 = 100 %: nothing beyond the total
+            return passes(Array(values.prefix(5))) && passes(Array(values.dropFirst(5))) ? .free : .secondary
+        case .sameSampleGrowth(let field):
+            var earlier: [CreditCode: Int64] = [:]
+            for r in previous { if let v = r[field] { earlier[r.creditCode] = v } }
+            var now: [Int64] = [], before: [Int64] = []
+            for r in returns { if let v = r[field], let e = earlier[r.creditCode] { now.append(v); before.append(e) } }
+            return passes(now) && passes(before) ? .free : .secondary
+        default:
+            return .free
+        }
     }
 }
 
@@ -178,8 +190,9 @@ public struct StatTable: Sendable {
     public let indicators: [Indicator]
     public var rows: [Row]
 
-    /// Computes a table over a dataset, suppressing confidential cells unless `suppress` is false.
-    public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator], suppress: Bool = true) {
+    /// Computes a table over a dataset: exact values, every status free. Statuses come from the period's release
+    /// (`protect(with:)`); a table that is not protected is for internal use only.
+    public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator]) {
         self.dimensions = dimensions
         self.indicators = indicators
         // Grouping a million returns: each dimension value gets a small number, a group key packs them into one
@@ -235,71 +248,11 @@ public struct StatTable: Sendable {
             let zones: Set<String> = zoneIndex.map { [key[$0]] } ?? Set(data.zones)
             let cells = indicators.map { ind -> Cell in
                 var c = Aggregation.cell(ind, returns: rs, previous: previous[key] ?? [], regional: data.regional, zones: zones, period: data.period)
-                if suppress && c.value != nil { c.status = Aggregation.primaryStatus(ind, returns: rs) }
+                if c.value != nil { c.localStatus = Aggregation.localStatus(ind, returns: rs, previous: previous[key] ?? []) }
                 return c
             }
             return Row(key: key, cells: cells)
         }
-        if suppress { applySecondarySuppression() }
-    }
-
-    /// Where a line of the table (cells that differ in one dimension only) has exactly one suppressed cell, its
-    /// total would reveal that cell by subtraction: suppress the smallest other cell of the line too (status D),
-    /// ties broken by the key. Repeated until nothing changes.
-    mutating func applySecondarySuppression() {
-        guard !dimensions.isEmpty else { return }
-        for (m, indicator) in indicators.enumerated() where indicator.protectedBy != nil {
-            var changed = true
-            while changed { changed = suppressLines(m) }
-        }
-    }
-
-    /// Declares that the indicators `parts` add up (nearly) to a published total in every row — the revenue
-    /// breakdown (营业收入构成) adds up to revenue — so that a row with exactly one suppressed part would reveal
-    /// it: the smallest other part is suppressed too (D), ties broken by column order. Lines across rows are
-    /// then checked again, until nothing changes.
-    public mutating func suppressAdditive(_ parts: [String]) {
-        let columns = parts.compactMap { id in indicators.firstIndex { $0.id == id } }
-        var changed = true
-        while changed {
-            changed = false
-            for r in rows.indices {
-                let present = columns.filter { rows[r].cells[$0].value != nil }
-                guard present.filter({ rows[r].cells[$0].status != .free }).count == 1 else { continue }
-                guard let pick = present.filter({ rows[r].cells[$0].status == .free })
-                        .min(by: { rows[r].cells[$0].value! < rows[r].cells[$1].value! }) else { continue }
-                rows[r].cells[pick].status = .secondary
-                changed = true
-            }
-            if !dimensions.isEmpty {
-                for m in columns where suppressLines(m) { changed = true }
-            }
-        }
-    }
-
-    /// One pass of line suppression over indicator column `m`; true when a cell was suppressed.
-    mutating func suppressLines(_ m: Int) -> Bool {
-        var changed = false
-        for d in dimensions.indices {
-            var lines: [[String]: [Int]] = [:]
-            for (i, row) in rows.enumerated() where rows[i].cells[m].value != nil {
-                var other = row.key
-                other.remove(at: d)
-                lines[other, default: []].append(i)
-            }
-            for (_, members) in lines.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where members.count >= 2 {
-                let hidden = members.filter { rows[$0].cells[m].status != .free }
-                guard hidden.count == 1 else { continue }
-                let candidates = members.filter { rows[$0].cells[m].status == .free }
-                guard let pick = candidates.min(by: { a, b in
-                    let va = rows[a].cells[m].value!, vb = rows[b].cells[m].value!
-                    return va != vb ? va < vb : rows[a].key.lexicographicallyPrecedes(rows[b].key)
-                }) else { continue }
-                rows[pick].cells[m].status = .secondary
-                changed = true
-            }
-        }
-        return changed
     }
 }
 

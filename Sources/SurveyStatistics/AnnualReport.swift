@@ -2,8 +2,9 @@ import Foundation
 import SurveyCore
 
 /// Every figure of the annual white paper (年度发展白皮书), computed and disclosure-controlled here so that
-/// Publishing only formats. Each table is a `StatTable`: suppressed cells carry their status, and a figure
-/// derived from suppressed cells (a share, a change) is suppressed with them.
+/// Publishing only formats. Each table is a `StatTable` whose statuses come from the period's release (the one
+/// pattern every output of the period shares); a figure derived from a hidden cell (a share, a change, a growth
+/// rate, a target's actual value) is hidden with it.
 public struct AnnualReport: Sendable {
     public let year: Int
     /// The zones the report covers, in the order of zones.csv.
@@ -22,7 +23,7 @@ public struct AnnualReport: Sendable {
     public let byBusinessType: StatTable
     /// Agencies per brand level.
     public let byBrand: StatTable
-    /// The revenue breakdown (营业收入构成) per zone, with revenue; a row with one suppressed part hides another.
+    /// The revenue breakdown (营业收入构成) per zone, with revenue.
     public let businessByZone: StatTable
     /// Per year of `years`: agencies, staff, revenue, patent filings, pledge financing (one row each).
     public let trend: [StatTable]
@@ -66,8 +67,11 @@ public struct AnnualReport: Sendable {
     static let trendIndicators = ["agencies", "staff", "revenue", "patent_filings", "pledge_financing"]
 
     /// Computes the report of `year` for `zones` from the current returns of every year up to `year` (annual
-    /// returns; quarterly ones are left to `query`), the regional figures and the plan targets.
-    public init(year: Int, zones: [Zone], returns: [SurveyReturn], regional: [RegionalFigure], targets: [PlanTarget]) {
+    /// returns; quarterly ones are left to `query`), the regional figures and the plan targets. `releases` holds
+    /// the release of every year with returns up to `year` (and of the year before `year`): every status is
+    /// theirs. `zones` is all zones of the releases or one of them; else `OutsideRelease` is thrown.
+    public init(year: Int, zones: [Zone], returns: [SurveyReturn], regional: [RegionalFigure], targets: [PlanTarget],
+                releases: [Int: Release]) throws {
         self.year = year
         self.zones = zones
         let ids = zones.map(\.id)
@@ -82,16 +86,24 @@ public struct AnnualReport: Sendable {
         func indicators(_ list: [String]) -> [Indicator] { list.map { Catalogue.indicator($0)! } }
         let now = dataset(year)
         years = byYear.keys.filter { $0 <= year }.sorted()
-        headline = StatTable(now, by: [], indicators: indicators(Self.headlineIndicators))
-        headlineLastYear = StatTable(dataset(year - 1), by: [], indicators: indicators(Self.headlineIndicators))
-        byZone = StatTable(now, by: [.zone], indicators: indicators(Self.zoneIndicators))
-        byKind = StatTable(now, by: [.agency_kind], indicators: indicators(Self.kindIndicators))
-        byBusinessType = StatTable(now, by: [.business_type], indicators: indicators(Self.businessTypeIndicators))
-        byBrand = StatTable(now, by: [.brand_level], indicators: indicators(["agencies"]))
-        var business = StatTable(now, by: [.zone], indicators: indicators(["revenue"] + Form.revenueBreakdown.map(\.field)))
-        business.suppressAdditive(Form.revenueBreakdown.map(\.field))
-        businessByZone = business
-        trend = years.map { StatTable(dataset($0), by: [], indicators: indicators(Self.trendIndicators)) }
+        guard let release = releases[year] else {
+            throw OutsideRelease(message: Bilingual("没有\(year)年的公布数据集（release）", "no release of \(year)"))
+        }
+        let scope = try release.check(dimensions: [], zones: ids)
+        func table(_ y: Int, by: [Breakdown], _ list: [String]) throws -> StatTable {
+            var t = StatTable(dataset(y), by: by, indicators: indicators(list))
+            if let r = releases[y] { try t.protect(with: r, previous: releases[y - 1], zones: ids) }
+            else if !t.rows.isEmpty { throw OutsideRelease(message: Bilingual("没有\(y)年的公布数据集（release）", "no release of \(y)")) }
+            return t
+        }
+        headline = try table(year, by: [], Self.headlineIndicators)
+        headlineLastYear = try table(year - 1, by: [], Self.headlineIndicators)
+        byZone = try table(year, by: [.zone], Self.zoneIndicators)
+        byKind = try table(year, by: [.agency_kind], Self.kindIndicators)
+        byBusinessType = try table(year, by: [.business_type], Self.businessTypeIndicators)
+        byBrand = try table(year, by: [.brand_level], ["agencies"])
+        businessByZone = try table(year, by: [.zone], ["revenue"] + Form.revenueBreakdown.map(\.field))
+        trend = try years.map { try table($0, by: [], Self.trendIndicators) }
         let planTargets = targets.filter { $0.zone == "all" || covered.contains($0.zone) }
         // Each zone's returns once; "all" is the whole report.
         var current: [String: [SurveyReturn]] = [:], previous: [String: [SurveyReturn]] = [:]
@@ -105,14 +117,8 @@ public struct AnnualReport: Sendable {
                     previous: part(subset, now.previous, previous), regional: regional, zones: subset)
         }
         self.targets = results
-        let zoneTable = byZone
-        targetConf = results.map { result in
-            guard let indicator = result.indicator, result.actual != nil else { return .free }
-            let subset = result.target.zone == "all" ? ids : [result.target.zone]
-            let primary = Aggregation.primaryStatus(indicator, returns: part(subset, now.returns, current))
-            if primary != .free { return primary }
-            if result.target.zone != "all", let c = zoneTable.cell(indicator.id, key: [result.target.zone]), c.status != .free { return c.status }
-            return .free
+        targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
+            (part(subset, now.returns, current), part(subset, now.previous, previous))
         }
         directory = (byYear[year] ?? []).map { ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel) }
             .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }   // code point order, fast

@@ -84,3 +84,30 @@ public enum TargetEvaluation {
         }
     }
 }
+
+extension TargetEvaluation {
+    /// Whether each result's actual value may be published: a target's actual is a cell of the release like any
+    /// other (and so is the indicator a `>=ref:` target compares with), hidden where the release hides it.
+    /// `zones` are the zones the output covers (all of the release's, or one); `returns(zones)` gives this year's
+    /// and last year's returns of a subset (for the rules a derived figure checks on its own group).
+    public static func confidentiality(of results: [TargetResult], release: Release, previous: Release?, zones ids: [String],
+                                       returns: ([String]) -> ([SurveyReturn], [SurveyReturn])) -> [ConfStatus] {
+        let scope = Set(ids) == Set(release.zones) ? ReleaseKey.all : (ids.count == 1 ? ids[0] : nil)
+        return results.map { result in
+            guard let indicator = result.indicator, result.actual != nil else { return .free }
+            guard let group = result.target.zone == "all" ? scope : result.target.zone else { return .secondary }
+            var compared = [indicator]
+            if case .atLeastIndicator(let ref) = result.target.op, let r = Catalogue.indicator(ref) { compared.append(r) }
+            var status = ConfStatus.free
+            for ind in compared where status == .free {
+                guard let field = ind.protectedBy else { continue }
+                status = release.status(of: ind, at: ReleaseKey(measure: field, zone: group), previous: previous, hasValue: true)
+                if status == .free {
+                    let (now, before) = returns(group == ReleaseKey.all ? ids : [group])
+                    status = Aggregation.localStatus(ind, returns: now, previous: before)
+                }
+            }
+            return status
+        }
+    }
+}

@@ -61,3 +61,14 @@ final class PhaseTimer {
         clock = Date()
     }
 }
+
+/// A published output refused for confidentiality: the message in the chosen language, then the other.
+struct Refusal {
+    let message: Bilingual
+    init(_ message: Bilingual) { self.message = message }
+
+    func fail(_ language: Language) -> ExitCode {
+        Console.err(language == .zh ? message.zh + "\n" + message.en : message.en + "\n" + message.zh)
+        return Exit.usageOrIO
+    }
+}

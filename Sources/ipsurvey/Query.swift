@@ -4,6 +4,7 @@ import SurveyArchive
 import SurveyCore
 import SurveyPublishing
 import SurveyStatistics
+import SurveyWorkflow
 
 enum QueryFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
@@ -12,9 +13,14 @@ struct Query: AsyncParsableCommand {
         abstract: "Ad hoc statistics from the archive, with disclosure control. 统计查询（默认保密处理）。",
         discussion: """
         Breakdowns (--by): zone, agency_kind, business_type (an agency counts in each of its types), brand_level, period. \
-        Money in 万元 with 2 decimals, ratios as fractions with 4 decimals, counts as integers. A money cell with \
-        fewer than 3 agencies or one agency above 85 % is suppressed (conf_status A or O), and so is a second cell \
-        where a total would reveal it (D). --list prints the indicator catalogue.
+        Money in 万元 with 2 decimals, ratios as fractions with 4 decimals, counts as integers. Money figures and \
+        those derived from them (averages, per staff, growth rates) are answered from the period's release — the \
+        protected set the white paper printed (ipsurvey report records it), as the archive stood then: a cell \
+        with fewer than 3 agencies or one agency above 85 % is hidden (conf_status A or O), and so is every cell \
+        the release hides so that no combination of published figures reveals it (D). Money over some but not \
+        all zones (without --by zone), or business types crossed with kind or brand level, is refused: it is not \
+        in the release. --no-suppress shows the exact figures as of --as-of (internal use only). --list prints \
+        the indicator catalogue.
 
         Example:
           ipsurvey query --period 2025 --by zone,agency_kind --metrics agencies,revenue,revenue_per_staff
@@ -66,11 +72,27 @@ struct Query: AsyncParsableCommand {
         let lap = PhaseTimer()
         let asOfStamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        let data = try StatisticsInput.dataset(archive, period: p, zones: zone, asOf: asOfStamp, indicators: indicators)
+        // Suppressed money figures come from the release in force at the as-of, read as the archive stood then.
+        var release: (Release, previous: Release?)? = nil
+        if !noSuppress && indicators.contains(where: { $0.protectedBy != nil }) {
+            do {
+                release = try Releasing.loadForOutput(archive, period: p, stamp: asOfStamp)
+            } catch let e as Releasing.Problem {
+                throw Refusal(e.message).fail(language)
+            }
+        }
+        let data = try StatisticsInput.dataset(archive, period: p, zones: zone, asOf: release?.0.asOf ?? asOfStamp, indicators: indicators)
         lap("read \(data.returns.count) + \(data.previous.count) returns")
-        let table = StatTable(data, by: breakdowns, indicators: indicators, suppress: !noSuppress)
+        var table = StatTable(data, by: breakdowns, indicators: indicators)
+        if let (current, previous) = release {
+            do {
+                try table.protect(with: current, previous: previous, zones: data.zones)
+            } catch let e as OutsideRelease {
+                throw Refusal(e.message).fail(language)
+            }
+        }
         lap("statistics")
-        Console.out(QueryOutput.render(table, period: p, asOf: asOf.map { _ in asOfStamp }, format: format, language: language))
+        Console.out(QueryOutput.render(table, period: p, asOf: release?.0.asOf ?? asOf.map { _ in asOfStamp }, format: format, language: language))
         lap("output")
     }
 }

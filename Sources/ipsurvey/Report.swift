@@ -5,6 +5,7 @@ import SurveyArchive
 import SurveyCore
 import SurveyPublishing
 import SurveyStatistics
+import SurveyWorkflow
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,9 +73,27 @@ enum Reporting {
         let lap = PhaseTimer()
         let returns = try archive.returns(periods: (max(1990, year - 9)...year).map { Period(year: $0) }, zones: zones.map(\.id), asOf: stamp)
         lap("read \(returns.count) returns")
-        let report = AnnualReport(year: year, zones: zones,
-                                  returns: returns,
-                                  regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp))
+        // One release per period shown (this year, last year, the trend's years), recorded in the archive.
+        let releaseAsOf = try Releasing.dataAsOf(archive, stamp: stamp)
+        let years = Set(returns.map(\.period.year)).union([year, year - 1]).sorted()
+        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf)
+        for (period, p) in published.sorted(by: { $0.key < $1.key }) where !p.revisions.isEmpty {
+            Console.err(zh ? "注意：\(period) 的公布数据与 \(Timestamp.civilTime(p.previous!.asOf) ?? p.previous!.asOf) 发布的相比，以下数据的变化只来自1–2家机构（迟报或更正），两次发布相减即可得出这些机构的数据，请在发布前决定：" :
+                             "note: compared with the release of \(period) as of \(Timestamp.civilTime(p.previous!.asOf) ?? p.previous!.asOf), these published figures change because of one or two agencies only (a late return or a revision); the difference of the two releases is theirs — decide before publishing:")
+            for r in p.revisions {
+                Console.err("  \(r.key): \(r.before.map { $0.fixed(2) } ?? "—") → \(r.after.map { $0.fixed(2) } ?? "—") (\(r.agencies) \(zh ? "家机构" : r.agencies == 1 ? "agency" : "agencies"))")
+            }
+        }
+        lap("releases")
+        let report: AnnualReport
+        do {
+            report = try AnnualReport(year: year, zones: zones, returns: returns,
+                                      regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
+                                      releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }))
+        } catch let e as OutsideRelease {
+            Console.err((zh ? "错误：" : "error: ") + e.message[language])
+            throw Exit.usageOrIO
+        }
         lap("statistics")
         var optionList: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", options.templates)]
         if !selected.isEmpty { optionList.append(("zone", selected.joined(separator: ","))) }

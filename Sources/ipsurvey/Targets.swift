@@ -3,6 +3,7 @@ import Foundation
 import SurveyArchive
 import SurveyCore
 import SurveyStatistics
+import SurveyWorkflow
 
 struct Targets: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,9 @@ struct Targets: AsyncParsableCommand {
         discussion: """
         Every target of targets.csv is evaluated for the year: actual, target, progress and status \
         (met 已完成 / on_track 进度正常 — progress at least the elapsed share of the plan period / behind 滞后 / \
-        no_data 无数据). Targets such as ">=ref:gdp_growth" compare with another indicator.
+        no_data 无数据). Targets such as ">=ref:gdp_growth" compare with another indicator. Money figures come \
+        from the year's release (ipsurvey report records it): an actual value the release hides is shown as — \
+        with its status hidden too (confidential 数据保密), since met or behind would bound it.
 
         Example:
           ipsurvey targets --year 2025
@@ -28,16 +31,27 @@ struct Targets: AsyncParsableCommand {
         let language = options.language
         let asOfStamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        let zones = try archive.zones(asOf: asOfStamp)
         let period = Period(year: year)
-        let all = try StatisticsInput.dataset(archive, period: period, zones: [], asOf: asOfStamp, indicators: Catalogue.all)
+        let release: (Release, previous: Release?)
+        do {
+            release = try Releasing.loadForOutput(archive, period: period, stamp: asOfStamp)
+        } catch let e as Releasing.Problem {
+            throw Refusal(e.message).fail(language)
+        }
+        let stamp = release.0.asOf
+        let zones = try archive.zones(asOf: stamp)
+        let all = try StatisticsInput.dataset(archive, period: period, zones: [], asOf: stamp, indicators: Catalogue.all)
         var targets = try archive.targets(asOf: asOfStamp)
         if !zone.isEmpty { targets = targets.filter { zone.contains($0.zone) } }
-        let results = TargetEvaluation.evaluate(targets, year: year, zones: zones) { ids in
-            Dataset(period: period, returns: all.returns.filter { ids.contains($0.zone) },
-                    previous: all.previous.filter { ids.contains($0.zone) }, regional: all.regional, zones: ids)
+        func subset(_ ids: [String]) -> ([SurveyReturn], [SurveyReturn]) {
+            (all.returns.filter { ids.contains($0.zone) }, all.previous.filter { ids.contains($0.zone) })
         }
-        Console.out(TargetOutput.render(results, year: year, zones: zones, format: format, language: language))
+        let results = TargetEvaluation.evaluate(targets, year: year, zones: zones) { ids in
+            let (now, before) = subset(ids)
+            return Dataset(period: period, returns: now, previous: before, regional: all.regional, zones: ids)
+        }
+        let conf = TargetEvaluation.confidentiality(of: results, release: release.0, previous: release.previous, zones: zones.map(\.id), returns: subset)
+        Console.out(TargetOutput.render(results, conf: conf, year: year, zones: zones, format: format, language: language))
     }
 }
 
@@ -47,28 +61,37 @@ enum TargetOutput {
         return QueryOutput.number(v, r.indicator?.kind ?? .number)
     }
 
-    static func render(_ results: [TargetResult], year: Int, zones: [Zone], format: QueryFormat, language: Language) -> String {
+    /// The statuses printed: a hidden actual hides its status too (met or behind would bound the figure).
+    static let confidentialStatus = "confidential"
+
+    static func render(_ results: [TargetResult], conf: [ConfStatus], year: Int, zones: [Zone], format: QueryFormat, language: Language) -> String {
+        // What may be shown of each result: a hidden one keeps its target, never its actual, progress or status.
+        let results: [(r: TargetResult, actual: Decimal?, progress: Decimal?, status: String, statusName: String, conf: ConfStatus)] = zip(results, conf).map { r, c in
+            c == .free ? (r, r.actual, r.progress, r.status.rawValue, r.status.name[language], c)
+                       : (r, nil, nil, confidentialStatus, language == .zh ? "数据保密" : "confidential", c)
+        }
         switch format {
         case .json:
-            let rows = results.map { r -> String in
-                let t = r.target
-                return "{\"zone\":\(JSONText.string(t.zone)),\"indicator\":\(JSONText.string(t.indicator)),\"op\":\(JSONText.string(t.op.description)),\"target\":\(NSDecimalNumber(decimal: t.value).stringValue),\"actual\":\(value(r.actual, r) ?? "null"),\"progress\":\(r.progress.map { $0.fixed(4) } ?? "null"),\"status\":\(JSONText.string(r.status.rawValue)),\"deadline\":\(JSONText.string(t.deadline.description)),\"source\":\(JSONText.string(t.source))}"
+            let rows = results.map { x -> String in
+                let t = x.r.target
+                let conf = x.conf == .free ? "" : ",\"conf_status\":\(JSONText.string(x.conf.rawValue))"
+                return "{\"zone\":\(JSONText.string(t.zone)),\"indicator\":\(JSONText.string(t.indicator)),\"op\":\(JSONText.string(t.op.description)),\"target\":\(NSDecimalNumber(decimal: t.value).stringValue),\"actual\":\(value(x.actual, x.r) ?? "null"),\"progress\":\(x.progress.map { $0.fixed(4) } ?? "null"),\"status\":\(JSONText.string(x.status)),\"deadline\":\(JSONText.string(t.deadline.description)),\"source\":\(JSONText.string(t.source))\(conf)}"
             }
             return "{\"year\":\(year),\"rows\":[\(rows.joined(separator: ","))]}\n"
         case .csv:
             var out = "zone,indicator,op,target,actual,progress,status,deadline,source\r\n"
-            for r in results {
-                let t = r.target
-                out += [t.zone, t.indicator, t.op.description, NSDecimalNumber(decimal: t.value).stringValue, value(r.actual, r) ?? "",
-                        r.progress.map { $0.fixed(4) } ?? "", r.status.rawValue, t.deadline.description, t.source].map(CSVText.escape).joined(separator: ",") + "\r\n"
+            for x in results {
+                let t = x.r.target
+                out += [t.zone, t.indicator, t.op.description, NSDecimalNumber(decimal: t.value).stringValue, value(x.actual, x.r) ?? "",
+                        x.progress.map { $0.fixed(4) } ?? "", x.status, t.deadline.description, t.source].map(CSVText.escape).joined(separator: ",") + "\r\n"
             }
             return out
         case .table:
             let zh = language == .zh
             var out = zh ? "\(year)年规划目标完成情况\n集聚区\t指标\t目标\t实际\t进度\t状态\t期限\t依据\n"
                          : "Target attainment, \(year)\nzone\tindicator\ttarget\tactual\tprogress\tstatus\tdeadline\tsource\n"
-            for r in results {
-                let t = r.target
+            for x in results {
+                let r = x.r, t = r.target
                 let zoneName = t.zone == "all" ? (zh ? "全部集聚区" : "all zones") : (zones.first { $0.id == t.zone }?.name[language] ?? t.zone)
                 let name = r.indicator?.name[language] ?? t.indicator
                 let goal: String
@@ -76,10 +99,10 @@ enum TargetOutput {
                 case .atLeastIndicator(let ref): goal = "≥ " + (Catalogue.indicator(ref)?.name[language] ?? ref)
                 default: goal = "\(t.op) \(NSDecimalNumber(decimal: t.value).stringValue)"
                 }
-                var actual = value(r.actual, r) ?? (zh ? "无数据" : "n/a")
-                if let ref = r.reference { actual += zh ? "（参照 \(ref.fixed(4))）" : " (vs \(ref.fixed(4)))" }
-                let progress = r.progress.map { ($0 * 100).fixed(1) + "%" } ?? "—"
-                out += [zoneName, name, goal, actual, progress, r.status.name[language], t.deadline.description, t.source].joined(separator: "\t") + "\n"
+                var actual = x.conf != .free ? "—\(x.conf.rawValue)" : (value(x.actual, r) ?? (zh ? "无数据" : "n/a"))
+                if x.conf == .free, let ref = r.reference { actual += zh ? "（参照 \(ref.fixed(4))）" : " (vs \(ref.fixed(4)))" }
+                let progress = x.progress.map { ($0 * 100).fixed(1) + "%" } ?? "—"
+                out += [zoneName, name, goal, actual, progress, x.statusName, t.deadline.description, t.source].joined(separator: "\t") + "\n"
             }
             return out
         }

@@ -6,6 +6,8 @@ final class QueryCommandTests: XCTestCase {
     static let archive: String = {
         let path = temporaryDirectory().appendingPathComponent("a.sqlite").path
         _ = try? ipsurvey(["ingest", "input", "--archive", path, "--received-at", "2026-03-01"])
+        // The releases suppressed queries answer from (2023–2025).
+        _ = try? ipsurvey(["report", "--year", "2025", "--archive", path, "--out", temporaryDirectory().path])
         return path
     }()
 
@@ -22,7 +24,9 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertEqual(rows.count, 23, "every row of targets.csv")
         for r in rows {
             for key in ["zone", "indicator", "op", "target", "actual", "progress", "status", "deadline", "source"] { XCTAssertNotNil(r[key], key) }
-            XCTAssertTrue(["met", "on_track", "behind", "no_data"].contains(r["status"] as? String))
+            XCTAssertTrue(["met", "on_track", "behind", "no_data", "confidential"].contains(r["status"] as? String))
+            // A hidden actual keeps nothing that bounds it: no value, no progress, no status.
+            if r["conf_status"] != nil { XCTAssertTrue(r["actual"] is NSNull && r["progress"] is NSNull); XCTAssertEqual(r["status"] as? String, "confidential") }
         }
         XCTAssertEqual(Set(rows.map { $0["zone"] as! String }), ["quanshan", "binhu", "sucheng", "all"])
         let text = try ipsurvey(["targets", "--year", "2025", "--archive", Self.archive]).text
@@ -83,12 +87,62 @@ final class QueryCommandTests: XCTestCase {
         let before = try revenue("2026-04-01"), after = try revenue(nil)
         XCTAssertNotEqual(before, after, "the three revised returns change the total")
         XCTAssertEqual(try revenue("2026-04-15"), after)
-        XCTAssertEqual(try ipsurvey(["query", "--period", "2025", "--as-of", "2026-02-01", "--archive", archive, "--format", "json"]).text
+        XCTAssertEqual(try ipsurvey(["query", "--period", "2025", "--as-of", "2026-02-01", "--no-suppress", "--archive", archive, "--format", "json"]).text
                         .contains("\"rows\":[]"), true, "before anything was received")
+        // Suppressed, only releases are answered: none was made here, so nothing is, at any as-of.
+        let refused = try ipsurvey(["query", "--period", "2025", "--as-of", "2026-04-01", "--archive", archive, "--format", "json"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("ipsurvey report --year 2025") && refused.stderr.contains("尚无公布数据集"), refused.stderr)
     }
 
     func testCatalogueList() throws {
         let r = try ipsurvey(["query", "--list", "--archive", Self.archive, "--lang", "en"])
         XCTAssertTrue(r.text.contains("patent_agency_rate\tPatent agency rate"), r.text)
+    }
+
+    // Attacks on the demo data, replayed with nothing but what ipsurvey publishes.
+
+    func rows(_ args: [String]) throws -> [[String: Any]] {
+        try XCTUnwrap(try json(args)["rows"] as? [[String: Any]])
+    }
+
+    func testEveryOutputOfAPeriodPrintsTheSamePattern() throws {
+        let metrics = "revenue,foreign_revenue,pledge_financing,transaction_value,revenue_legal,revenue_training"
+        let byZoneKind = try rows(["query", "--period", "2025", "--by", "zone,agency_kind", "--metrics", metrics])
+        for zone in ["sucheng", "binhu", "quanshan"] {
+            let alone = try rows(["query", "--period", "2025", "--zone", zone, "--by", "agency_kind", "--metrics", metrics])
+            for row in alone {
+                let same = try XCTUnwrap(byZoneKind.first { $0["zone"] as? String == zone && $0["agency_kind"] as? String == row["agency_kind"] as? String })
+                XCTAssertEqual(row["conf_status"] as? [String: String], same["conf_status"] as? [String: String], "\(zone) \(row["agency_kind"]!)")
+            }
+        }
+    }
+
+    func testSomeButNotAllZonesAreRefused() throws {
+        let r = try ipsurvey(["query", "--period", "2025", "--zone", "sucheng", "--zone", "binhu", "--metrics", "revenue", "--archive", Self.archive])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--by zone") && r.stderr.contains("部分集聚区"), r.stderr)
+        let byZone = try rows(["query", "--period", "2025", "--zone", "sucheng", "--zone", "binhu", "--by", "zone", "--metrics", "revenue"])
+        XCTAssertEqual(byZone.count, 2, "answered by zone")
+    }
+
+    func testFiguresDerivedFromAHiddenCellAreHidden() throws {
+        let derived = ["avg_revenue", "revenue_per_staff", "revenue_growth", "revenue_growth_same_sample"]
+        let all = try rows(["query", "--period", "2025", "--by", "zone,agency_kind,brand_level", "--metrics", (["revenue"] + derived).joined(separator: ",")])
+        var hidden = 0
+        for row in all where (row["conf_status"] as! [String: String])["revenue"] != nil {
+            hidden += 1
+            for id in derived { XCTAssertTrue(row[id] is NSNull, "\(id) of a hidden revenue cell: \(row)") }
+        }
+        XCTAssertGreaterThan(hidden, 0)
+    }
+
+    func testTheAuditFindsEveryHiddenCellProtected() throws {
+        for period in ["2025", "2024"] {
+            let r = try ipsurvey(["audit", "--period", period, "--archive", Self.archive, "--lang", "en"])
+            XCTAssertEqual(r.status, 0, r.text + r.stderr)
+            XCTAssertTrue(r.text.contains("narrowest protection:") && r.text.contains("Result: every hidden cell's interval reaches at least 10 %"), r.text)
+        }
+        XCTAssertEqual(try ipsurvey(["audit", "--period", "2019", "--archive", Self.archive]).status, 2, "no release of 2019")
     }
 }

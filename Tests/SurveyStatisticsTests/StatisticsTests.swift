@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import SurveyCore
 @testable import SurveyStatistics
+import SurveyAudit
 
 func code(_ n: Int) -> CreditCode {
     let first17 = Array("91320311MA\(String(format: "%07d", n))".utf8)
@@ -41,8 +42,8 @@ let regional = [
 ]
 let data = Dataset(period: Period(year: 2025), returns: current, previous: earlier, regional: regional, zones: ["a", "b"])
 
-func value(_ id: String, by: [Breakdown] = [], key: [String] = [], suppress: Bool = false) -> Decimal? {
-    let table = StatTable(data, by: by, indicators: [Catalogue.indicator(id)!], suppress: suppress)
+func value(_ id: String, by: [Breakdown] = [], key: [String] = []) -> Decimal? {
+    let table = StatTable(data, by: by, indicators: [Catalogue.indicator(id)!])
     return table.rows.first { $0.key == key }?.cells[0].value
 }
 
@@ -62,7 +63,7 @@ final class IndicatorTests: XCTestCase {
         XCTAssertEqual(value("revenue_per_staff")?.fixed(4), "53.8462")     // 2100 ÷ 39
         let odd = Dataset(period: Period(year: 2025), returns: (0..<3).map { ret($0, zone: "a", ["revenue": 0.0001]) } + [ret(7, zone: "a", ["revenue": 0.3333])],
                           previous: [], regional: [], zones: ["a"])
-        XCTAssertEqual(StatTable(odd, by: [], indicators: [Catalogue.indicator("revenue")!], suppress: false).rows[0].cells[0].value, Decimal(string: "0.3336"))
+        XCTAssertEqual(StatTable(odd, by: [], indicators: [Catalogue.indicator("revenue")!]).rows[0].cells[0].value, Decimal(string: "0.3336"))
     }
 
     func testRatiosStateTheirDenominators() {
@@ -70,13 +71,13 @@ final class IndicatorTests: XCTestCase {
         XCTAssertEqual(value("abnormal_withdrawal_rate"), Decimal(string: "0.75"))
         XCTAssertEqual(value("patent_agency_rate", by: [.zone], key: ["a"]), Decimal(string: "0.75"))
         XCTAssertNil(value("patent_agency_rate"), "zone b has no regional figure: no data, not a guess")
-        let cell = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("patent_agency_rate")!], suppress: false).rows[0].cells[0]
+        let cell = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("patent_agency_rate")!]).rows[0].cells[0]
         XCTAssertEqual(cell.numerator, 300)
         XCTAssertEqual(cell.denominator, 400)
     }
 
     func testNullIsNotZero() {
-        let cell = StatTable(data, by: [], indicators: [Catalogue.indicator("pledge_financing")!], suppress: false).rows[0].cells[0]
+        let cell = StatTable(data, by: [], indicators: [Catalogue.indicator("pledge_financing")!]).rows[0].cells[0]
         XCTAssertEqual(cell.value, 1500)
         XCTAssertEqual(cell.reporting, 3, "A3's 0 is reported; A1 did not report")
         XCTAssertNil(value("transaction_value"), "nobody reported it")
@@ -86,7 +87,7 @@ final class IndicatorTests: XCTestCase {
         XCTAssertEqual(value("agencies", by: [.business_type], key: ["agency"]), 2)
         XCTAssertEqual(value("agencies", by: [.business_type], key: ["consulting"]), 1)
         XCTAssertEqual(value("revenue", by: [.business_type], key: ["agency"]), 1500)
-        let keys = StatTable(data, by: [.business_type], indicators: [Catalogue.indicator("agencies")!], suppress: false).rows.map(\.key)
+        let keys = StatTable(data, by: [.business_type], indicators: [Catalogue.indicator("agencies")!]).rows.map(\.key)
         XCTAssertEqual(keys, [["agency"], ["consulting"], ["legal"], ["operation"]])
     }
 
@@ -126,45 +127,140 @@ final class IndicatorTests: XCTestCase {
     }
 }
 
+/// Releases: the one pattern per period, checked by the attacker's own linear programme (GLPK).
 final class DisclosureTests: XCTestCase {
-    func statuses(_ id: String, by: [Breakdown]) -> [String: String] {
-        let t = StatTable(data, by: by, indicators: [Catalogue.indicator(id)!])
-        return Dictionary(uniqueKeysWithValues: t.rows.map { ($0.key.joined(separator: "/"), $0.cells[0].status.rawValue) })
+    let solver = GLPKSolver()
+
+    func release(_ rs: [SurveyReturn], zones: [String] = ["a", "b", "c"]) throws -> Release {
+        var r = Release(period: Period(year: 2025), asOf: "2026-01-01T00:00:00.000Z", zones: zones, returns: rs)
+        try r.protect(using: solver)
+        return r
     }
 
-    func testOneAgencyCellAndTheTotalThatWouldRevealIt() {
-        // b has one agency (A); a is then hidden too (D), else a + b = the published total.
-        XCTAssertEqual(statuses("revenue", by: [.zone]), ["a": "D", "b": "A"])
-        let t = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("revenue")!])
-        XCTAssertNil(t.rows[1].cells[0].published)
-        XCTAssertEqual(t.rows[1].cells[0].value, 100, "computed, but not published")
+    func status(_ r: Release, _ measure: String = "revenue", zone: String = "*", kind: String = "*", brand: String = "*") -> ConfStatus? {
+        r.cell(ReleaseKey(measure: measure, zone: zone, kind: kind, brand: brand))?.status
     }
 
-    func testDominantAgency() {
-        let d = Dataset(period: Period(year: 2025), returns: [ret(1, zone: "a", ["revenue": 900]), ret(2, zone: "a", ["revenue": 50]),
-                                                              ret(3, zone: "a", ["revenue": 50])], previous: [], regional: [], zones: ["a"])
-        let t = StatTable(d, by: [], indicators: [Catalogue.indicator("revenue")!, Catalogue.indicator("agencies")!])
-        XCTAssertEqual(t.rows[0].cells[0].status, .dominant, "900 of 1000 is above 85 %")
-        XCTAssertEqual(t.rows[0].cells[1].status, .free, "counts of agencies are never suppressed")
-        let fine = Dataset(period: Period(year: 2025), returns: [ret(1, zone: "a", ["revenue": 850]), ret(2, zone: "a", ["revenue": 100]),
-                                                                 ret(3, zone: "a", ["revenue": 50])], previous: [], regional: [], zones: ["a"])
-        XCTAssertEqual(StatTable(fine, by: [], indicators: [Catalogue.indicator("revenue")!]).rows[0].cells[0].status, .free, "exactly 85 % is allowed")
+    func table(_ rs: [SurveyReturn], _ r: Release, by: [Breakdown], _ ids: [String], zones: [String]? = nil) throws -> StatTable {
+        let zs = zones ?? r.zones
+        var t = StatTable(Dataset(period: Period(year: 2025), returns: rs.filter { zs.contains($0.zone) }, previous: [], regional: [], zones: zs),
+                          by: by, indicators: ids.map { Catalogue.indicator($0)! })
+        try t.protect(with: r, previous: nil, zones: zs)
+        return t
     }
 
-    func testNoSuppressShowsEverything() {
-        let t = StatTable(data, by: [.zone], indicators: [Catalogue.indicator("revenue")!], suppress: false)
-        XCTAssertEqual(t.rows.map { $0.cells[0].status }, [.free, .free])
-    }
+    /// Zone c has one agency: hidden (A); a total and the other zones would give it back, so another zone goes (D).
+    let three = [ret(1, zone: "a", ["revenue": 500]), ret(2, zone: "a", ["revenue": 400]), ret(3, zone: "a", ["revenue": 300]),
+                 ret(4, zone: "b", ["revenue": 200]), ret(5, zone: "b", ["revenue": 200]), ret(6, zone: "b", ["revenue": 200]),
+                 ret(7, zone: "c", ["revenue": 100])]
 
-    func testSecondarySuppressionIsDeterministicAndPicksTheSmallest() {
-        let rs = [ret(1, zone: "a", ["revenue": 500]), ret(2, zone: "a", ["revenue": 400]), ret(3, zone: "a", ["revenue": 300]),
-                  ret(4, zone: "b", ["revenue": 200]), ret(5, zone: "b", ["revenue": 200]), ret(6, zone: "b", ["revenue": 200]),
-                  ret(7, zone: "c", ["revenue": 10])]
-        let d = Dataset(period: Period(year: 2025), returns: rs, previous: [], regional: [], zones: ["a", "b", "c"])
+    func testOneAgencyZoneAndTheZoneThatProtectsIt() throws {
         for _ in 0..<3 {
-            let t = StatTable(d, by: [.zone], indicators: [Catalogue.indicator("revenue")!])
-            XCTAssertEqual(t.rows.map { $0.cells[0].status.rawValue }, ["F", "D", "A"], "b (600) is smaller than a (1200)")
+            let r = try release(three)
+            XCTAssertEqual(status(r, zone: "c"), .tooFew)
+            XCTAssertEqual(status(r, zone: "b"), .secondary, "b (600) is the cheapest zone able to hide c's 100 within ±10 %")
+            XCTAssertEqual(status(r, zone: "a"), .free)
+            XCTAssertEqual(status(r), .free, "the total is published")
+            XCTAssertTrue(try Auditing(r).allSatisfy(\.isProtected))
         }
+    }
+
+    func testDominantAgencyAndCountsAreFree() throws {
+        let rs = [ret(1, zone: "a", ["revenue": 900]), ret(2, zone: "a", ["revenue": 50]), ret(3, zone: "a", ["revenue": 50])]
+        let r = try release(rs, zones: ["a"])
+        XCTAssertEqual(status(r, zone: "a"), .dominant, "900 of 1000 is above 85 %")
+        let t = try table(rs, r, by: [], ["revenue", "agencies", "avg_revenue"])
+        XCTAssertEqual(t.rows[0].cells.map(\.status), [.dominant, .free, .dominant], "counts are free; the average hides with revenue")
+        let fine = [ret(1, zone: "a", ["revenue": 850]), ret(2, zone: "a", ["revenue": 100]), ret(3, zone: "a", ["revenue": 50])]
+        XCTAssertEqual(status(try release(fine, zones: ["a"]), zone: "a"), .free, "exactly 85 % is allowed")
+    }
+
+    /// The per-zone paper's cells are the all-zone release's: its zone total and its kinds are the same cells.
+    func testAZoneAloneShowsTheCellsOfTheOneRelease() throws {
+        let rs = three + [ret(8, zone: "c", kind: "law_firm", ["revenue": 80]), ret(9, zone: "c", kind: "law_firm", ["revenue": 90]),
+                          ret(10, zone: "c", kind: "law_firm", ["revenue": 70])]
+        let r = try release(rs)
+        let all = try table(rs, r, by: [.agency_kind], ["revenue"])
+        let c = try table(rs, r, by: [.agency_kind], ["revenue"], zones: ["c"])
+        for row in c.rows {
+            XCTAssertEqual(row.cells[0].status, status(r, zone: "c", kind: row.key[0]), row.key[0])
+        }
+        XCTAssertEqual(c.cell("revenue", key: ["patent_agency"])?.status, .tooFew)
+        // Subtracting the zone paper from the all-zone paper: the hidden cell of c cannot be got back.
+        let allPatent = all.cell("revenue", key: ["patent_agency"])!, cLaw = c.cell("revenue", key: ["law_firm"])!
+        XCTAssertTrue(allPatent.published == nil || cLaw.status != .free || status(r, zone: "c") != .free,
+                      "one of the cells a subtraction needs is hidden")
+    }
+
+    func testSomeButNotAllZonesAreRefused() throws {
+        let r = try release(three)
+        XCTAssertThrowsError(try table(three, r, by: [], ["revenue"], zones: ["a", "b"])) { e in
+            XCTAssertTrue((e as? OutsideRelease)?.message.en.contains("--by zone") == true)
+        }
+        XCTAssertNoThrow(try table(three, r, by: [.zone], ["revenue"], zones: ["a", "b"]), "answered by zone")
+        XCTAssertNoThrow(try table(three, r, by: [], ["agencies"], zones: ["a", "b"]), "counts are not money")
+        XCTAssertThrowsError(try table(three, r, by: [.business_type], ["revenue"]))
+    }
+
+    /// Two single-agency cells in one line with a published total: each firm would learn the other's figure.
+    func testTwoSingletonsInALineGetAThird() throws {
+        let rs = [ret(1, zone: "a", brand: "municipal", ["revenue": 100]), ret(2, zone: "a", brand: "provincial", ["revenue": 120]),
+                  ret(3, zone: "a", ["revenue": 300]), ret(4, zone: "a", ["revenue": 310]), ret(5, zone: "a", ["revenue": 320])]
+        let r = try release(rs, zones: ["a"])
+        XCTAssertEqual(status(r, zone: "a", brand: "municipal"), .tooFew)
+        XCTAssertEqual(status(r, zone: "a", brand: "provincial"), .tooFew)
+        XCTAssertEqual(status(r, zone: "a", brand: "none"), .secondary, "the third cell of the line")
+        XCTAssertTrue(try Auditing(r).allSatisfy(\.isProtected))
+    }
+
+    /// The revenue breakdown is at most revenue: a hidden line next to lines that add up to nearly all of it
+    /// would be bounded tightly, so another line goes too.
+    func testRevenueBreakdownIsProtectedWithinRevenue() throws {
+        let rs = [
+            ret(1, zone: "a", ["revenue": 300, "revenue_agency": 200, "revenue_legal": 100]),
+            ret(2, zone: "a", ["revenue": 500, "revenue_agency": 300, "revenue_consulting": 200]),
+            ret(3, zone: "a", ["revenue": 450, "revenue_agency": 250, "revenue_consulting": 200]),
+        ]
+        let r = try release(rs, zones: ["a"])
+        XCTAssertEqual(status(r, "revenue_legal", zone: "a"), .tooFew)
+        XCTAssertEqual(status(r, "revenue_consulting", zone: "a"), .tooFew)
+        XCTAssertTrue(try Auditing(r).allSatisfy(\.isProtected))
+    }
+
+    /// A broken pattern (a secondary cell published) is found by the audit.
+    func testTheAuditFindsABrokenPattern() throws {
+        let r = try release(three)
+        let broken = r.publishing(ReleaseKey(measure: "revenue", zone: "b"))
+        let audit = try Auditing(broken)
+        XCTAssertFalse(audit.allSatisfy(\.isProtected))
+        let c = try XCTUnwrap(audit.first { !$0.isProtected })
+        XCTAssertEqual(broken.cells[c.cell].key, ReleaseKey(measure: "revenue", zone: "c"))
+        XCTAssertEqual(c.interval.lowerBound, 100, accuracy: 0.02, "pinned: total − a − b")
+    }
+
+    /// A growth rate of a cell hidden last year would give it back: hidden too.
+    func testGrowthOfACellHiddenLastYearIsHidden() throws {
+        let now = try release(three)
+        var before = Release(period: Period(year: 2024), asOf: "2025-01-01T00:00:00.000Z", zones: ["a", "b", "c"],
+                             returns: three.map { var x = $0; x.period = Period(year: 2024); return x } + [ret(11, zone: "a", year: 2024, ["revenue": 1])])
+        try before.protect(using: solver)
+        let hiddenBefore = ["a", "b", "c"].filter { before.cell(ReleaseKey(measure: "revenue", zone: $0))!.status != .free }
+        XCTAssertFalse(hiddenBefore.isEmpty)
+        let growth = Catalogue.indicator("revenue_growth")!
+        for z in ["a", "b", "c"] {
+            let s = now.status(of: growth, at: ReleaseKey(measure: "revenue", zone: z), previous: before, hasValue: true)
+            if hiddenBefore.contains(z) { XCTAssertNotEqual(s, .free, z) }
+        }
+        XCTAssertEqual(now.status(of: growth, at: ReleaseKey(measure: "revenue", zone: "a"), previous: nil, hasValue: true), .secondary,
+                       "without last year's release nothing is known of its pattern")
+    }
+
+    func testALateReturnOfOneAgencyIsNamed() throws {
+        let before = try release(three)
+        let late = three + [ret(12, zone: "a", ["revenue": 250])]
+        let after = try release(late)
+        let named = after.revisions(since: before, before: three, now: late).map(\.key)
+        XCTAssertTrue(named.contains(ReleaseKey(measure: "revenue")), "the total changes by one agency's figure")
     }
 }
 
@@ -220,11 +316,11 @@ final class EverySumIndicatorTests: XCTestCase {
         for ind in Catalogue.all {
             guard case .sum(let field) = ind.computation else { continue }
             let k = Decimal(SurveyReturn.numberFields.firstIndex(of: field)! + 1)
-            let t = StatTable(d, by: [], indicators: [ind], suppress: false)
+            let t = StatTable(d, by: [], indicators: [ind])
             XCTAssertEqual(t.rows[0].cells[0].value, k * 111, ind.id)
             XCTAssertEqual(t.rows[0].cells[0].reporting, 3, ind.id)
             if ind.isFlow, let g = Catalogue.indicator("\(ind.id)_growth") {
-                XCTAssertEqual(StatTable(d, by: [], indicators: [g], suppress: false).rows[0].cells[0].value, 110, g.id)
+                XCTAssertEqual(StatTable(d, by: [], indicators: [g]).rows[0].cells[0].value, 110, g.id)
             }
             checked += 1
         }
@@ -233,9 +329,8 @@ final class EverySumIndicatorTests: XCTestCase {
 }
 
 final class AnnualReportTests: XCTestCase {
-    /// Three agencies per zone; in zone a only one reports legal revenue, so its legal cell is hidden (A), and the
-    /// revenue total of the zone minus its other lines would reveal it: another line of the row is hidden too.
-    func testRevenueBreakdownHidesASecondLineWhereOneIsConfidential() {
+    /// The white paper's tables take their statuses from the release of the year.
+    func testTablesOfThePaperAreCellsOfTheRelease() throws {
         let rs = [
             ret(1, zone: "a", ["revenue": 300, "revenue_agency": 200, "revenue_legal": 100]),
             ret(2, zone: "a", ["revenue": 500, "revenue_agency": 300, "revenue_consulting": 200]),
@@ -246,25 +341,17 @@ final class AnnualReportTests: XCTestCase {
         ]
         let zones = ["a", "b"].map { Zone(id: $0, name: Bilingual($0, $0), level: "provincial", city: "", divisionCode: "320000",
                                           planStart: SimpleDate(year: 2025, month: 1, day: 1)!, planEnd: SimpleDate(year: 2027, month: 12, day: 31)!, planDocument: "") }
-        let report = AnnualReport(year: 2025, zones: zones, returns: rs, regional: [], targets: [])
+        var release = Release(period: Period(year: 2025), asOf: "x", zones: ["a", "b"], returns: rs)
+        try release.protect(using: GLPKSolver())
+        let report = try AnnualReport(year: 2025, zones: zones, returns: rs, regional: [], targets: [], releases: [2025: release])
         let t = report.businessByZone
         XCTAssertEqual(t.cell("revenue_legal", key: ["a"])?.status, .tooFew)
         XCTAssertEqual(t.cell("revenue_consulting", key: ["a"])?.status, .tooFew, "two agencies")
-        // Two lines of row a are hidden already, so no third is needed; the agency line stays published.
-        XCTAssertEqual(t.cell("revenue_agency", key: ["a"])?.status, .free)
-        XCTAssertEqual(t.cell("revenue_agency", key: ["a"])?.value, 750)
+        for id in ["revenue", "revenue_agency", "revenue_legal", "revenue_consulting"] {
+            XCTAssertEqual(t.cell(id, key: ["a"])?.status, release.cell(ReleaseKey(measure: id, zone: "a"))?.status, id)
+        }
         XCTAssertEqual(report.directory.map(\.name), (1...6).map { "示例\($0)" })
-
-        // One hidden line alone in a row: the smallest other line goes too.
-        var single = StatTable(Dataset(period: Period(year: 2025), returns: Array(rs[0..<1]) + [
-            ret(7, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
-            ret(8, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
-            ret(9, zone: "a", ["revenue": 400, "revenue_agency": 300, "revenue_consulting": 100]),
-        ], previous: [], regional: [], zones: ["a"]), by: [.zone], indicators: ["revenue", "revenue_agency", "revenue_legal", "revenue_consulting"].map { Catalogue.indicator($0)! })
-        XCTAssertEqual(single.cell("revenue_legal", key: ["a"])?.status, .tooFew)
-        single.suppressAdditive(Form.revenueBreakdown.map(\.field))
-        XCTAssertEqual(single.cell("revenue_consulting", key: ["a"])?.status, .secondary, "the smaller of the other lines")
-        XCTAssertEqual(single.cell("revenue_agency", key: ["a"])?.status, .free)
+        XCTAssertThrowsError(try AnnualReport(year: 2025, zones: zones, returns: rs, regional: [], targets: [], releases: [:]), "no release, no paper")
     }
 
     func testSharesAndChangesOfHiddenCellsAreHidden() {
@@ -280,3 +367,6 @@ final class AnnualReportTests: XCTestCase {
         XCTAssertNil(free.change(since: Cell(value: 0, reporting: 1)).value, "no growth from zero")
     }
 }
+
+/// The audit as the tests call it: every sensitive cell's protection under the release's own pattern.
+func Auditing(_ r: Release) throws -> [Protection] { try r.audit(using: GLPKSolver()) }

@@ -1,0 +1,317 @@
+import Foundation
+import SurveyCore
+
+/// The disclosure rule (保密规则) in one place: every output, the release search and the audit read it here.
+public struct DisclosureRule: Sendable {
+    /// A money cell of fewer contributing agencies is confidential (A).
+    public let minimumAgencies: Int
+    /// A money cell where one agency holds more than this share (percent) is confidential (O).
+    public let dominancePercent: Int64
+    /// The attacker's interval for a hidden cell must reach this share (percent) below and above its value.
+    public let protectionPercent: Int
+
+    public static let standard = DisclosureRule(minimumAgencies: 3, dominancePercent: 85, protectionPercent: 10)
+
+    /// The primary status of a sum of `contributors` positive values (largest `largest`) adding up to `sum`.
+    public func primary(contributors: Int, sum: Int64, largest: Int64) -> ConfStatus {
+        if contributors == 0 { return .free }              // nothing to reveal: the cell is empty or zero
+        if contributors < minimumAgencies { return .tooFew }
+        if largest * 100 > sum * dominancePercent { return .dominant }
+        return .free
+    }
+}
+
+/// One cell of the linked set: a money measure (营业收入, 质押融资额 …) over one group of agencies.
+///
+/// Groups are zone × agency kind × brand level, each dimension a value or "*" (all). The key can also name a
+/// business type (multi-label) and its complement (`without`: the agencies without the type, which a total
+/// minus a business-type cell gives); releases do not hold such cells yet, so money by business type is not
+/// published (counts of agencies by business type are).
+public struct ReleaseKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public static let all = "*"
+    public let measure: String
+    public let zone: String
+    public let kind: String
+    public let brand: String
+    public let businessType: String
+    public let without: Bool
+
+    public init(measure: String, zone: String = all, kind: String = all, brand: String = all, businessType: String = all, without: Bool = false) {
+        self.measure = measure; self.zone = zone; self.kind = kind; self.brand = brand; self.businessType = businessType; self.without = without
+    }
+
+    /// `revenue zone=binhu kind=* brand=* type=*` — the form in the pattern digest and in messages.
+    public var description: String {
+        "\(measure) zone=\(zone) kind=\(kind) brand=\(brand) type=\(without ? "not-" : "")\(businessType)"
+    }
+
+    public static func < (a: ReleaseKey, b: ReleaseKey) -> Bool { a.description.utf8.lexicographicallyPrecedes(b.description.utf8) }
+}
+
+/// A cell of a release: its exact value, how many agencies make it, and whether it may be published.
+public struct ReleaseCell: Sendable {
+    public let key: ReleaseKey
+    /// Σ of the measure in yuan over the agencies that reported it.
+    public let yuan: Int64
+    /// Returns in the group that reported the measure (0: no data).
+    public let reported: Int
+    /// Agencies with a value above zero, and the largest of those values (yuan).
+    public let contributors: Int
+    public let largest: Int64
+    /// The primary rule's verdict (A, O or F).
+    public let primary: ConfStatus
+    /// The verdict of the release: primary, or D when hidden so that another cell cannot be worked out.
+    public internal(set) var status: ConfStatus
+
+    /// The exact value in 万元; nil when nobody in the group reported the measure.
+    public var value: Decimal? { reported == 0 ? nil : Decimal(yuan) / 10_000 }
+    /// The value in 万元 as a binary number, for the attacker's linear programme only (never printed).
+    var approximate: Double { Double(yuan) / 10_000 }
+    /// Never shown by any output (the agencies without a business type).
+    public var structural: Bool { key.without }
+    public var isPublished: Bool { !structural && status == .free }
+    /// Worked out by the primary rule as one agency's or dominated: what the release protects.
+    public var isSensitive: Bool { primary != .free }
+}
+
+/// An additive relation between cells of the linked set that an attacker can use: `total = Σ parts`, or for the
+/// revenue breakdown and foreign revenue `Σ parts ≤ total`.
+public struct Relation: Sendable {
+    public let total: Int
+    public let parts: [Int]
+    public let isEquality: Bool
+    public var cells: [Int] { [total] + parts }
+}
+
+/// The protected release of one period (as of one moment): every cell any published output of the period can
+/// show, with one suppression pattern for all of them — the all-zone and per-zone white papers, the bulletin,
+/// `targets` and every suppressed `query` print cells of this pattern and nothing else.
+public struct Release: Sendable {
+    /// The money measures of the linked set: revenue, its breakdown, foreign revenue, pledge financing, transactions.
+    public static let measures: [String] = ["revenue"] + Form.revenueBreakdown.map(\.field) + ["foreign_revenue", "pledge_financing", "transaction_value"]
+    /// The measures that make up revenue, at most (营业收入构成; foreign revenue is a part of revenue too).
+    static let withinRevenue: [[String]] = [Form.revenueBreakdown.map(\.field), ["foreign_revenue"]]
+
+    public let period: Period
+    /// The archive state the release answers for.
+    public let asOf: String
+    /// Every zone of the archive (the release always covers all of them), in zones.csv order.
+    public let zones: [String]
+    public let rule: DisclosureRule
+    /// Non-empty cells, in key order.
+    public internal(set) var cells: [ReleaseCell]
+    public let relations: [Relation]
+    let index: [ReleaseKey: Int]
+    /// Relations each cell is in.
+    let relationsOf: [[Int]]
+
+    /// The cells of the linked set computed from the current returns of `period` for every zone (agencies of
+    /// other periods are ignored); primary statuses only. `protect` decides the pattern.
+    public init(period: Period, asOf: String, zones: [String], returns: [SurveyReturn], rule: DisclosureRule = .standard) {
+        self.period = period; self.asOf = asOf; self.zones = zones; self.rule = rule
+        let kinds = Choices.agencyKind.options.map(\.id), brands = Choices.brandLevel.options.map(\.id)
+        // Business types are not in the linked set yet (see ReleaseKey): with them, every total is linked to the
+        // complements of seven multi-label groups, and the search no longer ran in seconds.
+        let types: [String] = []
+        let measures = Release.measures
+        let fieldIndex = measures.map { SurveyReturn.numberIndex[$0]! }
+        let z1 = zones.count + 1, k1 = kinds.count + 1, b1 = brands.count + 1, t = types.count
+        // Dense accumulators: a return touches 8 cells of zone × kind × brand (each a value or all) and two per
+        // business type (its zone and all zones, with or without the type), per measure.
+        let plain = measures.count * z1 * k1 * b1
+        let typed = measures.count * t * 2 * z1
+        var sum = [Int64](repeating: 0, count: plain + typed), largest = sum
+        var reported = [Int](repeating: 0, count: plain + typed), contributors = reported
+        var members = [Int](repeating: 0, count: z1 * k1 * b1 + t * 2 * z1)
+        let zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
+        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+        let brandIndex = Dictionary(uniqueKeysWithValues: brands.enumerated().map { ($1, $0) })
+        var slots: [Int] = []
+        for r in returns where r.period == period {
+            guard let z = zoneIndex[r.zone], let k = kindIndex[r.agencyKind], let b = brandIndex[r.brandLevel] else { continue }
+            slots.removeAll(keepingCapacity: true)
+            for zz in [z, zones.count] { for kk in [k, kinds.count] { for bb in [b, brands.count] { slots.append((zz * k1 + kk) * b1 + bb) } } }
+            var typedSlots: [Int] = []
+            for ti in 0..<t {
+                let has = r.businessTypes & (1 << UInt32(ti)) != 0
+                for zz in [z, zones.count] { typedSlots.append((ti * 2 + (has ? 0 : 1)) * z1 + zz) }
+            }
+            for s in slots { members[s] += 1 }
+            for s in typedSlots { members[z1 * k1 * b1 + s] += 1 }
+            for (m, fi) in fieldIndex.enumerated() {
+                guard let v = r.numbers[fi] else { continue }
+                func add(_ i: Int) {
+                    sum[i] += v; reported[i] += 1
+                    if v > 0 { contributors[i] += 1; largest[i] = max(largest[i], v) }
+                }
+                for s in slots { add(m * z1 * k1 * b1 + s) }
+                for s in typedSlots { add(plain + m * t * 2 * z1 + s) }
+            }
+        }
+        var cells: [ReleaseCell] = []
+        func name(_ values: [String], _ i: Int) -> String { i == values.count ? ReleaseKey.all : values[i] }
+        for (m, measure) in measures.enumerated() {
+            for z in 0..<z1 { for k in 0..<k1 { for b in 0..<b1 {
+                let g = (z * k1 + k) * b1 + b, i = m * z1 * k1 * b1 + g
+                guard members[g] > 0 else { continue }
+                let key = ReleaseKey(measure: measure, zone: name(zones, z), kind: name(kinds, k), brand: name(brands, b))
+                cells.append(ReleaseCell(key: key, yuan: sum[i], reported: reported[i], contributors: contributors[i], largest: largest[i],
+                                         primary: rule.primary(contributors: contributors[i], sum: sum[i], largest: largest[i]), status: .free))
+            } } }
+            for ti in 0..<t { for without in [false, true] { for z in 0..<z1 {
+                let g = (ti * 2 + (without ? 1 : 0)) * z1 + z, i = plain + m * t * 2 * z1 + g
+                guard members[z1 * k1 * b1 + g] > 0 else { continue }
+                let key = ReleaseKey(measure: measure, zone: name(zones, z), businessType: types[ti], without: without)
+                cells.append(ReleaseCell(key: key, yuan: sum[i], reported: reported[i], contributors: contributors[i], largest: largest[i],
+                                         primary: rule.primary(contributors: contributors[i], sum: sum[i], largest: largest[i]), status: .free))
+            } } }
+        }
+        cells.sort { $0.key < $1.key }
+        for i in cells.indices { cells[i].status = cells[i].primary }
+        let index = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.key, $0) })
+        self.cells = cells
+        self.index = index
+
+        // The additive relations among the non-empty cells (an empty group is known to be zero: counts of agencies
+        // are published, so it is left out of its relations).
+        var relations: [Relation] = []
+        func relate(_ total: ReleaseKey, _ parts: [ReleaseKey], equal: Bool = true) {
+            guard let ti = index[total] else { return }
+            let ps = parts.compactMap { index[$0] }
+            guard !ps.isEmpty else { return }
+            relations.append(Relation(total: ti, parts: ps, isEquality: equal))
+        }
+        let zoneValues = zones + [ReleaseKey.all], kindValues = kinds + [ReleaseKey.all], brandValues = brands + [ReleaseKey.all]
+        for measure in measures {
+            for k in kindValues { for b in brandValues {
+                relate(ReleaseKey(measure: measure, kind: k, brand: b), zones.map { ReleaseKey(measure: measure, zone: $0, kind: k, brand: b) })
+            } }
+            for z in zoneValues { for b in brandValues {
+                relate(ReleaseKey(measure: measure, zone: z, brand: b), kinds.map { ReleaseKey(measure: measure, zone: z, kind: $0, brand: b) })
+            } }
+            for z in zoneValues { for k in kindValues {
+                relate(ReleaseKey(measure: measure, zone: z, kind: k), brands.map { ReleaseKey(measure: measure, zone: z, kind: k, brand: $0) })
+            } }
+            for type in types { for without in [false, true] {
+                relate(ReleaseKey(measure: measure, businessType: type, without: without),
+                       zones.map { ReleaseKey(measure: measure, zone: $0, businessType: type, without: without) })
+            } }
+            for type in types { for z in zoneValues {
+                relate(ReleaseKey(measure: measure, zone: z),
+                       [false, true].map { ReleaseKey(measure: measure, zone: z, businessType: type, without: $0) })
+            } }
+        }
+        // Parts of revenue: the business lines, and foreign revenue, each at most revenue, in every group.
+        for cell in cells where cell.key.measure == "revenue" {
+            let k = cell.key
+            for parts in Release.withinRevenue {
+                relate(k, parts.map { ReleaseKey(measure: $0, zone: k.zone, kind: k.kind, brand: k.brand, businessType: k.businessType, without: k.without) },
+                       equal: false)
+            }
+        }
+        self.relations = relations
+        var of = [[Int]](repeating: [], count: cells.count)
+        for (r, relation) in relations.enumerated() { for c in relation.cells { of[c].append(r) } }
+        self.relationsOf = of
+    }
+
+    /// The cell of `key`, nil when its group has no agency.
+    public func cell(_ key: ReleaseKey) -> ReleaseCell? { index[key].map { cells[$0] } }
+
+    /// The pattern as text, one hidden cell a line (`key<TAB>status`), in key order: what the digest is taken of.
+    public var patternText: String {
+        var out = "ipsurvey release v1\nperiod \(period)\n"
+        for c in cells where !c.structural && c.status != .free { out += "\(c.key)\t\(c.status.rawValue)\n" }
+        return out
+    }
+
+    /// Cells that any output may show (structural ones left out), and how many of them are hidden.
+    public var publishableCount: Int { cells.filter { !$0.structural }.count }
+    public var hiddenCount: Int { cells.filter { !$0.structural && $0.status != .free }.count }
+}
+
+extension Release {
+    /// The cells' values as text, one a line (`key<TAB>yuan<TAB>reported<TAB>contributors<TAB>largest`): what the
+    /// data digest is taken of, so a release recorded earlier is known to answer for the same data.
+    public var valuesText: String {
+        var out = "ipsurvey release values v1\nperiod \(period)\n"
+        for c in cells { out += "\(c.key)\t\(c.yuan)\t\(c.reported)\t\(c.contributors)\t\(c.largest)\n" }
+        return out
+    }
+
+    /// Why a recorded pattern does not fit these cells.
+    public struct PatternMismatch: Error, Sendable, CustomStringConvertible {
+        public let line: String
+        public var description: String { "the recorded pattern names a cell this release does not have: \(line)" }
+    }
+
+    /// This release with the statuses of a recorded pattern (`patternText` of an earlier run) instead of a new
+    /// search: a query answers from the release as it was published.
+    public func applying(pattern: String) throws -> Release {
+        var copy = self
+        let byText = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.key.description, $0) })
+        for i in copy.cells.indices { copy.cells[i].status = .free }
+        for line in pattern.split(separator: "\n").dropFirst(2) {
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2, let i = byText[String(parts[0])], let status = ConfStatus(rawValue: String(parts[1])) else {
+                throw PatternMismatch(line: String(line))
+            }
+            copy.cells[i].status = status
+        }
+        return copy
+    }
+}
+
+/// A published cell that changes between two releases of a period because of the returns of fewer agencies than
+/// the primary rule allows (a late return, a revision): the difference of the two figures is theirs.
+public struct Revision: Sendable {
+    public let key: ReleaseKey
+    public let before: Decimal?
+    public let after: Decimal?
+    /// Agencies whose contribution to the cell changed.
+    public let agencies: Int
+}
+
+extension Release {
+    /// The group keys (measure left as "") a return counts in: zone × kind × brand, each a value or all.
+    static func groups(of r: SurveyReturn) -> [ReleaseKey] {
+        var out: [ReleaseKey] = []
+        for z in [r.zone, ReleaseKey.all] { for k in [r.agencyKind, ReleaseKey.all] { for b in [r.brandLevel, ReleaseKey.all] {
+            out.append(ReleaseKey(measure: "", zone: z, kind: k, brand: b))
+        } } }
+        return out
+    }
+
+    /// The cells published in both `earlier` and this release whose value differs because fewer than the
+    /// minimum number of agencies changed their returns (`before` and `now` are the two releases' returns).
+    public func revisions(since earlier: Release, before: [SurveyReturn], now: [SurveyReturn]) -> [Revision] {
+        func byCode(_ rs: [SurveyReturn]) -> [CreditCode: SurveyReturn] {
+            var out: [CreditCode: SurveyReturn] = [:]
+            for r in rs where r.period == period { out[r.creditCode] = r }
+            return out
+        }
+        let old = byCode(before), new = byCode(now)
+        var changed: [ReleaseKey: Int] = [:]
+        let fields = Release.measures.map { ($0, SurveyReturn.numberIndex[$0]!) }
+        for code in Set(old.keys).union(new.keys) {
+            let a = old[code], b = new[code]
+            if a == b { continue }
+            for (measure, fi) in fields {
+                var contribution: [ReleaseKey: Int64] = [:]
+                if let a, let v = a.numbers[fi] { for g in Release.groups(of: a) { contribution[g, default: 0] -= v } }
+                if let b, let v = b.numbers[fi] { for g in Release.groups(of: b) { contribution[g, default: 0] += v } }
+                let presence = Set((a.map(Release.groups) ?? []) + (b.map(Release.groups) ?? []))
+                for g in presence where contribution[g, default: 0] != 0 || (a?.numbers[fi] == nil) != (b?.numbers[fi] == nil) {
+                    let key = ReleaseKey(measure: measure, zone: g.zone, kind: g.kind, brand: g.brand, businessType: g.businessType, without: g.without)
+                    changed[key, default: 0] += 1
+                }
+            }
+        }
+        var out: [Revision] = []
+        for (key, agencies) in changed where agencies < rule.minimumAgencies && !key.without {
+            guard let c = cell(key), c.isPublished, let e = earlier.cell(key), e.isPublished, c.value != e.value else { continue }
+            out.append(Revision(key: key, before: e.value, after: c.value, agencies: agencies))
+        }
+        return out.sorted { $0.key < $1.key }
+    }
+}

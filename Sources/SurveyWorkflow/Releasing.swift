@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import SurveyArchive
+import SurveyAudit
+import SurveyCore
+import SurveyStatistics
+
+/// Building, recording and loading releases: the one protected set of figures per period that every published
+/// output reads.
+public enum Releasing {
+    /// Why a published output cannot be made from a release.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let message: Bilingual
+        public init(message: Bilingual) { self.message = message }
+        public var description: String { message.en }
+    }
+
+    /// SHA-256 of a text, hex.
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The latest receipt in the archive not after `stamp`: what a release made at `stamp` answers for.
+    public static func dataAsOf(_ archive: Archive, stamp: String) throws -> String {
+        try archive.files().map(\.receivedAt).filter { $0 <= stamp }.max() ?? stamp
+    }
+
+    /// The cells of `period`'s linked set as the archive stood at `asOf` (every zone; primary statuses only).
+    public static func cells(_ archive: Archive, period: Period, asOf: String) throws -> (Release, [SurveyReturn]) {
+        let zones = try archive.zones(asOf: asOf).map(\.id)
+        let returns = try archive.returns(periods: [period], asOf: asOf, names: false, fields: Set(Release.measures))
+        return (Release(period: period, asOf: asOf, zones: zones, returns: returns), returns)
+    }
+
+    /// A new release of `period` at `asOf`: cells and the protection search.
+    public static func build(_ archive: Archive, period: Period, asOf: String) throws -> (Release, [SurveyReturn]) {
+        var (release, returns) = try cells(archive, period: period, asOf: asOf)
+        try release.protect(using: GLPKSolver())
+        return (release, returns)
+    }
+
+    /// What `publish` did for one period.
+    public struct Published: Sendable {
+        public let release: Release
+        public let stored: Archive.StoredRelease?
+        public let isNew: Bool
+        /// Published cells that changed since the period's previous release because of one or two agencies.
+        public let revisions: [Revision]
+        public let previous: Archive.StoredRelease?
+    }
+
+    /// Builds and records the release of each period at `asOf` (the data as-of), and names the published cells a
+    /// new release changes because of fewer than 3 agencies. A period without returns gets an empty release,
+    /// which is not recorded.
+    public static func publish(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
+        var out: [Period: Published] = [:]
+        for period in periods {
+            var (release, returns) = try cells(archive, period: period, asOf: asOf)
+            // The same data as a recorded release: its pattern (the search would find the same one again).
+            let dataDigest = sha256(release.valuesText)
+            if let same = try archive.releases(of: period).last(where: { $0.asOf == asOf && $0.dataDigest == dataDigest }) {
+                release = try release.applying(pattern: same.pattern)
+            } else {
+                try release.protect(using: GLPKSolver())
+            }
+            guard !release.cells.isEmpty else {
+                out[period] = Published(release: release, stored: nil, isNew: false, revisions: [], previous: nil)
+                continue
+            }
+            let earlier = try archive.releases(of: period).last { $0.asOf < asOf }
+            let pattern = release.patternText
+            let (stored, isNew) = try archive.recordRelease(period: period, asOf: asOf, digest: sha256(pattern), dataDigest: dataDigest,
+                                                            pattern: pattern, cells: release.publishableCount, hidden: release.hiddenCount)
+            var revisions: [Revision] = []
+            if let earlier {
+                let (before, beforeReturns) = try cells(archive, period: period, asOf: earlier.asOf)
+                revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: returns)
+            }
+            out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier)
+        }
+        return out
+    }
+
+    /// The release of `period` in force at `stamp` (the latest recorded whose as-of is not after it), with its
+    /// recorded pattern, after checking that the archive still gives the same cells. Nil when none was recorded.
+    public static func load(_ archive: Archive, period: Period, stamp: String) throws -> Release? {
+        guard let stored = try archive.release(of: period, asOf: stamp) else { return nil }
+        let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf)
+        guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else {
+            throw Problem(message: Bilingual(
+                "\(period) 的公布数据集（截至 \(stored.asOf)）与存档不再一致（可能存入了补记日期更早的文件）；请重新运行 ipsurvey report 发布",
+                "the release of \(period) as of \(stored.asOf) no longer matches the archive (a file received with an earlier date?); publish again with ipsurvey report"))
+        }
+        return try cells.applying(pattern: stored.pattern)
+    }
+
+    /// The release in force for a published output of `period` at `stamp`, and the previous year's release in
+    /// force at the same moment (for growth rates); a clear problem when the period has none.
+    public static func loadForOutput(_ archive: Archive, period: Period, stamp: String) throws -> (Release, previous: Release?) {
+        guard let release = try load(archive, period: period, stamp: stamp) else {
+            let year = period.quarter == nil ? "--year \(period.year)" : "--quarter \(period)"
+            throw Problem(message: Bilingual(
+                "保密：\(period) 尚无公布数据集（release），只能从已发布的数据集中查询；请先运行 ipsurvey report \(year)（内部使用可加 --no-suppress）",
+                "confidential: \(period) has no release yet, and suppressed figures are answered from a release only; run ipsurvey report \(year) first (or --no-suppress for internal use)"))
+        }
+        let previous = try load(archive, period: period.previousYear, stamp: release.asOf)
+        return (release, previous)
+    }
+}
+
+/// The disclosure audit: a release's hidden cells as an attacker sees them from its published cells alone.
+public enum Auditing {
+    /// One hidden cell of the audit.
+    public struct Finding: Sendable {
+        public let key: ReleaseKey
+        public let status: ConfStatus
+        public let contributors: Int
+        /// The true value (万元) and the attacker's interval (万元).
+        public let value: Double
+        public let interval: ClosedRange<Double>
+        public let withSingleton: ClosedRange<Double>?
+        /// The smaller share the attacker's interval reaches below or above the value (with an insider's).
+        public let margin: Double
+        public let isProtected: Bool
+        /// A published total whose hidden parts fail the primary rule together.
+        public let impliedFailure: Bool
+    }
+
+    public struct Result: Sendable {
+        public let release: Release
+        public let findings: [Finding]
+        public var narrowest: Finding? { findings.min { $0.margin < $1.margin } }
+        public var failures: [Finding] { findings.filter { !$0.isProtected } }
+    }
+
+    /// Audits `release` (as loaded from the archive, or any other, e.g. one broken on purpose).
+    public static func audit(_ release: Release) throws -> Result {
+        let protections = try release.audit(using: GLPKSolver())
+        let findings = protections.map { p in
+            let c = release.cells[p.cell]
+            return Finding(key: c.key, status: c.status, contributors: c.contributors, value: Double(c.yuan) / 10_000, interval: p.interval,
+                           withSingleton: p.withSingleton, margin: p.margin, isProtected: p.isProtected, impliedFailure: p.impliedFailure != nil)
+        }
+        return Result(release: release, findings: findings)
+    }
+}
