@@ -26,7 +26,31 @@ public struct ReportContext: Sendable {
         }
     }
 
+    /// The release the paper prints and what its audit found (computed by the workflow, formatted here).
+    public struct Disclosure: Sendable {
+        public let period: String
+        public let asOf: String
+        /// The as-of as people read it (China time).
+        public let asOfText: String
+        public let digest: String
+        public let cells: Int
+        public let hidden: Int
+        public let audited: Int
+        /// The narrowest protection the audit found (a fraction), nil when no cell needed protecting.
+        public let narrowest: Double?
+        public let protectionPercent: Int
+        public let minimumAgencies: Int
+        public let dominancePercent: Int
+        public init(period: String, asOf: String, asOfText: String, digest: String, cells: Int, hidden: Int, audited: Int, narrowest: Double?,
+                    protectionPercent: Int, minimumAgencies: Int, dominancePercent: Int) {
+            self.period = period; self.asOf = asOf; self.asOfText = asOfText; self.digest = digest; self.cells = cells; self.hidden = hidden; self.audited = audited
+            self.narrowest = narrowest; self.protectionPercent = protectionPercent; self.minimumAgencies = minimumAgencies
+            self.dominancePercent = dominancePercent
+        }
+    }
+
     public let language: Language
+    public let disclosure: Disclosure
     /// The archive state the report answers for (ISO 8601).
     public let asOf: String
     /// The as-of as people read it: `2026-04-30 17:05`, China time.
@@ -41,9 +65,9 @@ public struct ReportContext: Sendable {
     /// The options the report was made with, as given.
     public let options: [(name: String, value: String)]
 
-    public init(language: Language, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
+    public init(language: Language, disclosure: Disclosure, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
-        self.language = language; self.asOf = asOf; self.asOfText = asOfText; self.date = date; self.files = files; self.findings = findings
+        self.language = language; self.disclosure = disclosure; self.asOf = asOf; self.asOfText = asOfText; self.date = date; self.files = files; self.findings = findings
         self.templates = templates; self.toolVersion = toolVersion; self.options = options
     }
 }
@@ -202,7 +226,7 @@ public struct WhitePaperBuilder {
             zoneBusinessTable: zoneBusinessTable, brandTable: brandTable, agencyTable: agencyTable, financeTable: financeTable,
             innovatorTable: innovatorTable, zoneTable: zoneTable, trendTable: trendTable,
             charts: charts(), targetZones: targetZones(), hasTargets: !report.targets.isEmpty,
-            methodology: methodology(), notes: notes(), quality: quality(), provenance: provenance(),
+            methodology: methodology(), disclosure: disclosure(), notes: notes(), quality: quality(), provenance: provenance(),
             directory: directory(), figures: figures, targets: xmlTargets())
     }
 
@@ -371,6 +395,42 @@ public struct WhitePaperBuilder {
             MethodView(id: i.id, name: i.name[language], unit: i.unit[language], definition: i.definition[language], formula: i.formula,
                        denominator: i.denominator?[language] ?? "")
         }
+    }
+
+    func disclosure() -> DisclosureView {
+        let d = context.disclosure
+        let rule = t("""
+            数据保密：各项金额按集聚区 × 机构性质 × 品牌级别（含各级合计）以及营业收入构成、涉外业务收入组成一套相互关联的表，\
+            本白皮书、各集聚区分册、规划目标表和统计查询都取自本统计期同一套公布数据集，同一数据在各处同样隐去。\
+            参与机构少于\(d.minimumAgencies)家（A），或最大一家超过合计的\(d.dominancePercent)%（O）的金额不予公布；\
+            为防止由合计、分项和其他已公布数据推算，另隐去部分数据（D），使任何人仅凭已公布数据（计入四舍五入）推算出的区间\
+            都至少达到真实值上下\(d.protectionPercent)%，单独构成另一保密数据的机构以本机构数据也推算不出，且已公布的合计不会暗含\
+            不足\(d.minimumAgencies)家机构之和。由隐去数据计算的平均数、人均数、占比、增长率和目标实际值同样隐去。\
+            机构数量、从业人员等计数不作保密处理；按业务类型的金额暂不公布。
+            """, """
+            Confidentiality: money figures form one set of linked tables — zone × kind of agency × brand level with all their \
+            totals, the revenue breakdown and foreign revenue — and this paper, each zone's paper, the target table and every \
+            statistics query print cells of the period's one release, so a figure hidden in one is hidden in all. A money figure \
+            of fewer than \(d.minimumAgencies) agencies (A), or where one agency holds more than \(d.dominancePercent) % (O), is \
+            not published; further figures are withheld (D) so that the interval anyone can derive from the published figures \
+            (allowing for their rounding) reaches at least \(d.protectionPercent) % below and above each hidden value, also for an \
+            agency that alone makes another hidden figure, and no published total implies a sum of fewer than \
+            \(d.minimumAgencies) agencies. Averages, per-staff figures, shares, growth rates and target actuals of a hidden figure \
+            are hidden with it. Counts (agencies, staff …) are not confidential; money by business type is not published.
+            """)
+        let margin = d.narrowest.map { String(format: "%.1f", $0 * 100) }
+        let audit = t("""
+            保密审核：\(d.period)年公布数据集（截至 \(d.asOfText)，摘要 \(d.digest.prefix(12))）\
+            共 \(d.cells) 个金额单元，隐去 \(d.hidden) 个；对 \(d.audited) 个受主规则保护的单元逐一用线性规划求出可推算区间，\
+            \(margin.map { "最窄的一个达到真实值上下 \($0)%，" } ?? "")全部满足规则。
+            """, """
+            Disclosure audit: the release of \(d.period) (as of \(d.asOfText), digest \(d.digest.prefix(12))) \
+            holds \(d.cells) money cells, \(d.hidden) of them hidden; for each of the \(d.audited) cells under the primary rule \
+            the interval an attacker can derive was found by linear programming, \(margin.map { "the narrowest reaching \($0) % below and above its value, " } ?? "")\
+            all within the rule.
+            """)
+        return DisclosureView(rule: rule, audit: audit, period: d.period, asOf: d.asOf, digest: d.digest, cells: "\(d.cells)", hidden: "\(d.hidden)",
+                              audited: "\(d.audited)", narrowest: d.narrowest.map { String(format: "%.4f", $0) } ?? "")
     }
 
     func notes() -> [NoteView] {

@@ -291,10 +291,25 @@ public struct WhitePaperView: Sendable, Decodable {
     public let targetZones: [TargetZoneView]
     public let hasTargets: Bool
     public let methodology: [MethodView]
+    public let disclosure: DisclosureView
     public let notes: [NoteView]
     public let quality: QualityView
     public let provenance: ProvenanceView
     public let directory: [DirectoryZoneView]
     public let figures: [XMLFigureView]
     public let targets: [XMLTargetView]
+}
+
+/// The disclosure rule and the audit of the release the paper prints.
+public struct DisclosureView: Sendable, Decodable {
+    public let rule: String
+    public let audit: String
+    public let period: String
+    public let asOf: String
+    public let digest: String
+    public let cells: String
+    public let hidden: String
+    public let audited: String
+    /// The narrowest protection found, a fraction with 4 decimals (empty when no cell needed protecting).
+    public let narrowest: String
 }

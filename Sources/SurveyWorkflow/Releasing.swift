@@ -42,6 +42,8 @@ public enum Releasing {
     /// What `publish` did for one period.
     public struct Published: Sendable {
         public let release: Release
+        /// SHA-256 of the release's pattern text.
+        public var digest: String { Releasing.sha256(release.patternText) }
         public let stored: Archive.StoredRelease?
         public let isNew: Bool
         /// Published cells that changed since the period's previous release because of one or two agencies.

@@ -85,6 +85,21 @@ enum Reporting {
             }
         }
         lap("releases")
+        // The attacker's check of the release this paper prints; a pattern under the rule is never published.
+        let audit = try Auditing.audit(published[Period(year: year)]!.release)
+        guard audit.failures.isEmpty else {
+            Console.err(zh ? "错误：\(year)年公布数据集未通过保密审核，未写出任何文件（ipsurvey audit --period \(year) 列出详情）：" :
+                             "error: the release of \(year) fails the disclosure audit; nothing was written (ipsurvey audit --period \(year) lists it):")
+            for f in audit.failures { Console.err("  \(f.key)") }
+            throw Exit.dataErrors
+        }
+        lap("audit")
+        let current = published[Period(year: year)]!
+        let disclosure = ReportContext.Disclosure(
+            period: "\(year)", asOf: current.release.asOf, asOfText: Timestamp.civilTime(current.release.asOf) ?? current.release.asOf,
+            digest: current.digest, cells: current.release.publishableCount, hidden: current.release.hiddenCount,
+            audited: audit.findings.count, narrowest: audit.narrowest?.margin, protectionPercent: current.release.rule.protectionPercent,
+            minimumAgencies: current.release.rule.minimumAgencies, dominancePercent: Int(current.release.rule.dominancePercent))
         let report: AnnualReport
         do {
             report = try AnnualReport(year: year, zones: zones, returns: returns,
@@ -99,7 +114,7 @@ enum Reporting {
         if !selected.isEmpty { optionList.append(("zone", selected.joined(separator: ","))) }
         if let asOf { optionList.append(("as_of", asOf)) }
         let context = ReportContext(
-            language: language, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
+            language: language, disclosure: disclosure, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
             files: files.map { f in
                 ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt, size: f.size, sha256: f.sha256,
                                    rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)

@@ -144,4 +144,97 @@ final class ReportCommandTests: XCTestCase {
         let bad = try ipsurvey(["report", "--year", "2025", "--zone", "gulou", "--archive", archive, "--out", out.path])
         XCTAssertEqual(bad.status, 2)
     }
+
+    /// The attacker of the issue: every money figure of the all-zone paper and the three zone papers as one
+    /// system of sums (a total is the sum of its zones and of its kinds of agency); wherever a sum has exactly one
+    /// unknown term it is solved, and solving repeats until nothing new comes out. Nothing hidden may come out,
+    /// and a figure hidden in one paper is hidden in every paper.
+    func testThePapersTogetherRevealNoHiddenFigure() throws {
+        _ = Self.first
+        let out = temporaryDirectory()
+        let zones = ["sucheng", "binhu", "quanshan"]
+        for z in zones {
+            let r = try ipsurvey(["report", "--year", "2025", "--zone", z, "--archive", archive, "--out", out.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        struct Key: Hashable { let measure: String, zone: String, kind: String }
+        let measures: Set<String> = ["revenue", "revenue_agency", "revenue_legal", "revenue_information", "revenue_consulting",
+                                     "revenue_operation", "revenue_training", "revenue_other", "foreign_revenue", "pledge_financing", "transaction_value"]
+        var known: [Key: Double] = [:], hidden: Set<Key> = [], present: Set<String> = []
+        let papers = [("all", try read(Self.first.dir, "whitepaper-2025.xml"))] + (try zones.map { ($0, try read(out, "whitepaper-2025-\($0).xml")) })
+        let pattern = try NSRegularExpression(pattern: "<figure ([^>]*)/>")
+        for (scope, xml) in papers {
+            for m in pattern.matches(in: xml, range: NSRange(xml.startIndex..., in: xml)) {
+                let text = String(xml[Range(m.range(at: 1), in: xml)!])
+                var a: [String: String] = [:]
+                for pair in text.components(separatedBy: "\" ") {
+                    let kv = pair.components(separatedBy: "=\"")
+                    if kv.count == 2 { a[kv[0]] = kv[1].replacingOccurrences(of: "\"", with: "") }
+                }
+                guard a["period"] == "2025", ["overview", "agency_kind", "business_lines", "business_by_zone", "zones", "finance"].contains(a["table"]!) else { continue }
+                var measure = a["indicator"]!
+                if a["table"] == "agency_kind", measure == "agencies", a["value"] != "0", a["category"] != nil {
+                    present.insert("\(a["zone"] == "all" ? (scope == "all" ? "*" : scope) : a["zone"]!)/\(a["category"]!)")
+                }
+                if a["dimension"] == "revenue_line" { if measure == "revenue" { measure = a["category"]! } else { continue } }
+                guard measures.contains(measure) else { continue }
+                let zone = a["zone"] == "all" ? (scope == "all" ? "*" : scope) : a["zone"]!
+                let key = Key(measure: measure, zone: zone, kind: a["dimension"] == "agency_kind" ? (a["category"] ?? "*") : "*")
+                if a["conf_status"] != "F" || a["value"] == nil {
+                    if a["conf_status"] != "F" { hidden.insert(key) }
+                    XCTAssertNil(known[key], "\(key) is published in one paper and hidden in another")
+                } else {
+                    XCTAssertFalse(hidden.contains(key), "\(key) is published in one paper and hidden in another")
+                    known[key] = Double(a["value"]!)
+                }
+            }
+        }
+        XCTAssertFalse(hidden.isEmpty)
+        let kinds = ["patent_agency", "trademark_agency", "law_firm", "enterprise", "public"]
+        var equations: [(total: Key, parts: [Key])] = []
+        for m in measures {
+            for k in kinds + ["*"] { equations.append((Key(measure: m, zone: "*", kind: k), zones.map { Key(measure: m, zone: $0, kind: k) })) }
+            for z in zones + ["*"] { equations.append((Key(measure: m, zone: z, kind: "*"), kinds.map { Key(measure: m, zone: z, kind: $0) })) }
+        }
+        // A figure of a group without agencies is 0 (the kind tables list the kinds present); any other figure
+        // no paper shows is unknown.
+        func value(_ k: Key) -> Double? {
+            if let v = known[k] { return v }
+            if k.kind != "*" && !present.contains("\(k.zone)/\(k.kind)") { return 0 }
+            return nil
+        }
+        var solved = true
+        while solved {
+            solved = false
+            for (total, parts) in equations {
+                let unknown = ([total] + parts).filter { value($0) == nil }
+                guard unknown.count == 1, let u = unknown.first else { continue }
+                XCTFail("\(u) is hidden, but the papers together give it: \(total) = Σ \(parts.map { "\($0.zone)/\($0.kind)" })")
+                known[u] = 0
+                solved = true
+            }
+        }
+    }
+
+    /// As-of differencing: a release before a late file and one after it differ by that file's agencies. Queries
+    /// answer only from releases, and the second report names every published cell that changes because of one
+    /// or two agencies before it writes.
+    func testALateFileMakesTheNextReportNameTheCellsItWouldReveal() throws {
+        let dir = temporaryDirectory()
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        let early = ["input/zones.csv", "input/targets.csv", "input/regional", "input/returns/2024", "input/returns/2025/binhu.csv",
+                     "input/returns/2025/quanshan.csv", "input/returns/2025/sucheng.csv"]
+        try ipsurvey(["ingest"] + early + ["--archive", archive, "--received-at", "2026-03-01"])
+        let first = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", dir.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(first.stderr.contains("1–2家机构"), "a first release has nothing to compare with")
+        try ipsurvey(["ingest", "input/returns/2025/supplement", "--archive", archive, "--received-at", "2026-04-20"])
+        let between = try ipsurvey(["query", "--period", "2025", "--metrics", "pledge_financing", "--archive", archive, "--format", "json"])
+        XCTAssertTrue(between.text.contains("\"as_of\":\"2026-03-01"), "answered from the release in force, as the archive stood then: \(between.text)")
+        let second = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", dir.path])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("1–2家机构") && second.stderr.contains("zone=quanshan"), second.stderr)
+        let after = try ipsurvey(["query", "--period", "2025", "--metrics", "pledge_financing", "--archive", archive, "--format", "json"])
+        XCTAssertFalse(after.text.contains("\"as_of\":\"2026-03-01"), after.text)
+    }
 }
