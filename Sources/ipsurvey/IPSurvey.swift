@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SurveyCore
+import SurveyWorkflow
 
 @main
 struct IPSurvey: AsyncParsableCommand {
@@ -30,6 +31,9 @@ extension IPSurvey {
             } else {
                 try command.run()
             }
+        } catch let e as UsageError {
+            FileHandle.standardError.write(Data(("Error: " + e.message + "\n").utf8))
+            Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyArchive
 import SurveyCore
+import SurveyWorkflow
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,12 +30,21 @@ struct Ingest: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    /// The receipt time given, in the stored form.
+    static func receipt(_ text: String?) throws -> String? {
+        try text.map { text in
+            guard let t = Timestamp.parse(text) else { throw ValidationError("--received-at: not a date or time: \(text)") }
+            return t
+        }
+    }
+
     func run() async throws {
         let language = options.language
         do {
             let archive = try Archive(path: options.archive)
-            let result = try Ingesting.ingest(paths, into: archive, options: options, receivedAt: receivedAt)
-            Console.out(Ingesting.render(result, format: format, language: language))
+            let result = try Ingesting.ingest(paths, into: archive, inputFolder: options.input, receivedAt: try Ingest.receipt(receivedAt),
+                                              progress: Console.progressReporter)
+            Console.out(IngestOutput.render(result, format: format, language: language))
             if result.contains(where: { $0.summary.rejected > 0 || $0.summary.hasFileError }) { throw Exit.dataErrors }
         } catch let e as FileReadError {
             throw e.fail(language)
@@ -45,71 +55,8 @@ struct Ingest: AsyncParsableCommand {
     }
 }
 
-/// What happened to one file of an ingest.
-struct IngestedFile {
-    enum Status: String { case stored, unchanged, skipped }
-    let status: Status
-    let summary: FileSummary
-    let stored: Archive.StoredFile?
-}
-
-enum Ingesting {
-    /// Ingests every CSV under `paths`: zones files first, then the others in path order.
-    static func ingest(_ paths: [String], into archive: Archive, options: CommonOptions, receivedAt: String?) throws -> [IngestedFile] {
-        let files = try SurveyFile.collect(paths)
-        var kinds: [String: FileKind?] = [:]
-        var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]
-        var digests: [String: String] = [:]
-        // Every file's encoding, header and SHA-256 first, side by side (two passes over each file, which
-        // one after the other were 0.1 s of each 77 MB file before its ingest could start).
-        let found = ParallelResults<(sniffed: (encoding: TextEncoding, header: [String]?), sha256: String)>(count: files.count)
-        Checking.inParallel(files.count) { i in found.set(i, Result { (try SurveyFile.sniff(files[i]), try Archive.sha256(of: files[i])) }) }
-        for (f, result) in zip(files, found.values) {
-            let (s, sha) = try result.get()
-            sniffed[f] = s
-            digests[f] = sha
-            kinds[f] = s.header.flatMap(HeaderMap.recognise)
-        }
-        let ordered = files.filter { kinds[$0] == .zones } + files.filter { kinds[$0] != .zones }
-        let fixedTime = try receivedAt.map { text -> String in
-            guard let t = Timestamp.parse(text) else { throw ValidationError("--received-at: not a date or time: \(text)") }
-            return t
-        }
-        var results: [IngestedFile] = []
-        let start = Date()
-        var rowsDone = 0
-        let showProgress = Console.stderrIsTerminal
-        for (n, path) in ordered.enumerated() {
-            // Zones: those given in this call (now stored), else those in the archive, else INPUT/zones.csv.
-            var zones = try archive.zones()
-            if zones.isEmpty { zones = try Checking.defaultZones(options) }
-            let now = fixedTime ?? Timestamp.string(Date())
-            let outcome = try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now, sniffed: sniffed[path],
-                                             sha256: digests[path]) { rows in
-                if showProgress {
-                    let rate = Double(rowsDone + rows) / max(Date().timeIntervalSince(start), 0.001)
-                    Console.progress("\(n)/\(ordered.count) files, \(rowsDone + rows) rows, \(Int(rate)) rows/s — \(path)")
-                }
-            }
-            switch outcome {
-            case .stored(let file, let summary):
-                rowsDone += summary.rows
-                results.append(IngestedFile(status: .stored, summary: summary, stored: file))
-            case .unchanged(let file):
-                var summary = FileSummary(path: path)
-                summary.kind = FileKind(rawValue: file.kind)
-                summary.encoding = TextEncoding(rawValue: file.encoding)
-                summary.sha256 = file.sha256
-                summary.rows = file.rows; summary.accepted = file.accepted; summary.rejected = file.rejected
-                results.append(IngestedFile(status: .unchanged, summary: summary, stored: file))
-            case .skipped(let summary):
-                results.append(IngestedFile(status: .skipped, summary: summary, stored: nil))
-            }
-        }
-        if showProgress { Console.progress(nil) }
-        return results
-    }
-
+/// The ingest report as text or JSON.
+enum IngestOutput {
     static func render(_ files: [IngestedFile], format: FindingFormat, language: Language) -> String {
         switch format {
         case .json:

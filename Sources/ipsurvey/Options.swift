@@ -33,6 +33,10 @@ enum Console {
     static func progress(_ text: String?) {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
     }
+    /// A progress callback for a long pipeline: the progress line on a terminal, nothing otherwise.
+    static var progressReporter: ((String?) -> Void)? {
+        stderrIsTerminal ? { (text: String?) in progress(text) } : nil
+    }
     /// Colour only on a terminal and without NO_COLOR.
     static var colour: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 }

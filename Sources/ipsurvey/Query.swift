@@ -97,35 +97,6 @@ struct Query: AsyncParsableCommand {
     }
 }
 
-/// Reading what Statistics needs from the archive.
-enum StatisticsInput {
-    static func asOf(_ text: String?) throws -> String {
-        guard let text else { return Timestamp.end }
-        guard let t = Timestamp.parse(text) else { throw ValidationError("--as-of: not a date or time: \(text)") }
-        return t
-    }
-
-    /// The returns and regional figures a request needs: only the number fields its indicators read, and last
-    /// year's returns only when one compares with them.
-    static func dataset(_ archive: Archive, period: Period, zones: [String], asOf: String, indicators: [Indicator]) throws -> Dataset {
-        let known = try archive.zones(asOf: asOf).map(\.id)
-        for z in zones where !known.contains(z) {
-            throw ValidationError("unknown zone '\(z)'; valid: \(known.joined(separator: ", "))")
-        }
-        let ids = zones.isEmpty ? known : zones
-        let fields = indicators.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
-        // This year and last year are read side by side, on two connections (the machine has 2 cores).
-        let periods = indicators.contains(where: \.needsPreviousYear) ? [period, period.previousYear] : [period]
-        let read = ParallelResults<[SurveyReturn]>(count: periods.count)
-        DispatchQueue.concurrentPerform(iterations: periods.count) { i in
-            read.set(i, Result { try archive.returns(periods: [periods[i]], zones: ids, asOf: asOf, names: false, fields: fields) })
-        }
-        let results = try read.values.map { try $0.get() }
-        return Dataset(period: period, returns: results[0], previous: results.count > 1 ? results[1] : [],
-                       regional: try archive.regional(asOf: asOf), zones: ids)
-    }
-}
-
 enum QueryOutput {
     /// Money 2 decimals, ratios 4 decimals, counts whole; regional figures as reported (the XML's form too).
     static func number(_ value: Decimal, _ kind: ValueKind) -> String { NumberFormat.machine(value, kind) }

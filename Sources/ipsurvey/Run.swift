@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyArchive
 import SurveyCore
+import SurveyWorkflow
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,9 +31,10 @@ struct Run: AsyncParsableCommand {
         do {
             archive = try Archive(path: options.archive)
             let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
-            ingested = try Ingesting.ingest([options.input], into: archive, options: options,
-                                            receivedAt: epoch.map { Timestamp.string(Date(timeIntervalSince1970: $0)) })
-            Console.out(Ingesting.render(ingested, format: .text, language: language))
+            ingested = try Ingesting.ingest([options.input], into: archive, inputFolder: options.input,
+                                            receivedAt: epoch.map { Timestamp.string(Date(timeIntervalSince1970: $0)) },
+                                            progress: Console.progressReporter)
+            Console.out(IngestOutput.render(ingested, format: .text, language: language))
         } catch let e as FileReadError {
             throw e.fail(language)
         } catch let e as Archive.IngestError {
@@ -43,7 +45,7 @@ struct Run: AsyncParsableCommand {
             Console.err(zh ? "错误：存档中没有年度调查表，无法生成白皮书" : "error: no annual returns in the archive; no white paper to write")
             throw Exit.dataErrors
         }
-        try Reporting.report(archive, year: latest, zones: [], asOf: nil, options: options)
+        try ReportCommand.report(archive, year: latest, zones: [], asOf: nil, options: options)
         if ingested.contains(where: { $0.summary.rejected > 0 || $0.summary.hasFileError }) {
             Console.err(zh ? "注意：输入中有被退回的数据行（见上），退出码为 1。" : "note: the input holds rejected rows (listed above); exit code 1.")
             throw Exit.dataErrors

@@ -31,26 +31,13 @@ struct Targets: AsyncParsableCommand {
         let language = options.language
         let asOfStamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        let period = Period(year: year)
-        let release: (Release, previous: Release?)
+        let evaluated: TargetAttainment.Result
         do {
-            release = try Releasing.loadForOutput(archive, period: period, stamp: asOfStamp)
+            evaluated = try TargetAttainment.evaluate(archive, year: year, zones: zone, stamp: asOfStamp)
         } catch let e as Releasing.Problem {
             throw Refusal(e.message).fail(language)
         }
-        let stamp = release.0.asOf
-        let zones = try archive.zones(asOf: stamp)
-        let all = try StatisticsInput.dataset(archive, period: period, zones: [], asOf: stamp, indicators: Catalogue.all)
-        var targets = try archive.targets(asOf: asOfStamp)
-        if !zone.isEmpty { targets = targets.filter { zone.contains($0.zone) } }
-        func subset(_ ids: [String]) -> ([SurveyReturn], [SurveyReturn]) {
-            (all.returns.filter { ids.contains($0.zone) }, all.previous.filter { ids.contains($0.zone) })
-        }
-        let results = TargetEvaluation.evaluate(targets, year: year, zones: zones) { ids in
-            let (now, before) = subset(ids)
-            return Dataset(period: period, returns: now, previous: before, regional: all.regional, zones: ids)
-        }
-        let conf = TargetEvaluation.confidentiality(of: results, release: release.0, previous: release.previous, zones: zones.map(\.id), returns: subset)
+        let (results, conf, zones) = (evaluated.results, evaluated.confidentiality, evaluated.zones)
         Console.out(TargetOutput.render(results, conf: conf, year: year, zones: zones, format: format, language: language))
     }
 }

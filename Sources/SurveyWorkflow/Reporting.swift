@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import SurveyArchive
+import SurveyCore
+import SurveyPublishing
+import SurveyStatistics
+
+/// The annual white paper from the archive: releases, their audit, the statistics and the rendering. Nothing
+/// is printed or written here; the command line does both with the outcome.
+public enum Reporting {
+    /// What a report produced.
+    public struct Outcome: Sendable {
+        /// The file name without extension: `whitepaper-2025` or `whitepaper-2025-quanshan`.
+        public let baseName: String
+        public let output: WhitePaper.Output
+        /// Per period released: the published cells that changed since its previous release because of one or
+        /// two agencies (the office decides before publishing), with that release's as-of.
+        public let revisions: [(period: Period, since: String, revisions: [Revision])]
+    }
+
+    /// The release of the paper's year fails the disclosure audit: nothing may be published.
+    public struct AuditFailure: Error, Sendable {
+        public let year: Int
+        public let cells: [ReleaseKey]
+    }
+
+    /// The archive holds no zones.
+    public struct NoZones: Error, Sendable {}
+
+    /// Makes the white paper of `year` for `selected` zones (all when empty) as the archive stood at `asOf`.
+    /// `sourceDateEpoch` (seconds) is the date printed when no as-of is given; `lap` is told each phase's end.
+    public static func whitePaper(_ archive: Archive, year: Int, zones selected: [String], asOf: String?, language: Language,
+                                  templatesFolder: String, toolVersion: String, sourceDateEpoch: TimeInterval?,
+                                  lap: (String) -> Void = { _ in }) throws -> Outcome {
+        let stamp = try StatisticsInput.asOf(asOf)
+        let known = try archive.zones(asOf: stamp)
+        for z in selected where !known.contains(where: { $0.id == z }) {
+            throw UsageError("unknown zone '\(z)'; valid: \(known.map(\.id).joined(separator: ", "))")
+        }
+        let zones = selected.isEmpty ? known : known.filter { selected.contains($0.id) }
+        guard !zones.isEmpty else { throw NoZones() }
+        let files = try archive.files().filter { $0.receivedAt <= stamp }
+        // The data's as-of: the given time, else the latest receipt; the printed date never comes from the clock.
+        let dataAsOf = asOf != nil ? stamp : (files.map(\.receivedAt).max() ?? stamp)
+        let date: String
+        if asOf == nil, let epoch = sourceDateEpoch {
+            date = Timestamp.civilDate(Date(timeIntervalSince1970: epoch))
+        } else {
+            date = Timestamp.civilDate(dataAsOf) ?? String(dataAsOf.prefix(10))
+        }
+        let templates = try TemplateSet(directory: templatesFolder)
+
+        let returns = try archive.returns(periods: (max(1990, year - 9)...year).map { Period(year: $0) }, zones: zones.map(\.id), asOf: stamp)
+        lap("read \(returns.count) returns")
+        // One release per period shown (this year, last year, the trend's years), recorded in the archive.
+        let releaseAsOf = try Releasing.dataAsOf(archive, stamp: stamp)
+        let years = Set(returns.map(\.period.year)).union([year, year - 1]).sorted()
+        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf)
+        lap("releases")
+        // The attacker's check of the release this paper prints; a pattern under the rule is never published.
+        let current = published[Period(year: year)]!
+        let audit = try Auditing.audit(current.release)
+        guard audit.failures.isEmpty else { throw AuditFailure(year: year, cells: audit.failures.map(\.key)) }
+        lap("audit")
+        let disclosure = ReportContext.Disclosure(
+            period: "\(year)", asOf: current.release.asOf, asOfText: Timestamp.civilTime(current.release.asOf) ?? current.release.asOf,
+            digest: current.digest, cells: current.release.publishableCount, hidden: current.release.hiddenCount,
+            audited: audit.findings.count, narrowest: audit.narrowest?.margin, protectionPercent: current.release.rule.protectionPercent,
+            minimumAgencies: current.release.rule.minimumAgencies, dominancePercent: Int(current.release.rule.dominancePercent))
+        let report = try AnnualReport(year: year, zones: zones, returns: returns,
+                                      regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
+                                      releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }))
+        lap("statistics")
+        var options: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", templatesFolder)]
+        if !selected.isEmpty { options.append(("zone", selected.joined(separator: ","))) }
+        if let asOf { options.append(("as_of", asOf)) }
+        let context = ReportContext(
+            language: language, disclosure: disclosure, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
+            files: files.map { f in
+                ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
+                                   size: f.size, sha256: f.sha256, rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
+            },
+            findings: try archive.findingCounts(asOf: stamp),
+            templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
+            toolVersion: toolVersion, options: options)
+        let output = try WhitePaper.render(report, context: context, templates: templates)
+        lap("render and check")
+        let revisions = published.sorted { $0.key < $1.key }.compactMap { period, p in
+            p.revisions.isEmpty ? nil : (period: period, since: p.previous!.asOf, revisions: p.revisions)
+        }
+        return Outcome(baseName: "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-")),
+                       output: output, revisions: revisions)
+    }
+}
