@@ -110,19 +110,16 @@ public struct Release: Sendable {
     public init(period: Period, asOf: String, zones: [String], returns: [SurveyReturn], rule: DisclosureRule = .standard) {
         self.period = period; self.asOf = asOf; self.zones = zones; self.rule = rule
         let kinds = Choices.agencyKind.options.map(\.id), brands = Choices.brandLevel.options.map(\.id)
-        // Business types are not in the linked set yet (see ReleaseKey): with them, every total is linked to the
-        // complements of seven multi-label groups, and the search no longer ran in seconds.
-        let types: [String] = []
         let measures = Release.measures
         let fieldIndex = measures.map { SurveyReturn.numberIndex[$0]! }
-        let z1 = zones.count + 1, k1 = kinds.count + 1, b1 = brands.count + 1, t = types.count
-        // Dense accumulators: a return touches 8 cells of zone × kind × brand (each a value or all) and two per
-        // business type (its zone and all zones, with or without the type), per measure.
+        let z1 = zones.count + 1, k1 = kinds.count + 1, b1 = brands.count + 1
+        // Dense accumulators: a return touches 8 cells of zone × kind × brand (each a value or all) per measure.
+        // Business types are not in the linked set yet (see ReleaseKey): with their complements every total is
+        // linked to seven overlapping groups, and the search no longer ran in seconds.
         let plain = measures.count * z1 * k1 * b1
-        let typed = measures.count * t * 2 * z1
-        var sum = [Int64](repeating: 0, count: plain + typed), largest = sum
-        var reported = [Int](repeating: 0, count: plain + typed), contributors = reported
-        var members = [Int](repeating: 0, count: z1 * k1 * b1 + t * 2 * z1)
+        var sum = [Int64](repeating: 0, count: plain), largest = sum
+        var reported = [Int](repeating: 0, count: plain), contributors = reported
+        var members = [Int](repeating: 0, count: z1 * k1 * b1)
         let zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
         let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         let brandIndex = Dictionary(uniqueKeysWithValues: brands.enumerated().map { ($1, $0) })
@@ -131,13 +128,7 @@ public struct Release: Sendable {
             guard let z = zoneIndex[r.zone], let k = kindIndex[r.agencyKind], let b = brandIndex[r.brandLevel] else { continue }
             slots.removeAll(keepingCapacity: true)
             for zz in [z, zones.count] { for kk in [k, kinds.count] { for bb in [b, brands.count] { slots.append((zz * k1 + kk) * b1 + bb) } } }
-            var typedSlots: [Int] = []
-            for ti in 0..<t {
-                let has = r.businessTypes & (1 << UInt32(ti)) != 0
-                for zz in [z, zones.count] { typedSlots.append((ti * 2 + (has ? 0 : 1)) * z1 + zz) }
-            }
             for s in slots { members[s] += 1 }
-            for s in typedSlots { members[z1 * k1 * b1 + s] += 1 }
             for (m, fi) in fieldIndex.enumerated() {
                 guard let v = r.numbers[fi] else { continue }
                 func add(_ i: Int) {
@@ -145,7 +136,6 @@ public struct Release: Sendable {
                     if v > 0 { contributors[i] += 1; largest[i] = max(largest[i], v) }
                 }
                 for s in slots { add(m * z1 * k1 * b1 + s) }
-                for s in typedSlots { add(plain + m * t * 2 * z1 + s) }
             }
         }
         var cells: [ReleaseCell] = []
@@ -155,13 +145,6 @@ public struct Release: Sendable {
                 let g = (z * k1 + k) * b1 + b, i = m * z1 * k1 * b1 + g
                 guard members[g] > 0 else { continue }
                 let key = ReleaseKey(measure: measure, zone: name(zones, z), kind: name(kinds, k), brand: name(brands, b))
-                cells.append(ReleaseCell(key: key, yuan: sum[i], reported: reported[i], contributors: contributors[i], largest: largest[i],
-                                         primary: rule.primary(contributors: contributors[i], sum: sum[i], largest: largest[i]), status: .free))
-            } } }
-            for ti in 0..<t { for without in [false, true] { for z in 0..<z1 {
-                let g = (ti * 2 + (without ? 1 : 0)) * z1 + z, i = plain + m * t * 2 * z1 + g
-                guard members[z1 * k1 * b1 + g] > 0 else { continue }
-                let key = ReleaseKey(measure: measure, zone: name(zones, z), businessType: types[ti], without: without)
                 cells.append(ReleaseCell(key: key, yuan: sum[i], reported: reported[i], contributors: contributors[i], largest: largest[i],
                                          primary: rule.primary(contributors: contributors[i], sum: sum[i], largest: largest[i]), status: .free))
             } } }
@@ -191,14 +174,6 @@ public struct Release: Sendable {
             } }
             for z in zoneValues { for k in kindValues {
                 relate(ReleaseKey(measure: measure, zone: z, kind: k), brands.map { ReleaseKey(measure: measure, zone: z, kind: k, brand: $0) })
-            } }
-            for type in types { for without in [false, true] {
-                relate(ReleaseKey(measure: measure, businessType: type, without: without),
-                       zones.map { ReleaseKey(measure: measure, zone: $0, businessType: type, without: without) })
-            } }
-            for type in types { for z in zoneValues {
-                relate(ReleaseKey(measure: measure, zone: z),
-                       [false, true].map { ReleaseKey(measure: measure, zone: z, businessType: type, without: $0) })
             } }
         }
         // Parts of revenue: the business lines, and foreign revenue, each at most revenue, in every group.

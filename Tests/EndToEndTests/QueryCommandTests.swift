@@ -145,4 +145,74 @@ final class QueryCommandTests: XCTestCase {
         }
         XCTAssertEqual(try ipsurvey(["audit", "--period", "2019", "--archive", Self.archive]).status, 2, "no release of 2019")
     }
+
+    /// The attacker with every suppressed query: each money measure over zone × kind × brand level and every
+    /// margin, written as sums; a sum with one unknown is solved (and solving repeats), and a sum whose only two
+    /// unknowns are single agencies (the counts are published) lets each learn the other's. Growth rates
+    /// published where last year's cell is hidden would give that cell back.
+    func testAllQueriesTogetherRevealNoHiddenCell() throws {
+        let dims = ["zone", "agency_kind", "brand_level"]
+        let measures = ["revenue", "revenue_agency", "revenue_legal", "revenue_information", "revenue_consulting", "revenue_operation",
+                        "revenue_training", "revenue_other", "foreign_revenue", "pledge_financing", "transaction_value"]
+        var value: [String: Double] = [:], hidden: Set<String> = [], agencies: [String: Int] = [:]
+        var breakdowns: [[String]] = [[]]
+        for d in dims { breakdowns = breakdowns + breakdowns.map { $0 + [d] } }
+        func key(_ m: String, _ row: [String: Any], _ by: [String]) -> String {
+            m + "|" + dims.map { d in by.contains(d) ? (row[d] as! String) : "*" }.joined(separator: "|")
+        }
+        for by in breakdowns {
+            let rows = try rows(["query", "--period", "2025", "--metrics", (["agencies"] + measures).joined(separator: ",")] + (by.isEmpty ? [] : ["--by", by.joined(separator: ",")]))
+            for row in rows {
+                let status = row["conf_status"] as! [String: String]
+                for m in measures {
+                    let k = key(m, row, by)
+                    agencies[k] = row["agencies"] as? Int
+                    if status[m] != nil { hidden.insert(k) } else { value[k] = (row[m] as? NSNumber)?.doubleValue ?? 0 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(hidden.count, 50)
+        let values = ["zone": ["sucheng", "binhu", "quanshan"], "agency_kind": ["patent_agency", "trademark_agency", "law_firm", "enterprise", "public"],
+                      "brand_level": ["none", "municipal", "provincial", "national"]]
+        var equations: [[String]] = []     // total first, then parts
+        for m in measures {
+            for (i, d) in dims.enumerated() {
+                var others: [[String]] = [[]]
+                for (j, e) in dims.enumerated() where j != i { others = others.flatMap { o in (values[e]! + ["*"]).map { o + [$0] } } }
+                for o in others {
+                    func cell(_ v: String) -> String {
+                        var parts = o
+                        parts.insert(v, at: i)
+                        return m + "|" + parts.joined(separator: "|")
+                    }
+                    equations.append([cell("*")] + values[d]!.map(cell))
+                }
+            }
+        }
+        // A cell no query shows is a group without agencies: 0.
+        func unknown(_ k: String) -> Bool { hidden.contains(k) && value[k] == nil }
+        var solved = true
+        while solved {
+            solved = false
+            for eq in equations where agencies[eq[0]] != nil {
+                let open = eq.filter(unknown)
+                if open.count == 1 {
+                    XCTFail("\(open[0]) is hidden, but the published sums give it (\(eq[0]))")
+                    value[open[0]] = 0; solved = true
+                } else if open.count == 2, !unknown(eq[0]), open.allSatisfy({ agencies[$0] == 1 }) {
+                    XCTFail("\(open) are single agencies that would learn each other's figure from \(eq[0])")
+                }
+            }
+        }
+        // Growth against a cell hidden a year earlier.
+        let now = try rows(["query", "--period", "2025", "--by", dims.joined(separator: ","), "--metrics", "revenue_growth,pledge_financing_growth"])
+        let before = try rows(["query", "--period", "2024", "--by", dims.joined(separator: ","), "--metrics", "revenue,pledge_financing"])
+        for row in now {
+            guard let earlier = before.first(where: { b in dims.allSatisfy { b[$0] as? String == row[$0] as? String } }) else { continue }
+            for (g, m) in [("revenue_growth", "revenue"), ("pledge_financing_growth", "pledge_financing")]
+            where (earlier["conf_status"] as! [String: String])[m] != nil {
+                XCTAssertTrue(row[g] is NSNull, "\(g) of a cell hidden in 2024: \(row)")
+            }
+        }
+    }
 }
