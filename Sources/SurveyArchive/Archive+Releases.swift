@@ -35,6 +35,11 @@ extension Archive {
         }
     }
 
+    /// Every recorded release, in the order recorded.
+    public func allReleases() throws -> [StoredRelease] {
+        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM release ORDER BY id").compactMap(Archive.storedRelease) }
+    }
+
     /// The releases of a period, oldest first (by as-of, then by when they were recorded).
     public func releases(of period: Period) throws -> [StoredRelease] {
         try queue.read { db in

@@ -85,8 +85,8 @@ public enum Releasing {
 
     /// The release of `period` in force at `stamp` (the latest recorded whose as-of is not after it), with its
     /// recorded pattern, after checking that the archive still gives the same cells. Nil when none was recorded.
-    public static func load(_ archive: Archive, period: Period, stamp: String) throws -> Release? {
-        guard let stored = try archive.release(of: period, asOf: stamp) else { return nil }
+    public static func load(_ archive: Archive, period: Period, stamp: String, exactly: Archive.StoredRelease? = nil) throws -> Release? {
+        guard let stored = try exactly ?? archive.release(of: period, asOf: stamp) else { return nil }
         let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf)
         guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else {
             throw Problem(message: Bilingual(
@@ -94,6 +94,19 @@ public enum Releasing {
                 "the release of \(period) as of \(stored.asOf) no longer matches the archive (a file received with an earlier date?); publish again with ipsurvey report"))
         }
         return try cells.applying(pattern: stored.pattern)
+    }
+
+    /// Every recorded release whose cells the archive no longer gives (a file received with an earlier date
+    /// after it was made, or damage), or whose pattern no longer matches its digest.
+    public static func verify(_ archive: Archive) throws -> [(Archive.StoredRelease, Problem)] {
+        var out: [(Archive.StoredRelease, Problem)] = []
+        let periods = Set(try archive.allReleases().map(\.period)).sorted()
+        for period in periods {
+            for stored in try archive.releases(of: period) {
+                do { _ = try load(archive, period: period, stamp: stored.asOf, exactly: stored) } catch let p as Problem { out.append((stored, p)) }
+            }
+        }
+        return out
     }
 
     /// The release in force for a published output of `period` at `stamp`, and the previous year's release in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SurveyArchive
 import SurveyCore
+import SurveyWorkflow
 
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -116,9 +117,13 @@ struct ArchiveCommand: AsyncParsableCommand {
             let files = try archive.files()
             let zh = options.language == .zh
             for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(p.name): \(p.what[options.language])\n") }
-            Console.out(zh ? "已校验 \(files.count) 个文件，发现 \(problems.count) 处不一致\n"
-                           : "Verified \(files.count) files: \(problems.count) problems\n")
-            if !problems.isEmpty { throw Exit.dataErrors }
+            // Each recorded release: the archive must still give its cells, and its pattern its digest.
+            let releases = try archive.allReleases()
+            let releaseProblems = try Releasing.verify(archive)
+            for (r, p) in releaseProblems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "release \(r.period) \(r.asOf): \(p.message[options.language])\n") }
+            Console.out(zh ? "已校验 \(files.count) 个文件、\(releases.count) 个公布数据集，发现 \(problems.count + releaseProblems.count) 处不一致\n"
+                           : "Verified \(files.count) files and \(releases.count) releases: \(problems.count + releaseProblems.count) problems\n")
+            if !problems.isEmpty || !releaseProblems.isEmpty { throw Exit.dataErrors }
         }
     }
 

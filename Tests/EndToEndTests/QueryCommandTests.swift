@@ -215,4 +215,32 @@ final class QueryCommandTests: XCTestCase {
             }
         }
     }
+
+    /// A file received with a date before a release was made changes what the archive gives for that release:
+    /// suppressed outputs refuse to answer from it, and `archive verify` reports it.
+    func testABackDatedFileInvalidatesTheReleaseItChanges() throws {
+        let dir = temporaryDirectory()
+        let copy = dir.appendingPathComponent("a.sqlite").path
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: Self.archive + suffix) {
+            try FileManager.default.copyItem(atPath: Self.archive + suffix, toPath: copy + suffix)
+        }
+        var lines = try String(contentsOf: packageRoot.appendingPathComponent("input/returns/2025/quanshan.csv"), encoding: .utf8)
+            .components(separatedBy: "\n")
+        lines = [lines[0], lines[1]]
+        var cells = lines[1].components(separatedBy: ",")
+        let revenue = lines[0].components(separatedBy: ",").firstIndex { $0.contains("营业收入") }!
+        cells[revenue] = "400"
+        lines[1] = cells.joined(separator: ",")
+        let file = dir.appendingPathComponent("late.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", copy]).status, 0)
+        // Dated the very moment the release answers for: it is current then (a later row wins a tie).
+        try ipsurvey(["ingest", file.path, "--archive", copy, "--received-at", "2026-03-01"])
+        let q = try ipsurvey(["query", "--period", "2025", "--metrics", "revenue", "--archive", copy])
+        XCTAssertEqual(q.status, 2)
+        XCTAssertTrue(q.stderr.contains("no longer matches the archive"), q.stderr)
+        let v = try ipsurvey(["archive", "verify", "--archive", copy, "--lang", "en"])
+        XCTAssertEqual(v.status, 1)
+        XCTAssertTrue(v.text.contains("MISMATCH: release 2025"), v.text)
+    }
 }
