@@ -137,19 +137,37 @@ public struct WhitePaperBuilder {
         domain.index(of: id).map { domain.options[$0].name[language] } ?? id
     }
 
-    /// A table with one row per zone (and a total row from the headline) over `ids` from the zone table.
-    mutating func zoneTable(_ name: String, caption: String, ids: [String], source: StatTable? = nil) -> TableView {
-        let table = source ?? report.byZone
-        var rows: [RowView] = []
-        for zone in report.zones {
-            let cells = ids.map { id in figure(table.cell(id, key: [zone.id]), ind(id), table: name, zone: zone.id) }
-            rows.append(RowView(label: zone.name[language], cells: cells, total: false))
+    /// Any evaluated table of the layout: its rows labelled, every cell formatted and recorded for the XML.
+    mutating func table(_ e: EvaluatedTable) -> TableView {
+        let layout = e.layout
+        let rows = e.rows.map { row -> RowView in
+            var zone = "all", period: Int? = nil, dimension = "", category = "", label = layout.totalLabel[language]
+            switch row.kind {
+            case .zone(let id): zone = id; label = zoneNames[id] ?? id
+            case .option(let breakdown, let id):
+                dimension = breakdown.rawValue; category = id
+                let domain = breakdown == .agency_kind ? Choices.agencyKind : (breakdown == .business_type ? Choices.businessType : Choices.brandLevel)
+                label = choice(domain, id)
+            case .year(let y): period = y; label = zh ? "\(y)年" : "\(y)"
+            case .indicator(let id):
+                dimension = "revenue_line"; category = id
+                label = Form.revenueBreakdown.first { $0.field == id }.map { choice(Choices.businessType, $0.businessType) } ?? ind(id).name[language]
+            case .total: break
+            }
+            let cells = row.cells.map { c in
+                figure(c.cell, c.indicator, style: c.isChange ? .change : .plain, table: layout.id, zone: zone, period: period,
+                       dimension: dimension, category: category, xmlID: c.xmlID, xmlKind: c.xmlKind, xmlUnit: c.xmlUnit)
+            }
+            return RowView(label: label, cells: cells, total: row.kind == .total)
         }
-        if report.zones.count > 1 {
-            let cells = ids.map { id in figure(report.headline.cell(id), ind(id), table: name) }
-            rows.append(RowView(label: t("合计", "Total"), cells: cells, total: true))
+        let headers = layout.columns.map { column -> String in
+            if let h = column.header { return h[language] }
+            switch column.figure {
+            case .value(let id), .growth(let id): return header(id ?? "revenue")
+            case .shareOfTotal(let id): return t("\(ind(id ?? "revenue").name.zh)占比（%）", "Share of \(ind(id ?? "revenue").name.en.lowercased()) (%)")
+            }
         }
-        return TableView(caption: caption, corner: t("集聚区", "Zone"), headers: ids.map(header), rows: rows)
+        return TableView(caption: layout.caption[language], corner: layout.corner[language], headers: headers, rows: rows)
     }
 
     public mutating func build() -> WhitePaperView {
@@ -193,22 +211,13 @@ public struct WhitePaperBuilder {
             KeyFigureView(label: t("服务客户", "Clients served"), value: overview.clients, change: overview.clientsGrowth, changeLabel: t("同比", "y/y")),
         ]
 
-        let kindTable = kindsTable()
-        let businessTable = businessLinesTable()
-        let businessTypeTable = rowsTable("business_type", caption: t("按业务类型分机构数量与从业人员（一家机构计入其每一种业务类型）", "Agencies and staff by business type (an agency counts in each of its types)"),
-                                          corner: t("业务类型", "Business type"), table: report.byBusinessType, domain: Choices.businessType,
-                                          ids: ["agencies", "staff"])
-        let brandTable = rowsTable("brand_level", caption: t("按品牌级别分机构数量", "Agencies by brand level"), corner: t("品牌级别", "Brand level"),
-                                   table: report.byBrand, domain: Choices.brandLevel, ids: ["agencies"])
-        let zoneBusinessTable = zoneTable("business_by_zone", caption: t("各集聚区营业收入构成（万元）", "Revenue by business line and zone (10k yuan)"),
-                                          ids: ["revenue"] + Form.revenueBreakdown.map(\.field), source: report.businessByZone)
-        let agencyTable = zoneTable("agency", caption: t("专利与商标代理", "Patent and trademark agency"),
-                                    ids: ["patent_filings", "patent_filings_local", "invention_filings", "trademark_filings", "patent_agency_rate", "trademark_agency_rate"])
-        let financeTable = zoneTable("finance", caption: t("知识产权金融服务", "IP finance"), ids: ["pledge_financing", "pledge_deals", "transaction_value"])
-        let innovatorTable = zoneTable("innovators", caption: t("服务创新主体", "Service to innovators"), ids: ["clients", "clients_hightech", "abnormal_withdrawal_rate"])
-        let zoneTable = zoneTable("zones", caption: t("集聚区比较", "Zone comparison"),
-                                  ids: ["agencies", "brand_agencies", "above_scale_agencies", "staff", "patent_attorneys", "revenue", "revenue_growth", "revenue_per_staff"])
-        let trendTable = trend()
+        // Every table of the layout, in its order; the templates name them by id.
+        var tables: [String: TableView] = [:]
+        for e in report.evaluate(WhitePaperLayout.annual) { tables[e.layout.id] = table(e) }
+        func named(_ id: String) -> TableView { tables[id] ?? TableView(caption: "", corner: "", headers: [], rows: []) }
+        let kindTable = named("agency_kind"), businessTable = named("business_lines"), businessTypeTable = named("business_type")
+        let brandTable = named("brand_level"), zoneBusinessTable = named("business_by_zone"), agencyTable = named("agency")
+        let financeTable = named("finance"), innovatorTable = named("innovators"), zoneTable = named("zones"), trendTable = named("trend")
 
         return WhitePaperView(
             lang: zh ? "zh-CN" : "en",
@@ -228,68 +237,6 @@ public struct WhitePaperBuilder {
             charts: charts(), targetZones: targetZones(), hasTargets: !report.targets.isEmpty,
             methodology: methodology(), disclosure: disclosure(), notes: notes(), quality: quality(), provenance: provenance(),
             directory: directory(), figures: figures, targets: xmlTargets())
-    }
-
-    mutating func kindsTable() -> TableView {
-        let ids = ["agencies", "staff", "revenue", "revenue_per_staff"]
-        var rows: [RowView] = []
-        let total = report.headline.cell("revenue")
-        for option in Choices.agencyKind.options {
-            guard report.byKind.rows.contains(where: { $0.key == [option.id] }) else { continue }
-            var cells = ids.map { id in figure(report.byKind.cell(id, key: [option.id]), ind(id), table: "agency_kind", dimension: "agency_kind", category: option.id) }
-            let share = report.byKind.cell("revenue", key: [option.id]).map { $0.share(of: total) }
-            cells.append(figure(share, ind("staff_degree_share"), table: "agency_kind", dimension: "agency_kind", category: option.id,
-                                xmlID: "revenue_share", xmlUnit: "比例"))
-            rows.append(RowView(label: option.name[language], cells: cells, total: false))
-        }
-        var cells = ids.map { id in figure(report.headline.cell(id), ind(id), table: "agency_kind") }
-        cells.append(FigureView(text: "100.0%", cls: "", conf: "F", suppressed: false))
-        rows.append(RowView(label: t("合计", "Total"), cells: cells, total: true))
-        return TableView(caption: t("按机构性质分", "By kind of agency"), corner: t("机构性质", "Kind of agency"),
-                         headers: ids.map(header) + [t("营业收入占比（%）", "Share of revenue (%)")], rows: rows)
-    }
-
-    mutating func businessLinesTable() -> TableView {
-        let total = report.headline.cell("revenue")
-        var rows: [RowView] = []
-        for line in Form.revenueBreakdown {
-            let c = report.headline.cell(line.field)
-            let cells = [
-                figure(c, ind(line.field), table: "business_lines", dimension: "revenue_line", category: line.field),
-                figure(c.map { $0.share(of: total) }, ind("staff_degree_share"), table: "business_lines", dimension: "revenue_line",
-                       category: line.field, xmlID: "revenue_share", xmlUnit: "比例"),
-                figure(report.headline.cell("\(line.field)_growth"), ind("\(line.field)_growth"), style: .change, table: "business_lines",
-                       dimension: "revenue_line", category: line.field),
-            ]
-            rows.append(RowView(label: choice(Choices.businessType, line.businessType), cells: cells, total: false))
-        }
-        rows.append(RowView(label: t("营业收入合计", "Total revenue"), cells: [
-            figure(total, ind("revenue"), table: "business_lines"),
-            FigureView(text: "100.0%", cls: "", conf: "F", suppressed: false),
-            figure(report.headline.cell("revenue_growth"), ind("revenue_growth"), style: .change, table: "business_lines"),
-        ], total: true))
-        return TableView(caption: t("营业收入构成", "Revenue by business line"), corner: t("业务板块", "Business line"),
-                         headers: [t("营业收入（万元）", "Revenue (10k yuan)"), t("占比（%）", "Share (%)"), t("同比增长（%）", "Growth y/y (%)")],
-                         rows: rows)
-    }
-
-    mutating func rowsTable(_ dimension: String, caption: String, corner: String, table: StatTable, domain: ChoiceDomain, ids: [String]) -> TableView {
-        var rows: [RowView] = []
-        for option in domain.options where table.rows.contains(where: { $0.key == [option.id] }) {
-            let cells = ids.map { id in figure(table.cell(id, key: [option.id]), ind(id), table: dimension, dimension: dimension, category: option.id) }
-            rows.append(RowView(label: option.name[language], cells: cells, total: false))
-        }
-        return TableView(caption: caption, corner: corner, headers: ids.map(header), rows: rows)
-    }
-
-    mutating func trend() -> TableView {
-        let ids = ["agencies", "staff", "revenue", "patent_filings", "pledge_financing"]
-        var rows: [RowView] = []
-        for (y, table) in zip(report.years, report.trend) {
-            let cells = ids.map { id in figure(table.cell(id), ind(id), table: "trend", period: y) }
-            rows.append(RowView(label: zh ? "\(y)年" : "\(y)", cells: cells, total: false))
-        }
-        return TableView(caption: t("历年主要指标", "Main figures by year"), corner: t("年份", "Year"), headers: ids.map(header), rows: rows)
     }
 
     func bar(_ label: String, _ cell: Cell?, text: (Decimal) -> String, scale: Decimal = 1) -> SVGChart.Bar {

@@ -42,8 +42,9 @@ public struct AnnualReport: Sendable {
         public let brandLevel: String
     }
 
-    /// Indicators of the headline row: the key figures and the overview.
-    public static let headlineIndicators = [
+    /// Indicators of the headline row: the key figures and the overview, and every total row of the layout.
+    public static let headlineIndicators = headlineBase + WhitePaperLayout.indicators { _ in true }.subtracting(headlineBase).sorted()
+    static let headlineBase: [String] = [
         "agencies", "brand_agencies", "above_scale_agencies", "staff", "staff_degree_share", "patent_attorneys", "new_hires",
         "revenue", "revenue_growth", "revenue_growth_same_sample", "avg_revenue", "revenue_per_staff", "foreign_revenue",
         "cr5", "hhi",
@@ -54,17 +55,14 @@ public struct AnnualReport: Sendable {
         "clients", "clients_growth", "clients_hightech", "abnormal_notified", "abnormal_withdrawal_rate",
     ] + Form.revenueBreakdown.map(\.field) + Form.revenueBreakdown.map { "\($0.field)_growth" }
 
-    /// Indicators of the zone comparison table.
-    public static let zoneIndicators = [
-        "agencies", "brand_agencies", "above_scale_agencies", "staff", "patent_attorneys", "revenue", "revenue_growth",
-        "revenue_per_staff", "patent_filings", "patent_filings_local", "invention_filings", "trademark_filings",
-        "patent_agency_rate", "trademark_agency_rate", "pledge_financing", "pledge_deals", "transaction_value",
-        "clients", "clients_hightech", "abnormal_withdrawal_rate",
-    ]
-
-    static let kindIndicators = ["agencies", "staff", "revenue", "revenue_per_staff"]
-    static let businessTypeIndicators = ["agencies", "staff"]
-    static let trendIndicators = ["agencies", "staff", "revenue", "patent_filings", "pledge_financing"]
+    /// Indicators per zone: those the layout's zone tables show, and those the charts draw.
+    public static let zoneIndicators = WhitePaperLayout.indicators { if case .zones = $0.rows { $0.id != "business_by_zone" } else { false } }
+        .union(["revenue", "patent_agency_rate"]).sorted()
+    static let kindIndicators = WhitePaperLayout.indicators { if case .options(.agency_kind, _) = $0.rows { true } else { false } }.union(["agencies"]).sorted()
+    static let businessTypeIndicators = WhitePaperLayout.indicators { if case .options(.business_type, _) = $0.rows { true } else { false } }.sorted()
+    static let brandIndicators = WhitePaperLayout.indicators { if case .options(.brand_level, _) = $0.rows { true } else { false } }.sorted()
+    static let businessByZoneIndicators = WhitePaperLayout.indicators { $0.id == "business_by_zone" }.sorted()
+    static let trendIndicators = WhitePaperLayout.indicators { if case .years = $0.rows { true } else { false } }.union(["revenue"]).sorted()
 
     /// Computes the report of `year` for `zones` from the current returns of every year up to `year` (annual
     /// returns; quarterly ones are left to `query`), the regional figures and the plan targets. `releases` holds
@@ -101,8 +99,8 @@ public struct AnnualReport: Sendable {
         byZone = try table(year, by: [.zone], Self.zoneIndicators)
         byKind = try table(year, by: [.agency_kind], Self.kindIndicators)
         byBusinessType = try table(year, by: [.business_type], Self.businessTypeIndicators)
-        byBrand = try table(year, by: [.brand_level], ["agencies"])
-        businessByZone = try table(year, by: [.zone], ["revenue"] + Form.revenueBreakdown.map(\.field))
+        byBrand = try table(year, by: [.brand_level], Self.brandIndicators)
+        businessByZone = try table(year, by: [.zone], Self.businessByZoneIndicators)
         trend = try years.map { try table($0, by: [], Self.trendIndicators) }
         let planTargets = targets.filter { $0.zone == "all" || covered.contains($0.zone) }
         // Each zone's returns once; "all" is the whole report.

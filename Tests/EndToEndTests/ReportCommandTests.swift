@@ -172,11 +172,10 @@ final class ReportCommandTests: XCTestCase {
                     if kv.count == 2 { a[kv[0]] = kv[1].replacingOccurrences(of: "\"", with: "") }
                 }
                 guard a["period"] == "2025", ["overview", "agency_kind", "business_lines", "business_by_zone", "zones", "finance"].contains(a["table"]!) else { continue }
-                var measure = a["indicator"]!
+                let measure = a["indicator"]!
                 if a["table"] == "agency_kind", measure == "agencies", a["value"] != "0", a["category"] != nil {
                     present.insert("\(a["zone"] == "all" ? (scope == "all" ? "*" : scope) : a["zone"]!)/\(a["category"]!)")
                 }
-                if a["dimension"] == "revenue_line" { if measure == "revenue" { measure = a["category"]! } else { continue } }
                 guard measures.contains(measure) else { continue }
                 let zone = a["zone"] == "all" ? (scope == "all" ? "*" : scope) : a["zone"]!
                 let key = Key(measure: measure, zone: zone, kind: a["dimension"] == "agency_kind" ? (a["category"] ?? "*") : "*")

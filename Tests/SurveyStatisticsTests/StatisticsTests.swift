@@ -351,6 +351,16 @@ final class AnnualReportTests: XCTestCase {
             XCTAssertEqual(t.cell(id, key: ["a"])?.status, release.cell(ReleaseKey(measure: id, zone: "a"))?.status, id)
         }
         XCTAssertEqual(report.directory.map(\.name), (1...6).map { "示例\($0)" })
+        // The layout's tables, evaluated: the same cells, and shares derived here (the total's own share is 1).
+        let tables = report.evaluate(WhitePaperLayout.annual)
+        XCTAssertEqual(tables.map(\.layout.id), WhitePaperLayout.annual.map(\.id))
+        let byZone = try XCTUnwrap(tables.first { $0.layout.id == "business_by_zone" })
+        let legal = try XCTUnwrap(byZone.layout.columns.firstIndex { if case .value("revenue_legal") = $0.figure { true } else { false } })
+        XCTAssertEqual(byZone.rows.first { $0.kind == .zone("a") }?.cells[legal].cell.status, .tooFew)
+        XCTAssertEqual(byZone.rows.last?.kind, .total)
+        let lines = try XCTUnwrap(tables.first { $0.layout.id == "business_lines" })
+        XCTAssertEqual(lines.rows.last?.cells[1].cell.value, 1, "total revenue is 100 % of itself, computed, not written")
+        XCTAssertEqual(lines.rows.first { $0.kind == .indicator("revenue_agency") }?.cells[1].cell.value?.fixed(4), "0.7674", "1650 ÷ 2150")
         XCTAssertThrowsError(try AnnualReport(year: 2025, zones: zones, returns: rs, regional: [], targets: [], releases: [:]), "no release, no paper")
     }
 
