@@ -143,6 +143,11 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(xml.contains("<zone id=\"quanshan\"") && !xml.contains("<zone id=\"binhu\""))
         let bad = try ipsurvey(["report", "--year", "2025", "--zone", "gulou", "--archive", archive, "--out", out.path])
         XCTAssertEqual(bad.status, 2)
+        // Two of three zones: their totals minus the all-zone paper's would give the third zone's hidden cells.
+        let two = try ipsurvey(["report", "--year", "2025", "--zone", "sucheng", "--zone", "binhu", "--archive", archive, "--out", out.path])
+        XCTAssertEqual(two.status, 2)
+        XCTAssertTrue(two.stderr.contains("部分集聚区"), two.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("whitepaper-2025-sucheng-binhu.html").path))
     }
 
     /// The attacker of the issue: every money figure of the all-zone paper and the three zone papers as one
