@@ -61,7 +61,7 @@ extension Release {
         var unresolved: Set<Int> = []
         for s in sensitive where !(try repair(s, hidden: &hidden, using: solver, coupled: false)) { unresolved.insert(s) }
         let coupledIntervals = try intervals(of: sensitive, hidden: hidden, using: solver)
-        for s in sensitive where unresolved.contains(s) || !enough(coupledIntervals[s]!, cell: s, base: cells[s].approximate) {
+        for s in sensitive where unresolved.contains(s) || !(coupledIntervals[s].map { enough($0, cell: s, base: cells[s].approximate) } ?? false) {
             try repair(s, hidden: &hidden, using: solver, coupled: true)
         }
         for i in cells.indices where hidden[i] && cells[i].status == .free && !cells[i].structural { cells[i].status = .secondary }
@@ -289,11 +289,7 @@ extension Release {
     /// primary rule together (two single agencies in one line learn each other's figure).
     public func protection(of s: Int, hidden: [Bool], using solver: IntervalSolver, coupled: Bool = true) throws -> Protection {
         let v = cells[s].approximate
-        let need = Double(rule.protectionPercent) / 100
-        func enough(_ i: ClosedRange<Double>, _ base: Double) -> Bool {
-            let tolerance = 1e-7 * max(1, v)
-            return i.upperBound >= v + need * base - tolerance && i.lowerBound <= v - need * base + tolerance
-        }
+        func enough(_ i: ClosedRange<Double>, _ base: Double) -> Bool { self.enough(i, cell: s, base: base) }
         func margin(_ i: ClosedRange<Double>, _ base: Double) -> Double {
             guard base > 0 else { return .infinity }
             return min(i.upperBound - v, v - i.lowerBound) / base
@@ -340,7 +336,7 @@ extension Release {
         let coupled = try intervals(of: sensitive, hidden: hidden, using: solver)
         return try sensitive.map { s in
             let local = try protection(of: s, hidden: hidden, using: solver, coupled: false)
-            let interval = coupled[s]!
+            let interval = coupled[s] ?? local.interval
             let v = cells[s].approximate
             let m = min(v > 0 ? min(interval.upperBound - v, v - interval.lowerBound) / v : .infinity, local.margin)
             return Protection(cell: s, interval: interval, withSingleton: local.withSingleton, singletonBase: local.singletonBase,

@@ -32,13 +32,6 @@ public enum Releasing {
         return (Release(period: period, asOf: asOf, zones: zones, returns: returns), returns)
     }
 
-    /// A new release of `period` at `asOf`: cells and the protection search.
-    public static func build(_ archive: Archive, period: Period, asOf: String) throws -> (Release, [SurveyReturn]) {
-        var (release, returns) = try cells(archive, period: period, asOf: asOf)
-        try release.protect(using: GLPKSolver())
-        return (release, returns)
-    }
-
     /// What `publish` did for one period.
     public struct Published: Sendable {
         public let release: Release
