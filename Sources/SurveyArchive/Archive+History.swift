@@ -153,6 +153,14 @@ extension Archive {
 
     /// Writes a stored file's original bytes into `directory` under a safe name made from its id, hash and
     /// the letters of its original name (never a path taken from the input). Returns the path written.
+    /// A stored file whose bytes no longer hash to the SHA-256 recorded when it was received.
+    public struct TamperedFile: Error, Sendable {
+        public let fileID: Int64
+        public let name: String
+        public let recorded: String
+        public let actual: String
+    }
+
     public func export(_ file: StoredFile, to directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (file.name as NSString).lastPathComponent
@@ -162,6 +170,10 @@ extension Archive {
         let name = "\(file.id)-\(file.sha256.prefix(12))-\(safe.isEmpty ? "file.csv" : safe)"
         let path = (directory as NSString).appendingPathComponent(name)
         let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data() }
+        // The bytes must still be the ones received: a tampered or damaged blob is refused, never written out
+        // under the name of the original.
+        let digest = Archive.hex(SHA256.hash(data: data))
+        guard digest == file.sha256 else { throw TamperedFile(fileID: file.id, name: file.name, recorded: file.sha256, actual: digest) }
         try data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
         return path
     }

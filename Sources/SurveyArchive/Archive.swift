@@ -9,17 +9,43 @@ import SurveyCore
 /// which one is current is derived from the receipt times, so the archive can be read "as of" any moment.
 public final class Archive: @unchecked Sendable {
     /// A pool: one writer, and readers that run at once (a query reads this year and last year side by side).
-    let queue: DatabasePool
+    let queue: any DatabaseWriter
     public let path: String
 
-    /// Opens (or creates) the archive at `path`, bringing its schema up to date.
-    public init(path: String) throws {
+    /// The archive is older than this ipsurvey and was opened read-only, so it cannot be brought up to date.
+    public struct OutdatedSchema: Error, Sendable { public let path: String }
+
+    /// Opens (or creates) the archive at `path`, bringing its schema up to date. `readOnly` (commands that only
+    /// read: query, audit, targets, archive list/show/verify/export) opens it without writing anything — no
+    /// journal mode, no migration — so an archive the user may not write (mode 444, another owner) can be read.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
         // Two processes may ingest at once: the second waits for the first's transaction (one file each).
         config.busyMode = .timeout(600)
+        if readOnly {
+            config.readonly = true
+            var opened: any DatabaseWriter
+            do {
+                opened = try DatabasePool(path: path, configuration: config)
+                _ = try opened.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            } catch let e as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(e.resultCode.primaryResultCode)
+                        && Archive.walIsEmpty(path) {
+                // A WAL archive needs its -shm file, which a reader who may not write the folder cannot create.
+                // With no -wal content (nobody is writing), the file as it lies is the whole archive: open it
+                // immutable, which SQLite reads without any -shm.
+                opened = try DatabaseQueue(path: Archive.immutableURI(path), configuration: config)
+            }
+            queue = opened
+            do {
+                if try !queue.read({ try Archive.migrator.hasCompletedMigrations($0) }) { throw OutdatedSchema(path: path) }
+            } catch let e as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
+                // Damaged: opened all the same, so `archive verify` can say how; every other read reports it.
+            }
+            return
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         config.prepareDatabase { db in
             // 16 KiB pages for a new archive (an existing one keeps its own): an ingest of 1M returns wrote
             // 6.06 s with 4 KiB pages, 5.72 s with 16 KiB; queries were as fast or faster.
@@ -29,6 +55,80 @@ public final class Archive: @unchecked Sendable {
         }
         queue = try DatabasePool(path: path, configuration: config)
         try Archive.migrator.migrate(queue)
+    }
+
+    /// Whether the archive has no -wal file, or an empty one.
+    static func walIsEmpty(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue
+        return (size ?? 0) == 0
+    }
+
+    /// `file:/abs/path?immutable=1`, the path percent-encoded as SQLite's URI filenames want.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    /// SQLite's own check of the file (`PRAGMA quick_check`, or the slower `integrity_check` that also checks
+    /// indexes against tables): the first `limit` problems, empty when the file is sound. Run before anything
+    /// reads typed values from a file that may be damaged.
+    public func damage(full: Bool = false, limit: Int = 20) throws -> [String] {
+        do {
+            return try queue.read { db in
+                let lines = try String.fetchAll(db, sql: "PRAGMA \(full ? "integrity_check" : "quick_check")(\(limit))")
+                return lines == ["ok"] ? [] : lines
+            }
+        } catch let e as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
+            return [e.message ?? "\(e.resultCode)"]
+        }
+    }
+
+    /// The archive failed SQLite's check: nothing may be written into it.
+    public struct Damaged: Error, Sendable {
+        public let path: String
+        public let problems: [String]
+    }
+
+    /// Throws `Damaged` unless SQLite's quick check finds the file sound (before an ingest writes into it).
+    public func requireSound() throws {
+        let problems = try damage()
+        if !problems.isEmpty { throw Damaged(path: path, problems: problems) }
+    }
+
+    /// What went wrong with the archive file, in both languages, naming it: for the SQLite errors a user can
+    /// meet (damaged, read-only, disk full, locked, not an archive). Nil when `error` is not one of them.
+    public static func failureMessage(_ error: Error, path: String) -> Bilingual? {
+        if let e = error as? OutdatedSchema {
+            return Bilingual("存档 \(e.path) 由旧版 ipsurvey 创建，只读打开时无法升级；请先用有写权限的账户运行一次 ipsurvey ingest。",
+                             "the archive \(e.path) was made by an older ipsurvey and cannot be upgraded when opened read-only; run ipsurvey ingest once as a user who may write it.")
+        }
+        if let e = error as? Damaged {
+            return Bilingual("存档 \(e.path) 已损坏（SQLite quick_check：\(e.problems.prefix(3).joined(separator: "；"))），未写入任何内容；请用备份恢复，ipsurvey archive verify 列出损坏情况。",
+                             "the archive \(e.path) is damaged (SQLite quick_check: \(e.problems.prefix(3).joined(separator: "; "))); nothing was written. Restore it from a backup; ipsurvey archive verify lists the damage.")
+        }
+        guard let e = error as? DatabaseError else { return nil }
+        let detail = e.message ?? "\(e.resultCode)"
+        switch e.resultCode.primaryResultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return Bilingual("存档 \(path) 已损坏或不是 ipsurvey 存档（\(detail)）；未作任何改动。请用备份恢复，ipsurvey archive verify 列出损坏情况。",
+                             "the archive \(path) is damaged or not an ipsurvey archive (\(detail)); nothing was changed. Restore it from a backup; ipsurvey archive verify lists the damage.")
+        case .SQLITE_READONLY:
+            return Bilingual("存档 \(path) 只读，无法写入（\(detail)）；此命令需要写权限。",
+                             "the archive \(path) is read-only (\(detail)); this command needs to write it.")
+        case .SQLITE_FULL:
+            return Bilingual("磁盘已满，无法写入存档 \(path)（\(detail)）；正在写入的文件未入库，之前入库的文件完好（可能仍在 \(path)-wal 中，腾出空间后任一 ipsurvey 命令会将其并入）。",
+                             "the disk is full; cannot write the archive \(path) (\(detail)). The file being stored was not stored; the files stored before it are safe (possibly still in \(path)-wal, which any ipsurvey command folds in once there is space).")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return Bilingual("存档 \(path) 被其他进程占用（\(detail)）；请稍后再试。", "the archive \(path) is locked by another process (\(detail)); try again later.")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            return Bilingual("无法打开存档 \(path)（\(detail)）；请检查路径和权限。", "cannot open the archive \(path) (\(detail)); check the path and permissions.")
+        case .SQLITE_IOERR:
+            return Bilingual("读写存档 \(path) 时出错（\(detail)）。", "input/output error on the archive \(path) (\(detail)).")
+        default:
+            return Bilingual("存档 \(path) 出错：\(detail)", "archive \(path): \(detail)")
+        }
     }
 
     /// A file as stored.

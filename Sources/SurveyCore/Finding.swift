@@ -126,6 +126,18 @@ public enum Rulebook {
     public static let invalidByte = FindingKind("encoding.invalid_byte", .error,
         "第{other}字节（0x{value}）无法按{detail}解码，已替换为�，本行未采用；请用UTF-8或GBK重新保存文件。",
         "Byte {other} (0x{value}) cannot be decoded as {detail}; it was replaced by � and the row is not used. Save the file again as UTF-8 or GBK.")
+    /// Several undecodable bytes in one cell (or one header): one finding, not one per byte.
+    public static let invalidBytes = FindingKind("encoding.invalid_byte", .error,
+        "{other}无法按{detail}解码（第一个为0x{value}），已替换为�，本行未采用；请用UTF-8或GBK重新保存文件。",
+        "{other} cannot be decoded as {detail} (the first is 0x{value}); they were replaced by � and the row is not used. Save the file again as UTF-8 or GBK.")
+    public static let unsafeCharacter = FindingKind("unsafe_character", .error,
+        "「{field}」第{other}个字符{detail}是不可见的控制字符、方向控制符或非字符，不能公布；请删除后重新报送。",
+        "\"{field}\": character {other} ({detail}) is an invisible control, direction override or non-character that cannot be published; remove it and send the return again.")
+    public static let notText = FindingKind("file.not_text", .error,
+        "这不是CSV文本文件（{other}），已跳过；请在Excel中“另存为”CSV（UTF-8）后重新报送。",
+        "This is not a CSV text file ({other}); it is skipped. Save it from Excel as CSV (UTF-8) and send it again.")
+    public static let notRegular = FindingKind("file.not_regular", .error,
+        "不是普通文件（{other}），已跳过。", "Not a regular file ({other}); skipped.")
     public static let fileError = FindingKind("file.has_errors", .error,
         "文件表头有错误，所有数据行均未采用。", "The file's header has errors; no row of it is used.")
     // Files.
@@ -143,16 +155,31 @@ public enum Rulebook {
     public static let unreadable = FindingKind("file.unreadable", .error,
         "无法读取文件：{detail}", "Cannot read the file: {detail}")
 
+    /// The finding for undecodable bytes of one cell (or the header), however many there are.
+    static func decodingFinding(_ issues: ArraySlice<DecodingIssue>, field: Field?, column: Int?, line: Int, encoding: String) -> Finding {
+        let first = issues.first!
+        let hex = String(first.byte, radix: 16, uppercase: true)
+        if issues.count == 1 {
+            return finding(invalidByte, field: field, line: line, column: column, value: hex,
+                           other: Bilingual("\(first.offset)", "\(first.offset)"), detail: encoding, codeSuffix: "invalid_byte")
+        }
+        return finding(invalidBytes, field: field, line: line, column: column, value: hex,
+                       other: Bilingual("从第\(first.offset)字节起共\(issues.count)个字节", "\(issues.count) bytes from byte \(first.offset)"),
+                       detail: encoding, codeSuffix: "invalid_byte")
+    }
+
     /// A finding of `kind` about `field` of a form (`<field id>.<suffix>`), or a file/row finding when `field` is nil.
     static func finding(_ kind: FindingKind, field: Field? = nil, line: Int?, column: Int?, value: String? = nil,
                         other: (Bilingual)? = nil, detail: String = "", codeSuffix: String? = nil) -> Finding {
         let code: String
         if let field { code = "\(field.id).\(codeSuffix ?? kind.suffix)" } else { code = kind.suffix }
+        // Personal data is never echoed; any other value is cut to a line and 80 characters (SafeText.echo).
+        let shown = field?.personal == true ? nil : value.map { SafeText.echo($0) }
         func text(_ language: Language) -> String {
-            kind.message(field: field?.label(language) ?? "", value: value ?? "", other: other?[language] ?? "",
+            kind.message(field: field?.label(language) ?? "", value: shown ?? (value == nil ? "" : "…"), other: other?[language] ?? "",
                          detail: detail, language: language)
         }
         return Finding(code: code, severity: kind.severity, line: line, column: column, field: field?.id,
-                       value: value, message: Bilingual(text(.zh), text(.en)))
+                       value: shown, message: Bilingual(text(.zh), text(.en)))
     }
 }

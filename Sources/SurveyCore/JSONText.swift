@@ -45,6 +45,32 @@ extension Finding {
 
 /// CSV cells, escaped as RFC 4180 asks.
 public enum CSVText {
+    /// A cell of a CSV file someone opens in Excel or LibreOffice: text that would start a formula (`=`, `+`,
+    /// `-`, `@`, TAB or CR first, as OWASP's "CSV Injection" lists them) gets a leading `'`, so
+    /// `=HYPERLINK(…)` or `+cmd|' /C calc'!A0` from a file shows as text and runs nothing. A plain number
+    /// (`-3.25`) is left as it is. Control characters are shown as `<U+001B>`. Then quoted as RFC 4180 wants.
+    public static func cell(_ s: String) -> String {
+        var text = SafeText.isClean(s) ? s : SafeText.terminal(s)
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber(text) {
+            text = "'" + text
+        }
+        return escape(text)
+    }
+
+    /// `-12`, `3.5`, `-0.25`: a number and nothing else.
+    static func isPlainNumber(_ s: String) -> Bool {
+        var u = Substring(s).utf8[...]
+        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+        guard let first = u.first, (0x30...0x39).contains(first) else { return false }
+        var dot = false
+        for b in u {
+            if b == UInt8(ascii: ".") { if dot { return false }; dot = true; continue }
+            if !(0x30...0x39).contains(b) { return false }
+        }
+        return u.last != UInt8(ascii: ".")
+    }
+
+    /// RFC 4180 quoting only (for CSV text ipsurvey itself stores and reads back, never for a file a user opens).
     public static func escape(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""

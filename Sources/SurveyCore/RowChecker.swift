@@ -165,16 +165,28 @@ public final class RowChecker {
             case .textAfterQuote(let c): findings.append(Rulebook.finding(Rulebook.textAfterQuote, line: line, column: c))
             }
         }
-        for issue in decoding {
-            let column = (0..<record.count).first { c in
-                let cell = record[c]
-                return (0..<max(0, cell.count - 2)).contains { cell[$0] == 0xEF && cell[$0 + 1] == 0xBF && cell[$0 + 2] == 0xBD }
+        if !decoding.isEmpty {
+            // The undecodable bytes, in order, are the U+FFFD the decoder put into the cells, in order: one pass
+            // over the record gives each cell its share, and each cell one finding (a cell of a million bad
+            // bytes is one finding, found in linear time).
+            var next = 0
+            func report(_ issues: ArraySlice<DecodingIssue>, column: Int?) {
+                guard let first = issues.first else { return }
+                let field = column.flatMap { header.fieldOfColumn.indices.contains($0) ? header.fieldOfColumn[$0].map { form.fields[$0] } : nil }
+                findings.append(Rulebook.decodingFinding(issues, field: field, column: column.map { $0 + 1 }, line: first.line, encoding: encodingLabel))
             }
-            let hex = String(issue.byte, radix: 16, uppercase: true)
-            findings.append(Rulebook.finding(Rulebook.invalidByte, field: column.flatMap { header.fieldOfColumn.indices.contains($0) ? header.fieldOfColumn[$0].map { form.fields[$0] } : nil },
-                                             line: issue.line, column: column.map { $0 + 1 }, value: hex,
-                                             other: Bilingual("\(issue.offset)", "\(issue.offset)"), detail: encodingLabel,
-                                             codeSuffix: "invalid_byte"))
+            for c in 0..<record.count where next < decoding.count {
+                let cell = record[c]
+                var replaced = 0, k = 0
+                while k + 2 < cell.count {
+                    if cell[k] == 0xEF && cell[k + 1] == 0xBF && cell[k + 2] == 0xBD { replaced += 1; k += 3 } else { k += 1 }
+                }
+                guard replaced > 0 else { continue }
+                let take = min(replaced, decoding.count - next)
+                report(decoding[next..<(next + take)], column: c)
+                next += take
+            }
+            report(decoding[next...], column: nil)
         }
         let columns = header.fieldOfColumn.count
         if record.count > columns {
@@ -262,6 +274,12 @@ public final class RowChecker {
         case .text(let maxLength):
             // (A cell never has more characters than bytes: short ones need no counting.)
             if b.count > maxLength && CellBytes.characterCount(b) > maxLength { return fail(Rulebook.tooLong, other: Bilingual("\(maxLength)", "\(maxLength)")) }
+            if let (position, scalar) = SafeText.firstUnsafe(b) {
+                findings.append(Rulebook.finding(Rulebook.unsafeCharacter, field: field, line: line, column: column,
+                                                 value: SafeText.terminal(CellBytes.string(raw)),
+                                                 other: Bilingual("\(position)", "\(position)"), detail: SafeText.codePoint(scalar)))
+                return .empty
+            }
             // Personal data is checked but not carried on: nothing after the checker may see it.
             // Free text is in no rule, so when the values are not kept it is not made into a string either.
             return personal[f] || !keepText ? .empty : box(.text(CellBytes.string(b)))

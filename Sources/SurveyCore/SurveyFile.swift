@@ -21,6 +21,8 @@ public struct FileSummary: Sendable {
     public var findings: [Finding] = []
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
     public var errors: Int { findings.filter { $0.severity == .error }.count }
+    /// Any error at all: a rejected row, or a file that could not be read or recognised because of one.
+    public var hasErrors: Bool { findings.contains { $0.severity == .error } }
     /// The file could not be used at all (unreadable, or its header has errors).
     public var hasFileError: Bool { findings.contains { $0.severity == .error && ($0.line == nil || $0.code.hasPrefix("header.")) } }
 
@@ -40,9 +42,14 @@ public struct ChunkedFile {
 
     /// Calls `body` with each chunk of the file, in order.
     public static func forEachChunk(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so a FIFO named `*.csv` cannot hang the call before it is found not to be a file.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw FileReadError(path: path, reason: "not a regular file / 不是普通文件")
+        }
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { buffer.deallocate() }
         while true {
@@ -59,7 +66,9 @@ public struct ChunkedFile {
 
 /// Reading a survey file: encoding, records, and checking of each row against its form.
 public enum SurveyFile {
-    /// The encoding of a file: a BOM decides; else strict UTF-8 over the whole file; else GB18030.
+    /// The encoding of a file: a BOM decides; else strict UTF-8 over the whole file; else UTF-8 when its valid
+    /// UTF-8 characters outnumber its invalid bytes eight to one (a UTF-8 file with a few damaged bytes is read
+    /// as UTF-8 with those bytes reported, never as GB18030 mojibake); else GB18030.
     public static func detectEncoding(_ path: String) throws -> TextEncoding {
         var validator = UTF8Validator()
         var first = true, bom = false
@@ -73,7 +82,37 @@ public enum SurveyFile {
             return validator.feed(chunk)
         }
         if bom { return .utf8BOM }
-        return validator.finish() ? .utf8 : .gb18030
+        if validator.finish() { return .utf8 }
+        var census = UTF8Census()
+        try ChunkedFile.forEachChunk(path) { chunk in
+            census.feed(chunk)
+            return !census.clearlyNot
+        }
+        census.finish()
+        return census.isMostlyUTF8 ? .utf8 : .gb18030
+    }
+
+    /// What the first bytes of a file say it is, when that is not text: an Excel workbook (a ZIP), an old
+    /// Excel file, UTF-16, or binary (a NUL byte). Nil for text. Such a file is reported, not decoded.
+    public static func notText(_ path: String) throws -> Bilingual? {
+        var head: [UInt8] = []
+        try ChunkedFile.forEachChunk(path) { chunk in
+            head = Array(chunk.prefix(1 << 16))
+            return false
+        }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return Bilingual("Excel工作簿（.xlsx）或ZIP压缩包", "an Excel workbook (.xlsx) or a ZIP archive")
+        }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return Bilingual("旧版Excel工作簿（.xls）", "an old Excel workbook (.xls)")
+        }
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            return Bilingual("UTF-16编码的文本（Excel的“Unicode文本”）", "UTF-16 text (Excel's \"Unicode text\")")
+        }
+        if let nul = head.firstIndex(of: 0) {
+            return Bilingual("二进制文件：第\(nul)字节为0x00", "a binary file: byte \(nul) is 0x00")
+        }
+        return nil
     }
 
     /// Streams the records of a file in the given encoding. `observe` sees every raw chunk (to hash it);
@@ -81,18 +120,14 @@ public enum SurveyFile {
     public static func records(_ path: String, encoding: TextEncoding,
                                observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                                _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
-        try records(encoding: encoding, label: path, bomFollowedByValidUTF8: { try isValidUTF8(path, skipping: 3) },
-                    chunks: { feed in try ChunkedFile.forEachChunk(path) { try feed($0); return true } },
+        try records(encoding: encoding, label: path, chunks: { feed in try ChunkedFile.forEachChunk(path) { try feed($0); return true } },
                     observe: observe, body)
     }
 
     /// The records of a file's bytes held in memory (a stored file), read exactly as `records(path…)` reads them.
     public static func records(bytes: UnsafeBufferPointer<UInt8>, encoding: TextEncoding,
                                _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
-        try records(encoding: encoding, label: "stored file", bomFollowedByValidUTF8: {
-            var validator = UTF8Validator()
-            return validator.feed(UnsafeBufferPointer(rebasing: bytes[min(3, bytes.count)...])) && validator.finish()
-        }, chunks: { feed in
+        try records(encoding: encoding, label: "stored file", chunks: { feed in
             var offset = 0
             while offset < bytes.count {
                 let end = min(bytes.count, offset + ChunkedFile.chunkSize)
@@ -102,26 +137,30 @@ public enum SurveyFile {
         }, observe: { _ in }, body)
     }
 
-    private static func records(encoding: TextEncoding, label: String, bomFollowedByValidUTF8: () throws -> Bool,
+    private static func records(encoding: TextEncoding, label: String,
                                 chunks: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void,
                                 observe: (UnsafeBufferPointer<UInt8>) -> Void,
                                 _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
         var transcoder: any Transcoder
         switch encoding {
-        case .utf8: transcoder = UTF8PassThrough()
-        case .utf8BOM: transcoder = try bomFollowedByValidUTF8() ? UTF8PassThrough() : UTF8Lossy()
+        case .utf8, .utf8BOM: transcoder = UTF8Lossy()
         case .gb18030:
             guard let t = GB18030Transcoder() else { throw FileReadError(path: label, reason: "iconv has no GB18030") }
             transcoder = t
         }
         var parser = CSVParser()
+        // Undecodable bytes not yet handed to their record, in line order: each record takes its prefix.
         var pending: [DecodingIssue] = []
+        var head = 0
         var first = true
         func emit(_ record: CSVRecord) throws {
             var mine: [DecodingIssue] = []
-            if !pending.isEmpty {
-                mine = pending.filter { $0.line <= record.endLine }
-                pending.removeAll { $0.line <= record.endLine }
+            if head < pending.count {
+                var end = head
+                while end < pending.count && pending[end].line <= record.endLine { end += 1 }
+                mine = Array(pending[head..<end])
+                head = end
+                if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
             }
             try body(record, mine)
         }
@@ -140,20 +179,35 @@ public enum SurveyFile {
         try parser.finish(emit)
     }
 
-    static func isValidUTF8(_ path: String, skipping: Int) throws -> Bool {
-        var validator = UTF8Validator()
-        var first = true
-        try ChunkedFile.forEachChunk(path) { chunk in
-            let c = first ? UnsafeBufferPointer(rebasing: chunk[min(skipping, chunk.count)...]) : chunk
-            first = false
-            return validator.feed(c)
+    /// Why a path cannot be read as a survey file at all, as a file-level finding: it is missing (a dangling
+    /// link), unreadable, not a regular file (a FIFO, a socket, a device), or not text. Nil for a text file.
+    public static func problem(_ path: String) -> Finding? {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            return Rulebook.finding(Rulebook.unreadable, line: nil, column: nil, detail: String(cString: strerror(errno)))
         }
-        return validator.finish()
+        let type = st.st_mode & S_IFMT
+        if type != S_IFREG {
+            let what = type == S_IFIFO ? Bilingual("命名管道", "a FIFO")
+                : type == S_IFDIR ? Bilingual("文件夹", "a folder")
+                : type == S_IFSOCK ? Bilingual("套接字", "a socket")
+                : Bilingual("设备", "a device")
+            return Rulebook.finding(Rulebook.notRegular, line: nil, column: nil, other: what)
+        }
+        do {
+            if let what = try notText(path) { return Rulebook.finding(Rulebook.notText, line: nil, column: nil, other: what) }
+        } catch let e as FileReadError {
+            return Rulebook.finding(Rulebook.unreadable, line: nil, column: nil, detail: e.reason)
+        } catch {
+            return Rulebook.finding(Rulebook.unreadable, line: nil, column: nil, detail: "\(error)")
+        }
+        return nil
     }
 
     /// The encoding of a file and its header row (to sort files by kind before checking them); pass the encoding
     /// on to `check` so the file is not validated again.
     public static func sniff(_ path: String) throws -> (encoding: TextEncoding, header: [String]?) {
+        if problem(path) != nil { return (.utf8, nil) }       // `check` reports it
         let encoding = try detectEncoding(path)
         var header: [String]? = nil
         struct Done: Error {}
@@ -175,6 +229,10 @@ public enum SurveyFile {
                              observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         var summary = FileSummary(path: path)
+        if let problem = problem(path) {
+            summary.findings.append(problem)
+            return summary
+        }
         let encoding = try known ?? detectEncoding(path)
         // A return is about 230 bytes (the key table grows if there are more).
         let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 230
@@ -187,10 +245,8 @@ public enum SurveyFile {
             if !sawHeader {
                 sawHeader = true
                 let headers = record.strings
-                for issue in decoding {
-                    summary.findings.append(Rulebook.finding(Rulebook.invalidByte, line: issue.line, column: nil,
-                                                             value: String(issue.byte, radix: 16, uppercase: true),
-                                                             other: Bilingual("\(issue.offset)", "\(issue.offset)"), detail: encoding.label))
+                if let first = decoding.first {
+                    summary.findings.append(Rulebook.decodingFinding(decoding[...], field: nil, column: nil, line: first.line, encoding: encoding.label))
                 }
                 guard let kind = HeaderMap.recognise(headers) else {
                     summary.findings.append(Rulebook.finding(Rulebook.unrecognised, line: nil, column: nil))
@@ -232,6 +288,9 @@ public enum SurveyFile {
             guard let e = fm.enumerator(atPath: path) else { continue }
             var found: [String] = []
             for case let rel as String in e where rel.lowercased().hasSuffix(".csv") {
+                // A folder named `*.csv` is searched, not read; anything else (a FIFO, a dangling link) is kept
+                // and reported by `check`, so one odd entry does not stop the other files.
+                if (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { continue }
                 found.append((path as NSString).appendingPathComponent(rel))
             }
             out += found.sorted()

@@ -124,75 +124,140 @@ public protocol Transcoder {
 }
 
 /// Tracks file offsets and physical lines (LF count) for issue positions.
+///
+/// Within a chunk the undecodable bytes are asked about in increasing order, so the line of each is found by
+/// counting on from the previous one: linear in the chunk however many bad bytes it holds. (Counting from the
+/// chunk's start for every bad byte made a megabyte of 0xFF take more than five minutes.)
 struct LineCounter {
     var offset = 0
     var linesBefore = 1
-    /// The line of byte `i` of a chunk starting at `offset`.
-    func line(of i: Int, in p: UnsafePointer<UInt8>, from: Int) -> Int {
-        var l = linesBefore
-        for k in from..<i where p[k] == 0x0A { l += 1 }
+    /// How far into the current chunk the lines were counted, and the line there.
+    private var counted = 0
+    private var lineAtCounted = 1
+
+    /// The line of byte `i` of the current chunk (which starts at `offset`).
+    mutating func line(of i: Int, in p: UnsafePointer<UInt8>) -> Int {
+        if i < counted { counted = 0; lineAtCounted = linesBefore }
+        var l = lineAtCounted
+        for k in counted..<i where p[k] == 0x0A { l += 1 }
+        counted = i
+        lineAtCounted = l
         return l
     }
+
+    /// Moves past the first `count` bytes of the current chunk.
     mutating func advance(over p: UnsafePointer<UInt8>, count: Int) {
         var l = 0
         for k in 0..<count where p[k] == 0x0A { l += 1 }
         linesBefore += l
         offset += count
+        counted = 0
+        lineAtCounted = linesBefore
     }
 }
 
-/// UTF-8 that the validator accepted: passed on as it is.
-public struct UTF8PassThrough: Transcoder {
-    public init() {}
-    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        try sink(chunk)
-    }
-    public mutating func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {}
-}
-
-/// UTF-8 with a BOM but with some invalid bytes: each invalid byte becomes U+FFFD and an issue.
+/// UTF-8, with each invalid byte replaced by U+FFFD and reported. Valid runs go to the sink where they lie
+/// (no copy), so a valid file costs one scan of each chunk, in cache, before it is parsed.
 public struct UTF8Lossy: Transcoder {
+    /// A sequence cut by the end of the previous chunk (at most three bytes).
     private var carry: [UInt8] = []
     private var lines = LineCounter()
-    private var out: [UInt8] = []
     public init() {}
 
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        let input = carry + Array(chunk)
-        carry = []
-        try convert(input, final: false, issue, sink)
+        if carry.isEmpty {
+            try convert(chunk, final: false, issue, sink)
+        } else {
+            // Rare enough (a character across a 1 MiB boundary) that copying the chunk is simplest.
+            let joined = carry + Array(chunk)
+            carry = []
+            try joined.withUnsafeBufferPointer { try convert($0, final: false, issue, sink) }
+        }
     }
 
     public mutating func finish(issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        let input = carry
+        let rest = carry
         carry = []
-        try convert(input, final: true, issue, sink)
+        try rest.withUnsafeBufferPointer { try convert($0, final: true, issue, sink) }
     }
 
-    private mutating func convert(_ input: [UInt8], final: Bool, _ issue: (DecodingIssue) -> Void, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        out.removeAll(keepingCapacity: true)
-        var used = input.count
-        input.withUnsafeBufferPointer { buf in
-            guard let p = buf.baseAddress else { return }
-            let n = buf.count
-            var i = 0
-            while i < n {
-                let len = UTF8Validator.sequenceLength(p, i, n)
-                if len < 0 && !final { used = i; break }
-                if len <= 0 {
-                    issue(DecodingIssue(offset: lines.offset + i, line: lines.line(of: i, in: p, from: 0), byte: p[i]))
-                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                    i += 1
-                } else {
-                    out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: len)); i += len
-                }
+    private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    private mutating func convert(_ input: UnsafeBufferPointer<UInt8>, final: Bool, _ issue: (DecodingIssue) -> Void,
+                                  _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        guard let p = input.baseAddress, input.count > 0 else { return }
+        let n = input.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0, run = 0, used = n       // valid bytes from `run` to `i` go to the sink in one piece
+        while i < n {
+            while i + 8 <= n && UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & high == 0 { i += 8 }
+            if i >= n { break }
+            let b0 = p[i]
+            if b0 < 0x80 { i += 1; continue }
+            if i + 2 < n && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF)
+                && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
             }
-            lines.advance(over: p, count: used)
+            let len = UTF8Validator.sequenceLength(p, i, n)
+            if len < 0 && !final { used = i; break }
+            if len <= 0 {
+                if i > run { try sink(UnsafeBufferPointer(start: p + run, count: i - run)) }
+                issue(DecodingIssue(offset: lines.offset + i, line: lines.line(of: i, in: p), byte: p[i]))
+                try Self.replacement.withUnsafeBufferPointer { try sink($0) }
+                i += 1
+                run = i
+            } else {
+                i += len
+            }
         }
-        if used < input.count { carry = Array(input[used...]) }
-        try out.withUnsafeBufferPointer { try sink($0) }
+        let end = min(i, used)
+        if end > run { try sink(UnsafeBufferPointer(start: p + run, count: end - run)) }
+        lines.advance(over: p, count: used)
+        if used < n { carry = Array(UnsafeBufferPointer(start: p + used, count: n - used)) }
+    }
+}
+
+/// Counts, in bytes that are not strict UTF-8, the valid multi-byte UTF-8 characters and the invalid bytes:
+/// how `SurveyFile.detectEncoding` tells a UTF-8 file with a few damaged bytes from a GBK file. In GBK
+/// Chinese text only about one character in seven happens to look like UTF-8, so valid characters stay well
+/// under the invalid bytes; in damaged UTF-8 they outnumber them many times.
+struct UTF8Census {
+    private(set) var valid = 0
+    private(set) var invalid = 0
+    private var carry: [UInt8] = []
+
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+        if carry.isEmpty { count(chunk, final: false) } else {
+            let joined = carry + Array(chunk)
+            carry = []
+            joined.withUnsafeBufferPointer { count($0, final: false) }
+        }
     }
 
+    mutating func finish() {
+        let rest = carry
+        carry = []
+        rest.withUnsafeBufferPointer { count($0, final: true) }
+    }
+
+    private mutating func count(_ input: UnsafeBufferPointer<UInt8>, final: Bool) {
+        guard let p = input.baseAddress else { return }
+        let n = input.count
+        var i = 0
+        while i < n {
+            if p[i] < 0x80 { i += 1; continue }
+            let len = UTF8Validator.sequenceLength(p, i, n)
+            if len < 0 && !final { carry = Array(UnsafeBufferPointer(start: p + i, count: n - i)); return }
+            if len <= 0 { invalid += 1; i += 1 } else { valid += 1; i += len }
+        }
+    }
+
+    /// Read as UTF-8 when valid characters outnumber invalid bytes at least eight to one.
+    static let ratio = 8
+    var isMostlyUTF8: Bool { valid >= Self.ratio * max(invalid, 1) }
+    /// Enough seen to be sure it is not UTF-8 (GBK text gets there within its first lines).
+    var clearlyNot: Bool { invalid >= 64 && valid < Self.ratio * invalid / 4 }
 }
 
 /// GB18030 (and GBK, its subset) through glibc's iconv, which is 4× faster than Foundation's decoder and
@@ -257,7 +322,7 @@ public final class GB18030Transcoder: Transcoder {
                     let euro: [UInt8] = [0xE2, 0x82, 0xAC]
                     try euro.withUnsafeBufferPointer { try sink($0) }
                 } else {
-                    issue(DecodingIssue(offset: lines.offset + consumed, line: lines.line(of: consumed, in: base, from: 0), byte: bad))
+                    issue(DecodingIssue(offset: lines.offset + consumed, line: lines.line(of: consumed, in: base), byte: bad))
                     let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
                     try replacement.withUnsafeBufferPointer { try sink($0) }
                 }

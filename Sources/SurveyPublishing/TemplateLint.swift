@@ -89,7 +89,6 @@ public enum TemplateLint {
         var visiting: [String] = []
         func walk(_ name: String, _ stack: [Any]) {
             guard let text = templates[name] else { return }
-            if visiting.contains(name) { return }
             visiting.append(name)
             defer { visiting.removeLast() }
             var stack = stack
@@ -101,7 +100,13 @@ public enum TemplateLint {
                 case .comment: continue
                 case .unsupported: problem("unsupported tag '{{\(tag.name)}}': use plain names, sections and partials")
                 case .partial:
-                    if templates[tag.name] == nil { problem("unknown partial '\(tag.name)'") } else { walk(tag.name, stack) }
+                    if templates[tag.name] == nil { problem("unknown partial '\(tag.name)'") }
+                    else if let start = visiting.firstIndex(of: tag.name) {
+                        // The view model is not recursive, so a partial that includes itself (directly or through
+                        // others) never ends: the renderer would recurse until the stack overflows.
+                        let cycle = (visiting[start...] + [tag.name]).joined(separator: " → ")
+                        problem("partial '\(tag.name)' includes itself (\(cycle)); the rendering would never end")
+                    } else { walk(tag.name, stack) }
                 case .variable, .unescaped:
                     guard let value = resolve(tag.name, stack) else { problem("unknown field '\(tag.name)'\(within)"); continue }
                     if tag.kind == .unescaped && !(value is Markup) {

@@ -53,8 +53,8 @@ public enum TargetEvaluation {
             let indicator = Catalogue.indicator(t.indicator)
             let actual = value(t.indicator, ids)
             let starts = zones.filter { ids.contains($0.id) }.map(\.planStart)
-            let elapsed: Decimal? = starts.min().map { start in
-                let end = SimpleDate(year: year, month: 12, day: 31)!
+            let elapsed: Decimal? = starts.min().flatMap { start -> Decimal? in
+                guard let end = SimpleDate(year: year, month: 12, day: 31) else { return nil }
                 let total = Decimal(max(1, t.deadline.dayNumber - start.dayNumber + 1))
                 let done = Decimal(min(max(0, end.dayNumber - start.dayNumber + 1), t.deadline.dayNumber - start.dayNumber + 1))
                 return done / total

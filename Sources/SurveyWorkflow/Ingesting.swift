@@ -15,6 +15,8 @@ public enum Ingesting {
     /// form) is the receipt time to record, else now; `progress` is told how far it got, if given.
     public static func ingest(_ paths: [String], into archive: Archive, inputFolder: String, receivedAt: String?,
                               progress: ((String?) -> Void)? = nil) throws -> [IngestedFile] {
+        // Nothing is written into a damaged archive (SQLite would write around the damage and say nothing).
+        try archive.requireSound()
         let files = try SurveyFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]
@@ -22,7 +24,15 @@ public enum Ingesting {
         // Every file's encoding, header and SHA-256 first, side by side (two passes over each file, which
         // one after the other were 0.1 s of each 77 MB file before its ingest could start).
         let found = ParallelResults<(sniffed: (encoding: TextEncoding, header: [String]?), sha256: String)>(count: files.count)
-        Checking.inParallel(files.count) { i in found.set(i, Result { (try SurveyFile.sniff(files[i]), try Archive.sha256(of: files[i])) }) }
+        // A path that is not a readable text file (a FIFO, a dangling link, a workbook) is reported and skipped.
+        let problems = ParallelResults<Finding?>(count: files.count)
+        Checking.inParallel(files.count) { i in problems.set(i, .success(SurveyFile.problem(files[i]))) }
+        var unusable: [String: Finding] = [:]
+        for (f, result) in zip(files, problems.values) { if let p = try result.get() { unusable[f] = p } }
+        let skip = unusable
+        Checking.inParallel(files.count) { i in
+            found.set(i, Result { skip[files[i]] != nil ? ((.utf8, nil), "") : (try SurveyFile.sniff(files[i]), try Archive.sha256(of: files[i])) })
+        }
         for (f, result) in zip(files, found.values) {
             let (s, sha) = try result.get()
             sniffed[f] = s
@@ -35,6 +45,12 @@ public enum Ingesting {
         let start = Date()
         var rowsDone = 0
         for (n, path) in ordered.enumerated() {
+            if let problem = unusable[path] {
+                var summary = FileSummary(path: path)
+                summary.findings = [problem]
+                results.append(IngestedFile(status: .skipped, summary: summary, stored: nil))
+                continue
+            }
             // Zones: those given in this call (now stored), else those in the archive, else INPUT/zones.csv.
             var zones = try archive.zones()
             if zones.isEmpty { zones = try Checking.defaultZones(inputFolder: inputFolder) }

@@ -18,13 +18,24 @@ struct ArchiveCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Verify.self, Export.self]
     )
 
-    /// Opens the archive, or fails with a clear message when there is none yet.
-    static func open(_ options: CommonOptions) throws -> Archive {
+    /// The archive this process opened, named by the message of an archive error (`IPSurvey.main`).
+    nonisolated(unsafe) static var openedPath: String?
+
+    /// Opens an existing archive, or fails with a clear message when there is none yet. Read-only unless the
+    /// command writes (`report` records releases).
+    static func open(_ options: CommonOptions, writing: Bool = false) throws -> Archive {
         guard FileManager.default.fileExists(atPath: options.archive) else {
             Console.err(options.language == .zh ? "错误：存档 \(options.archive) 不存在；请先运行 ipsurvey ingest。"
                                                 : "error: no archive at \(options.archive); run ipsurvey ingest first.")
             throw Exit.usageOrIO
         }
+        openedPath = options.archive
+        return try Archive(path: options.archive, readOnly: !writing)
+    }
+
+    /// Opens the archive to write into, creating it if there is none (`ingest`, `run`).
+    static func create(_ options: CommonOptions) throws -> Archive {
+        openedPath = options.archive
         return try Archive(path: options.archive)
     }
 
@@ -62,7 +73,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             }
             for f in files {
                 out += pad("\(f.id)", 5) + " " + String(f.sha256.prefix(12)) + "  " + pad(f.kind, 9) + " " + pad(f.receivedAt, 24) + " "
-                    + [f.rows, f.accepted, f.rejected, f.warnings].map { pad("\($0)", 5, left: true) }.joined(separator: " ") + "  " + f.name + "\n"
+                    + [f.rows, f.accepted, f.rejected, f.warnings].map { pad("\($0)", 5, left: true) }.joined(separator: " ") + "  " + SafeText.terminal(f.name) + "\n"
             }
             Console.out(out)
         }
@@ -90,16 +101,16 @@ struct ArchiveCommand: AsyncParsableCommand {
                 return
             }
             let zh = options.language == .zh
-            var out = "#\(file.id) \(file.name)  \(file.sha256)  \(file.encoding)  \(file.receivedAt)\n"
+            var out = "#\(file.id) \(SafeText.terminal(file.name))  \(file.sha256)  \(file.encoding)  \(file.receivedAt)\n"
             out += zh ? "行数 \(file.rows)，接受 \(file.accepted)，拒绝 \(file.rejected)，警告 \(file.warnings)\n"
                       : "rows \(file.rows), accepted \(file.accepted), rejected \(file.rejected), warnings \(file.warnings)\n"
-            for f in file.findings { out += "  [\(f.code)] \(f.message[options.language])\n" }
+            for f in file.findings { out += "  [\(f.code)] \(SafeText.terminal(f.message[options.language]))\n" }
             for r in rows {
                 let status = zh ? ["accepted": "接受", "rejected": "拒绝", "superseded": "已被替代"][r.status]! : r.status
                 var line = "  \(r.line): \(status)"
                 if let by = r.supersededBy { line += zh ? "（被第 \(by.fileID) 号文件替代，\(by.receivedAt)）" : " (by file #\(by.fileID), \(by.receivedAt))" }
                 out += line + "\n"
-                for f in r.findings { out += "      [\(f.code)] \(f.message[options.language])\n" }
+                for f in r.findings { out += "      [\(f.code)] \(SafeText.terminal(f.message[options.language]))\n" }
             }
             Console.out(out)
         }
@@ -113,10 +124,18 @@ struct ArchiveCommand: AsyncParsableCommand {
 
         func run() async throws {
             let archive = try ArchiveCommand.open(options)
+            let zh = options.language == .zh
+            // SQLite's own check first: the checks below read typed values, which a damaged page can garble.
+            let damage = try archive.damage(full: true)
+            if !damage.isEmpty {
+                Console.out(zh ? "存档 \(options.archive) 已损坏（SQLite integrity_check），未继续校验；请用备份恢复：\n"
+                               : "the archive \(options.archive) is damaged (SQLite integrity_check); nothing else was checked. Restore it from a backup:\n")
+                for d in damage { Console.out("  " + SafeText.terminal(d) + "\n") }
+                throw Exit.dataErrors
+            }
             let problems = try archive.verify()
             let files = try archive.files()
-            let zh = options.language == .zh
-            for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(p.name): \(p.what[options.language])\n") }
+            for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(SafeText.terminal(p.name)): \(p.what[options.language])\n") }
             // Each recorded release: the archive must still give its cells, and its pattern its digest.
             let releases = try archive.allReleases()
             let releaseProblems = try Releasing.verify(archive)
@@ -137,8 +156,17 @@ struct ArchiveCommand: AsyncParsableCommand {
         func run() async throws {
             let archive = try ArchiveCommand.open(options)
             let file = try ArchiveCommand.lookup(archive, id, options.language)
-            let path = try archive.export(file, to: options.out)
-            Console.out(path + "\n")
+            do {
+                let path = try archive.export(file, to: options.out)
+                Console.out(SafeText.terminal(path) + "\n")
+            } catch let e as Archive.TamperedFile {
+                Console.err(options.language == .zh
+                    ? "错误：第 \(e.fileID) 号文件 \(SafeText.terminal(e.name)) 的存档内容SHA-256为 \(e.actual)，与入库时记录的 \(e.recorded) 不符（被改动或损坏），未导出。"
+                    : "error: the stored bytes of file #\(e.fileID) \(SafeText.terminal(e.name)) hash to \(e.actual), not the recorded \(e.recorded) (tampered or damaged); nothing was exported.")
+                throw Exit.dataErrors
+            } catch let e as CocoaError {
+                throw OutputFailure(path: options.out, error: e).fail(options.language)
+            }
         }
     }
 }

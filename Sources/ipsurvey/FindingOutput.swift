@@ -26,19 +26,22 @@ enum FindingOutput {
         var out = ""
         let zh = language == .zh
         let red = Console.colour ? "\u{1B}[31m" : "", yellow = Console.colour ? "\u{1B}[33m" : "", reset = Console.colour ? "\u{1B}[0m" : ""
+        // Everything from a file — its path, the values and the messages that quote them — is made safe for a
+        // terminal (SafeText.terminal): an ESC or OSC sequence in a cell shows as <U+001B>, never runs.
+        let safe = SafeText.terminal
         for s in summaries {
             let kind = s.kind.map { k in zh ? ["returns": "调查表", "zones": "集聚区名录", "regional": "区域统计", "targets": "规划目标"][k.rawValue]! : k.rawValue } ?? (zh ? "未识别" : "unrecognised")
             let enc = s.encoding?.label ?? "?"
             out += zh
-                ? "\(s.path)  [\(kind), \(enc)]  行数 \(s.rows)，接受 \(s.accepted)，拒绝 \(s.rejected)，警告 \(s.warnings)\n"
-                : "\(s.path)  [\(kind), \(enc)]  rows \(s.rows), accepted \(s.accepted), rejected \(s.rejected), warnings \(s.warnings)\n"
+                ? "\(safe(s.path))  [\(kind), \(enc)]  行数 \(s.rows)，接受 \(s.accepted)，拒绝 \(s.rejected)，警告 \(s.warnings)\n"
+                : "\(safe(s.path))  [\(kind), \(enc)]  rows \(s.rows), accepted \(s.accepted), rejected \(s.rejected), warnings \(s.warnings)\n"
             for f in s.findings {
-                let place = [s.path, f.line.map(String.init), f.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
+                let place = [safe(s.path), f.line.map(String.init), f.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
                 let sev = f.severity == .error ? "\(red)\(zh ? "错误" : "error")\(reset)" : "\(yellow)\(zh ? "警告" : "warning")\(reset)"
                 var what = ""
                 if f.field != nil { what += " " + fieldLabel(f.field, kind: s.kind, language) }
-                if let v = f.value, !v.isEmpty { what += " = \"\(v)\"" }
-                out += "  \(place): \(sev) [\(f.code)]\(what)\n      \(f.message[language])\n"
+                if let v = f.value, !v.isEmpty { what += " = \"\(safe(v))\"" }
+                out += "  \(place): \(sev) [\(f.code)]\(what)\n      \(safe(f.message[language]))\n"
             }
         }
         let rows = summaries.reduce(0) { $0 + $1.rows }, acc = summaries.reduce(0) { $0 + $1.accepted }
@@ -67,7 +70,7 @@ enum FindingOutput {
                 let cells = [s.path, f.line.map(String.init) ?? "", f.column.map(String.init) ?? "", f.field ?? "",
                              fieldLabel(f.field, kind: s.kind, language), f.value ?? "", f.severity.rawValue, f.code,
                              f.message.zh, f.message.en]
-                out += cells.map(CSVText.escape).joined(separator: ",") + "\r\n"
+                out += cells.map(CSVText.cell).joined(separator: ",") + "\r\n"
             }
         }
         return out

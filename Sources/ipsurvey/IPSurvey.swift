@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SurveyArchive
 import SurveyCore
 import SurveyWorkflow
 
@@ -33,6 +34,11 @@ extension IPSurvey {
             }
         } catch let e as UsageError {
             FileHandle.standardError.write(Data(("Error: " + e.message + "\n").utf8))
+            Foundation.exit(2)
+        } catch where Archive.failureMessage(error, path: ArchiveCommand.openedPath ?? "") != nil {
+            // A damaged, read-only or full archive: what happened and to which file, in both languages, exit 2.
+            let m = Archive.failureMessage(error, path: SafeText.terminal(ArchiveCommand.openedPath ?? ""))!
+            FileHandle.standardError.write(Data(("错误：" + m.zh + "\nerror: " + m.en + "\n").utf8))
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .validationFailure {

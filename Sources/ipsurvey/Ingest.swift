@@ -41,11 +41,11 @@ struct Ingest: AsyncParsableCommand {
     func run() async throws {
         let language = options.language
         do {
-            let archive = try Archive(path: options.archive)
+            let archive = try ArchiveCommand.create(options)
             let result = try Ingesting.ingest(paths, into: archive, inputFolder: options.input, receivedAt: try Ingest.receipt(receivedAt),
                                               progress: Console.progressReporter)
             Console.out(IngestOutput.render(result, format: format, language: language))
-            if result.contains(where: { $0.summary.rejected > 0 || $0.summary.hasFileError }) { throw Exit.dataErrors }
+            if result.contains(where: { $0.summary.rejected > 0 || $0.summary.hasErrors }) { throw Exit.dataErrors }
         } catch let e as FileReadError {
             throw e.fail(language)
         } catch let e as Archive.IngestError {
@@ -70,8 +70,8 @@ enum IngestOutput {
             let zh = language == .zh
             var out = FindingOutput.text(files.filter { $0.status != .unchanged }.map(\.summary), language)
             for f in files where f.status == .unchanged {
-                out += zh ? "\(f.summary.path)：与存档中第 \(f.stored!.id) 号文件字节相同（\(f.stored!.receivedAt) 入库），未作改动\n"
-                          : "\(f.summary.path): same bytes as archived file #\(f.stored!.id) (received \(f.stored!.receivedAt)); nothing changed\n"
+                out += zh ? "\(SafeText.terminal(f.summary.path))：与存档中第 \(f.stored!.id) 号文件字节相同（\(f.stored!.receivedAt) 入库），未作改动\n"
+                          : "\(SafeText.terminal(f.summary.path)): same bytes as archived file #\(f.stored!.id) (received \(f.stored!.receivedAt)); nothing changed\n"
             }
             let stored = files.filter { $0.status == .stored }.count
             out += zh ? "入库 \(stored) 个文件，\(files.count - stored) 个未改动或跳过\n"

@@ -41,6 +41,16 @@ enum Console {
     static var colour: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 }
 
+/// `--year` is a statistical year: the years a period may have (`Period`, 1990–2100).
+enum YearOption {
+    static let valid = 1990...2100
+
+    static func check(_ year: Int?) throws {
+        guard let year, !valid.contains(year) else { return }
+        throw ValidationError("--year 应为 \(valid.lowerBound)–\(valid.upperBound) 之间的年份 / --year must be a year from \(valid.lowerBound) to \(valid.upperBound); got \(year)")
+    }
+}
+
 /// Exit codes of SPEC.md.
 enum Exit {
     static let dataErrors = ExitCode(1)
@@ -49,7 +59,30 @@ enum Exit {
 
 extension FileReadError {
     func fail(_ language: Language) -> ExitCode {
+        let path = SafeText.terminal(path)
         Console.err(language == .zh ? "错误：\(path)：\(reason)" : "error: \(path): \(reason)")
+        return Exit.usageOrIO
+    }
+}
+
+/// A file or folder of `--out` that could not be written: named, with the system's reason (exit 2).
+struct OutputFailure {
+    let path: String
+    let error: Error
+
+    /// The POSIX reason under a Foundation error (`No space left on device`, `Permission denied` …).
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+
+    func fail(_ language: Language) -> ExitCode {
+        let reason = Self.reason(error), path = SafeText.terminal(path)
+        Console.err("错误：无法写入 \(path)：\(reason)\nerror: cannot write \(path): \(reason)")
         return Exit.usageOrIO
     }
 }

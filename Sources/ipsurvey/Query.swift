@@ -120,7 +120,7 @@ enum QueryOutput {
         case .csv:
             var out = (dims + ids).joined(separator: ",") + "\r\n"
             for row in t.rows {
-                let cells = row.key.map(CSVText.escape) + zip(t.indicators, row.cells).map { ind, c in c.published.map { number($0, ind.kind) } ?? "" }
+                let cells = row.key.map(CSVText.cell) + zip(t.indicators, row.cells).map { ind, c in c.published.map { number($0, ind.kind) } ?? "" }
                 out += cells.joined(separator: ",") + "\r\n"
             }
             return out

@@ -29,8 +29,10 @@ struct Report: AsyncParsableCommand {
     @Option(help: "Report as the archive stood at this date or time.") var asOf: String?
     @OptionGroup var options: CommonOptions
 
+    func validate() throws { try YearOption.check(year) }
+
     func run() async throws {
-        let archive = try ArchiveCommand.open(options)
+        let archive = try ArchiveCommand.open(options, writing: true)
         try ReportCommand.report(archive, year: year, zones: zone, asOf: asOf, options: options)
     }
 }
@@ -82,15 +84,21 @@ enum ReportCommand {
                 Console.err("  \(r.key): \(r.before.map { $0.fixed(2) } ?? "—") → \(r.after.map { $0.fixed(2) } ?? "—") (\(r.agencies) \(zh ? "家机构" : r.agencies == 1 ? "agency" : "agencies"))")
             }
         }
+        if outcome.output.replaced > 0 {
+            Console.err(zh ? "注意：存档中的文字含 \(outcome.output.replaced) 个不可公布的控制字符或非字符（早于现行检查入库），白皮书中已替换为�；请让有关机构重新报送。"
+                           : "note: text in the archive holds \(outcome.output.replaced) control or non-characters that cannot be published (stored before today's check); they are shown as � in the white paper. Ask the agencies to send their returns again.")
+        }
         let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
         let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")
+        var target = options.out
         do {
             try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+            target = html
             try Data(outcome.output.html.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            target = xml
             try Data(outcome.output.xml.utf8).write(to: URL(fileURLWithPath: xml), options: .atomic)
         } catch {
-            Console.err((zh ? "错误：无法写出白皮书：" : "error: cannot write the white paper: ") + error.localizedDescription)
-            throw Exit.usageOrIO
+            throw OutputFailure(path: target, error: error).fail(language)
         }
         let figures = outcome.output.view.figures
         let hidden = figures.filter { $0.conf != "F" }.count

@@ -23,13 +23,15 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Year of the report; default the latest year with annual returns.") var year: Int?
     @OptionGroup var options: CommonOptions
 
+    func validate() throws { try YearOption.check(year) }
+
     func run() async throws {
         let language = options.language
         let zh = language == .zh
         let archive: Archive
         let ingested: [IngestedFile]
         do {
-            archive = try Archive(path: options.archive)
+            archive = try ArchiveCommand.create(options)
             let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
             ingested = try Ingesting.ingest([options.input], into: archive, inputFolder: options.input,
                                             receivedAt: epoch.map { Timestamp.string(Date(timeIntervalSince1970: $0)) },
@@ -46,7 +48,7 @@ struct Run: AsyncParsableCommand {
             throw Exit.dataErrors
         }
         try ReportCommand.report(archive, year: latest, zones: [], asOf: nil, options: options)
-        if ingested.contains(where: { $0.summary.rejected > 0 || $0.summary.hasFileError }) {
+        if ingested.contains(where: { $0.summary.rejected > 0 || $0.summary.hasErrors }) {
             Console.err(zh ? "注意：输入中有被退回的数据行（见上），退出码为 1。" : "note: the input holds rejected rows (listed above); exit code 1.")
             throw Exit.dataErrors
         }

@@ -28,6 +28,12 @@ struct Sample: ParsableCommand {
     @Flag(help: "Write the demo data set of input/ (three zones, 2023–2025, with revisions and deliberate errors).")
     var demo = false
 
+    func validate() throws {
+        guard demo || (1...100_000_000).contains(rows) else {
+            throw ValidationError("--rows 应为 1 到 100000000 之间的整数 / --rows must be a whole number from 1 to 100,000,000; got \(rows)")
+        }
+    }
+
     func run() throws {
         let generator = SampleGenerator(seed: demo ? 2025 : seed)
         if demo {

@@ -27,6 +27,8 @@ struct Targets: AsyncParsableCommand {
     @Option(help: "Answer as the archive stood at this date or time.") var asOf: String?
     @OptionGroup var options: CommonOptions
 
+    func validate() throws { try YearOption.check(year) }
+
     func run() async throws {
         let language = options.language
         let asOfStamp = try StatisticsInput.asOf(asOf)
@@ -70,7 +72,7 @@ enum TargetOutput {
             for x in results {
                 let t = x.r.target
                 out += [t.zone, t.indicator, t.op.description, NSDecimalNumber(decimal: t.value).stringValue, value(x.actual, x.r) ?? "",
-                        x.progress.map { $0.fixed(4) } ?? "", x.status, t.deadline.description, t.source].map(CSVText.escape).joined(separator: ",") + "\r\n"
+                        x.progress.map { $0.fixed(4) } ?? "", x.status, t.deadline.description, t.source].map(CSVText.cell).joined(separator: ",") + "\r\n"
             }
             return out
         case .table:

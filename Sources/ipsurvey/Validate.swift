@@ -31,7 +31,7 @@ struct Validate: AsyncParsableCommand {
             // Only the JSON output shows each file's SHA-256: the other formats skip hashing (5 % of a check).
             let summaries = try Checking.checkAll(paths, inputFolder: options.input, hashing: format == .json)
             Console.out(FindingOutput.render(summaries, format: format, language: language))
-            if summaries.contains(where: { $0.rejected > 0 || $0.hasFileError }) { throw Exit.dataErrors }
+            if summaries.contains(where: { $0.rejected > 0 || $0.hasErrors }) { throw Exit.dataErrors }
         } catch let e as FileReadError {
             throw e.fail(language)
         }
