@@ -29,6 +29,22 @@ extension Archive {
         return hex(hasher.finalize())
     }
 
+    /// Not enough free space to store a file: refused before anything is written.
+    public struct NoSpace: Error, Sendable {
+        public let path: String
+        public let file: String
+        public let needed: Int64
+        public let free: Int64
+    }
+
+    /// Free bytes on the file system of `path` (for an unprivileged user), nil if unknown.
+    static func freeSpace(near path: String) -> Int64? {
+        var st = statvfs()
+        let dir = (path as NSString).deletingLastPathComponent
+        guard statvfs(dir.isEmpty ? "." : dir, &st) == 0 else { return nil }
+        return Int64(st.f_bavail) * Int64(st.f_frsize)
+    }
+
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     /// Checks and stores one file in one transaction: its bytes, every row (accepted or rejected, with findings)
@@ -51,6 +67,13 @@ extension Archive {
             return .skipped(try SurveyFile.check(path, zones: zones, encoding: encoding))
         }
         let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
+        // Room for the file before a byte is written: its blob and rows go into the WAL and then into the archive
+        // (about three times the file each way, measured on the demo and on 1M rows). A disk that fills mid-file
+        // leaves the WAL holding the half-written transaction until there is room to fold it in.
+        let needed = 6 * size + (8 << 20)
+        if let free = Archive.freeSpace(near: self.path), free < needed {
+            throw NoSpace(path: self.path, file: path, needed: needed, free: free)
+        }
         var outcome: IngestOutcome? = nil
         // The default 2 MiB page cache: since the credit-code index went (schema v2) a 128 MiB cache no longer
         // helped (1M rows: 4.85–5.16 s either way) and doubled the peak memory (259 → 129 MB without it).

@@ -66,9 +66,10 @@ public struct ChunkedFile {
 
 /// Reading a survey file: encoding, records, and checking of each row against its form.
 public enum SurveyFile {
-    /// The encoding of a file: a BOM decides; else strict UTF-8 over the whole file; else UTF-8 when its valid
-    /// UTF-8 characters outnumber its invalid bytes eight to one (a UTF-8 file with a few damaged bytes is read
-    /// as UTF-8 with those bytes reported, never as GB18030 mojibake); else GB18030.
+    /// The encoding of a file: a BOM decides; else strict UTF-8 over the whole file; else, for a file that is
+    /// not strict UTF-8, UTF-8 when its header's Chinese titles are valid UTF-8 (or, with an ASCII header,
+    /// when its valid UTF-8 characters outnumber its invalid bytes eight to one) — a UTF-8 file with a few
+    /// damaged bytes is read as UTF-8 with those bytes reported, never as GB18030 mojibake; else GB18030.
     public static func detectEncoding(_ path: String) throws -> TextEncoding {
         var validator = UTF8Validator()
         var first = true, bom = false
@@ -86,7 +87,7 @@ public enum SurveyFile {
         var census = UTF8Census()
         try ChunkedFile.forEachChunk(path) { chunk in
             census.feed(chunk)
-            return !census.clearlyNot
+            return !census.decided
         }
         census.finish()
         return census.isMostlyUTF8 ? .utf8 : .gb18030
@@ -109,8 +110,10 @@ public enum SurveyFile {
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             return Bilingual("UTF-16编码的文本（Excel的“Unicode文本”）", "UTF-16 text (Excel's \"Unicode text\")")
         }
-        if let nul = head.firstIndex(of: 0) {
-            return Bilingual("二进制文件：第\(nul)字节为0x00", "a binary file: byte \(nul) is 0x00")
+        // A stray NUL or two in a text file is reported in its cell (SafeText); eight or more in the first 64 KiB
+        // is not text.
+        if head.lazy.filter({ $0 == 0 }).count >= 8, let nul = head.firstIndex(of: 0) {
+            return Bilingual("二进制文件：第\(nul)字节起含0x00", "a binary file: 0x00 bytes from byte \(nul)")
         }
         return nil
     }
@@ -137,7 +140,9 @@ public enum SurveyFile {
         }, observe: { _ in }, body)
     }
 
-    private static func records(encoding: TextEncoding, label: String,
+    /// The reader behind both: `chunks` hands the bytes over in pieces of any size (the fuzz target cuts them
+    /// anywhere, down to one byte, and must get the same records and issues).
+    static func records(encoding: TextEncoding, label: String,
                                 chunks: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void,
                                 observe: (UnsafeBufferPointer<UInt8>) -> Void,
                                 _ body: (CSVRecord, [DecodingIssue]) throws -> Void) throws {
@@ -152,7 +157,8 @@ public enum SurveyFile {
         // Undecodable bytes not yet handed to their record, in line order: each record takes its prefix.
         var pending: [DecodingIssue] = []
         var head = 0
-        var first = true
+        var bomLeft = encoding == .utf8BOM ? 3 : 0       // the BOM may come cut into pieces too
+        let shift = bomLeft                               // issue offsets count from the file's first byte
         func emit(_ record: CSVRecord) throws {
             var mine: [DecodingIssue] = []
             if head < pending.count {
@@ -168,14 +174,15 @@ public enum SurveyFile {
             try chunks { raw in
                 observe(raw)
                 var chunk = raw
-                if first {
-                    first = false
-                    if encoding == .utf8BOM { chunk = UnsafeBufferPointer(rebasing: raw[min(3, raw.count)...]) }
+                if bomLeft > 0 {
+                    let drop = min(bomLeft, raw.count)
+                    bomLeft -= drop
+                    chunk = UnsafeBufferPointer(rebasing: raw[drop...])
                 }
-                try transcoder.feed(chunk, issue: { pending.append($0) }) { try parser.feed($0, emit) }
+                try transcoder.feed(chunk, issue: { pending.append(DecodingIssue(offset: $0.offset + shift, line: $0.line, byte: $0.byte)) }) { try parser.feed($0, emit) }
             }
         } }
-        try transcoder.finish(issue: { pending.append($0) }) { try parser.feed($0, emit) }
+        try transcoder.finish(issue: { pending.append(DecodingIssue(offset: $0.offset + shift, line: $0.line, byte: $0.byte)) }) { try parser.feed($0, emit) }
         try parser.finish(emit)
     }
 

@@ -226,6 +226,10 @@ struct UTF8Census {
     private(set) var valid = 0
     private(set) var invalid = 0
     private var carry: [UInt8] = []
+    /// The first line (the header) on its own: nil until its end is seen; else whether it holds non-ASCII
+    /// characters and all of them are valid UTF-8. Chinese column titles decide on their own, whatever the rows.
+    private(set) var header: (nonASCII: Bool, valid: Bool)? = nil
+    private var headerNonASCII = false, headerInvalid = false, inHeader = true
 
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
         if carry.isEmpty { count(chunk, final: false) } else {
@@ -246,18 +250,32 @@ struct UTF8Census {
         let n = input.count
         var i = 0
         while i < n {
-            if p[i] < 0x80 { i += 1; continue }
+            if p[i] < 0x80 {
+                if inHeader && p[i] == 0x0A { inHeader = false; header = (headerNonASCII, !headerInvalid) }
+                i += 1
+                continue
+            }
             let len = UTF8Validator.sequenceLength(p, i, n)
             if len < 0 && !final { carry = Array(UnsafeBufferPointer(start: p + i, count: n - i)); return }
+            if inHeader { headerNonASCII = true; if len <= 0 { headerInvalid = true } }
             if len <= 0 { invalid += 1; i += 1 } else { valid += 1; i += len }
         }
+        if final && inHeader { inHeader = false; header = (headerNonASCII, !headerInvalid) }
     }
 
-    /// Read as UTF-8 when valid characters outnumber invalid bytes at least eight to one.
+    /// Read as UTF-8 when a header with Chinese titles is valid UTF-8, or (a header in ASCII) when valid
+    /// characters outnumber invalid bytes at least eight to one.
     static let ratio = 8
-    var isMostlyUTF8: Bool { valid >= Self.ratio * max(invalid, 1) }
-    /// Enough seen to be sure it is not UTF-8 (GBK text gets there within its first lines).
-    var clearlyNot: Bool { invalid >= 64 && valid < Self.ratio * invalid / 4 }
+    var isMostlyUTF8: Bool {
+        if let header, header.nonASCII { return header.valid }
+        return valid >= Self.ratio * max(invalid, 1)
+    }
+    /// Enough seen to decide: the header's non-ASCII titles, or, after an ASCII header, clearly not UTF-8
+    /// (GBK text gets there within its first lines).
+    var decided: Bool {
+        if let header { return header.nonASCII || (invalid >= 64 && valid < Self.ratio * invalid / 4) }
+        return false
+    }
 }
 
 /// GB18030 (and GBK, its subset) through glibc's iconv, which is 4× faster than Foundation's decoder and

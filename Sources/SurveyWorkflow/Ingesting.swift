@@ -15,8 +15,6 @@ public enum Ingesting {
     /// form) is the receipt time to record, else now; `progress` is told how far it got, if given.
     public static func ingest(_ paths: [String], into archive: Archive, inputFolder: String, receivedAt: String?,
                               progress: ((String?) -> Void)? = nil) throws -> [IngestedFile] {
-        // Nothing is written into a damaged archive (SQLite would write around the damage and say nothing).
-        try archive.requireSound()
         let files = try SurveyFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]

@@ -33,10 +33,11 @@ struct ArchiveCommand: AsyncParsableCommand {
         return try Archive(path: options.archive, readOnly: !writing)
     }
 
-    /// Opens the archive to write into, creating it if there is none (`ingest`, `run`).
+    /// Opens the archive to write into, creating it if there is none (`ingest`, `run`); a damaged one is
+    /// refused before anything is written.
     static func create(_ options: CommonOptions) throws -> Archive {
         openedPath = options.archive
-        return try Archive(path: options.archive)
+        return try Archive(path: options.archive, checkFirst: true)
     }
 
     static func lookup(_ archive: Archive, _ reference: String, _ language: Language) throws -> Archive.StoredFile {

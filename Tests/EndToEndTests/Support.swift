@@ -21,10 +21,17 @@ struct RunResult {
 
 /// Runs the binary in the package root (so `input/` is the demo data) and waits for it.
 @discardableResult
-func ipsurvey(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> RunResult {
+func ipsurvey(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:],
+              timeout: TimeInterval? = nil, as user: String? = nil) throws -> RunResult {
     let process = Process()
-    process.executableURL = ipsurveyBinary
-    process.arguments = arguments
+    if let user {
+        // Another user (to test permissions, which root ignores): through util-linux's setpriv.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", ipsurveyBinary.path] + arguments
+    } else {
+        process.executableURL = ipsurveyBinary
+        process.arguments = arguments
+    }
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
@@ -39,6 +46,10 @@ func ipsurvey(_ arguments: [String], in directory: URL = packageRoot, environmen
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+        // A hang is a failure, not a stuck test run: the child is killed and exits with a signal.
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     try err.close()

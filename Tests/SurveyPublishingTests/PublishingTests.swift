@@ -58,6 +58,24 @@ final class TemplateLintTests: XCTestCase {
         XCTAssertEqual(lint("{{> row}}", partials: ["row": "{{titel}}"]).map(\.description), ["row:1: unknown field 'titel'"])
     }
 
+    // Issue 14, point 8: a partial that includes itself, directly or through another, used to crash the
+    // renderer (SIGSEGV); the lint names the cycle and nothing is rendered.
+    func testRecursivePartialsAreAnErrorNotACrash() throws {
+        XCTAssertEqual(lint("{{> partials/loop}}", partials: ["partials/loop": "{{title}}{{> partials/loop}}"]).map(\.description),
+                       ["partials/loop:1: partial 'partials/loop' includes itself (partials/loop → partials/loop); the rendering would never end"])
+        XCTAssertEqual(lint("{{> a}}", partials: ["a": "{{#items}}{{> b}}{{/items}}", "b": "\n{{> a}}"]).map(\.description),
+                       ["b:2: partial 'a' includes itself (a → b → a); the rendering would never end"])
+        // Through the renderer, as `report` calls it: a lint failure, not a crash.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ipsurvey-loop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("partials"), withIntermediateDirectories: true)
+        try "{{> partials/loop}}".write(to: dir.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+        try "{{> partials/loop}}".write(to: dir.appendingPathComponent("partials/loop.mustache"), atomically: true, encoding: .utf8)
+        let set = try TemplateSet(directory: dir.path)
+        XCTAssertThrowsError(try set.render("page", model: Page(title: "t", items: [], chart: Markup("")))) { error in
+            XCTAssertTrue(error is TemplateLintFailure, "\(error)")
+        }
+    }
+
     func testOnlyDrawnMarkupMayBePrintedUnescaped() {
         XCTAssertEqual(lint("{{{title}}}").count, 1)
         XCTAssertEqual(lint("{{#items}}{{& name}}{{/items}}").count, 1)
