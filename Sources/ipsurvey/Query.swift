@@ -134,7 +134,7 @@ enum QueryOutput {
                     if c.status != .free { notes.insert(c.status); return "—\(c.status.rawValue)" }
                     return c.value.map { number($0, t.indicators[i].kind) } ?? (zh ? "无数据" : "n/a")
                 }
-                lines.append(row.key.map { label($0, language) } + cells)
+                lines.append(row.key.map { SafeText.terminal(label($0, language)) } + cells)
             }
             var out = lines.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"
             out += zh ? "统计期 \(period)\(asOf.map { "，截至 \($0)" } ?? "")\n" : "Period \(period)\(asOf.map { ", as of \($0)" } ?? "")\n"

@@ -91,7 +91,7 @@ enum TargetOutput {
                 var actual = x.conf != .free ? "—\(x.conf.rawValue)" : (value(x.actual, r) ?? (zh ? "无数据" : "n/a"))
                 if x.conf == .free, let ref = r.reference { actual += zh ? "（参照 \(ref.fixed(4))）" : " (vs \(ref.fixed(4)))" }
                 let progress = x.progress.map { ($0 * 100).fixed(1) + "%" } ?? "—"
-                out += [zoneName, name, goal, actual, progress, x.statusName, t.deadline.description, t.source].joined(separator: "\t") + "\n"
+                out += [zoneName, name, goal, actual, progress, x.statusName, t.deadline.description, t.source].map(SafeText.terminal).joined(separator: "\t") + "\n"
             }
             return out
         }
