@@ -37,12 +37,29 @@ public struct FindingKind: Sendable {
         self.suffix = suffix; self.severity = severity; self.template = Bilingual(zh, en)
     }
 
+    /// The template with its placeholders filled in, in one pass over its bytes. (Four `replacingOccurrences`
+    /// through Foundation were a third of checking a file of garbage rows: 20 s for 3 MB of random bytes.)
     func message(field: String = "", value: String = "", other: String = "", detail: String = "", language: Language) -> String {
-        template[language]
-            .replacingOccurrences(of: "{field}", with: field)
-            .replacingOccurrences(of: "{value}", with: value)
-            .replacingOccurrences(of: "{other}", with: other)
-            .replacingOccurrences(of: "{detail}", with: detail)
+        let t = Array(template[language].utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(t.count + value.utf8.count + other.utf8.count + field.utf8.count + detail.utf8.count)
+        var i = 0
+        while i < t.count {
+            if t[i] == UInt8(ascii: "{"), let close = t[i...].firstIndex(of: UInt8(ascii: "}")) {
+                switch String(decoding: t[(i + 1)..<close], as: UTF8.self) {
+                case "field": out += field.utf8
+                case "value": out += value.utf8
+                case "other": out += other.utf8
+                case "detail": out += detail.utf8
+                default: out += t[i...close]
+                }
+                i = close + 1
+            } else {
+                out.append(t[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
