@@ -109,6 +109,22 @@ final class HardeningCommandTests: XCTestCase {
         XCTAssertTrue(paper.contains("\u{FFFD}") && !paper.unicodeScalars.contains { $0.value == 1 || $0.value == 0xFFFF })
     }
 
+    // 3. A UTF-8 file with one bad byte on its last line is read as UTF-8, not as GB18030 mojibake.
+    func testAUTF8FileWithOneBadByteIsReadAsUTF8() throws {
+        let dir = temporaryDirectory()
+        var bytes = Array(try String(contentsOf: packageRoot.appendingPathComponent("input/returns/2025/quanshan.csv"), encoding: .utf8).utf8)
+        bytes.insert(0xFF, at: bytes.count - 2)
+        let file = dir.appendingPathComponent("q.csv")
+        try Data(bytes).write(to: file)
+        let r = try ipsurvey(["validate", file.path, "--format", "json"], timeout: 60)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let f = try XCTUnwrap((json["files"] as? [[String: Any]])?.first)
+        XCTAssertEqual(f["encoding"] as? String, "utf-8")
+        XCTAssertEqual(f["accepted"] as? Int, 98)
+        XCTAssertEqual(f["rejected"] as? Int, 1)
+        XCTAssertFalse(r.text.contains("鏃") || r.text.contains("娉"), "no mojibake")
+    }
+
     // 4. validate --format csv: values and file names that begin a formula are neutralised.
     func testTheFeedbackCSVHoldsNoFormula() throws {
         let dir = temporaryDirectory()

@@ -4,8 +4,10 @@ import XCTest
 /// The package root (two levels above this file's folder).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The built `ipsurvey` executable, beside the test bundle.
+/// The built `ipsurvey` executable, beside the test bundle (or `IPSURVEY_BINARY`, to run these tests against
+/// another build — an older one, to see a test fail where the defect it covers is not fixed).
 var ipsurveyBinary: URL {
+    if let other = ProcessInfo.processInfo.environment["IPSURVEY_BINARY"] { return URL(fileURLWithPath: other) }
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
         return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("ipsurvey")
     }
