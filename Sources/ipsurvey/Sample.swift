@@ -35,6 +35,14 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
+        do { try write() } catch let e as FileReadError {
+            throw OutputFailure(path: e.path, error: e).fail(.zh)
+        } catch let e as CocoaError {
+            throw OutputFailure(path: e.filePath ?? out, error: e).fail(.zh)
+        }
+    }
+
+    func write() throws {
         let generator = SampleGenerator(seed: demo ? 2025 : seed)
         if demo {
             for file in generator.demo() {
