@@ -148,6 +148,41 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(rows[0].values.first { $0.0 == "revenue" }?.1, "100", "the copied cells are kept")
     }
 
+    /// `Tests/Fixtures/archive-v4.sqlite` was written by the release before the migrations were fixed texts
+    /// (dae6a1a: the demo's zones, targets, regional file and Sucheng's 2024 and 2025 returns, received
+    /// 2026-03-31 10:00 +08:00, and Sucheng's 2025 paper, which recorded the releases of 2024 and 2025). Every
+    /// later build must open it, migrate it and ingest into it, and read what it holds.
+    func testAnArchiveOfAnEarlierReleaseOpensMigratesAndIngests() throws {
+        let path = dir.appendingPathComponent("old.sqlite").path
+        try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Tests/Fixtures/archive-v4.sqlite").path, toPath: path)
+        let archive = try Archive(path: path, checkFirst: true)
+        XCTAssertEqual(try archive.verify(), [])
+        XCTAssertEqual(try archive.files().map(\.kind), ["zones", "targets", "regional", "returns", "returns"])
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)]).count, 23)
+        XCTAssertEqual(try archive.allReleases().map(\.period.description).sorted(), ["2024", "2025"])
+        let quanshan = packageRoot.appendingPathComponent("input/returns/2025/quanshan.csv").path
+        guard case .stored(_, let summary) = try archive.ingest(quanshan, zones: ZoneDirectory(try archive.zones()), receivedAt: "2026-04-01T00:00:00.000Z") else {
+            return XCTFail("not stored")
+        }
+        XCTAssertEqual(summary.accepted, 99)
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)]).count, 23 + 99)
+        XCTAssertEqual(try archive.verify(), [])
+        // Read-only, as query opens it.
+        XCTAssertEqual(try Archive(path: path, readOnly: true).files().count, 6)
+        // A fresh archive has the very schema the old one has: no shipped migration's text was changed.
+        func schema(_ a: Archive) throws -> [String] {
+            try a.queue.read { db in try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name") }
+        }
+        XCTAssertEqual(try schema(try newArchive()), try schema(archive))
+    }
+
+    /// A money or count field added to the form needs a migration that adds its column.
+    func testEveryNumberFieldOfTheFormHasAColumn() throws {
+        let archive = try newArchive()
+        let columns = try archive.queue.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(record)").map { $0["name"] as String } }
+        for field in SurveyReturn.numberFields { XCTAssertTrue(columns.contains(field), "no column for \(field): add a migration") }
+    }
+
     func testAnArchiveOfSchemaVersion2KeepsItsStoredBytes() throws {
         // v3 moved the stored bytes out of `file` into `file_content`: they must arrive intact.
         let path = dir.appendingPathComponent("v2.sqlite").path
