@@ -280,14 +280,20 @@ extension Archive {
     public func targets(asOf: String = Timestamp.end) throws -> [PlanTarget] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT zone, indicator, op, value, deadline, source FROM (
+                SELECT zone, indicator, op, value, deadline, source, quote, base_year, tolerance FROM (
                   SELECT t.*, ROW_NUMBER() OVER (PARTITION BY zone, indicator, op, deadline ORDER BY received_at DESC, id DESC) AS rn
                   FROM target t WHERE received_at <= ?)
                 WHERE rn = 1 ORDER BY id
                 """, arguments: [asOf]).compactMap { r in
-                guard let op = TargetOperator(r["op"] as String), let deadline = SimpleDate(r["deadline"] as String),
-                      let value = Decimal(string: r["value"] as String, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
-                return PlanTarget(zone: r["zone"], indicator: r["indicator"], op: op, value: value, deadline: deadline, source: r["source"])
+                let posix = Locale(identifier: "en_US_POSIX")
+                guard let op = TargetOperator(r["op"] as String), let deadline = SimpleDate(r["deadline"] as String) else { return nil }
+                let text: String = r["value"] ?? ""
+                // An empty value is a reference target's "no margin"; any other kind needs its value.
+                guard let value = text.isEmpty ? (op.isReference ? 0 : nil) : Decimal(string: text, locale: posix) else { return nil }
+                let tolerance = (r["tolerance"] as String?).flatMap { $0.isEmpty ? nil : Decimal(string: $0, locale: posix) }
+                let base = (r["base_year"] as String?).flatMap { Period($0) }.map(\.year)
+                return PlanTarget(zone: r["zone"], indicator: r["indicator"], op: op, value: value, deadline: deadline, source: r["source"],
+                                  quote: r["quote"] ?? "", baseYear: base, tolerance: tolerance)
             }
         }
     }

@@ -279,7 +279,7 @@ final class RowWriter {
         case .returns: typed = nil
         case .zones: typed = try db.makeStatement(sql: "INSERT INTO zone (file_id, received_at, zone, name_zh, name_en, level, city, division_code, plan_start, plan_end, plan_doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         case .regional: typed = try db.makeStatement(sql: "INSERT INTO regional (file_id, received_at, zone, period, indicator, value, source) VALUES (?,?,?,?,?,?,?)")
-        case .targets: typed = try db.makeStatement(sql: "INSERT INTO target (file_id, received_at, zone, indicator, op, value, deadline, source) VALUES (?,?,?,?,?,?,?,?)")
+        case .targets: typed = try db.makeStatement(sql: "INSERT INTO target (file_id, received_at, zone, indicator, op, value, deadline, source, quote, base_year, tolerance) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         }
     }
 

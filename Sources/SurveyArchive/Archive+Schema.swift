@@ -170,6 +170,16 @@ extension Archive {
             );
             """)
         }
+        m.registerMigration("v5: targets with the plan's words, a base year and a tolerance") { db in
+            // Targets as the plans write them (SPEC.md "Targets"): the quote shown beside each, the base year of an
+            // increase or growth target, the tolerance of an "about" target. `value` may now be empty ('') for a
+            // reference target without a margin.
+            try db.execute(sql: """
+            ALTER TABLE target ADD COLUMN quote TEXT;
+            ALTER TABLE target ADD COLUMN base_year TEXT;
+            ALTER TABLE target ADD COLUMN tolerance TEXT;
+            """)
+        }
         return m
     }
 

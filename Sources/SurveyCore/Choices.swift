@@ -86,13 +86,28 @@ public enum Choices {
         ChoiceOption(">", "高于", "above"),
         ChoiceOption("<=", "不高于", "at most"),
         ChoiceOption("<", "低于", "below"),
+        ChoiceOption("~", "左右", "about"),
+        ChoiceOption("+>=", "新增不少于", "increase of at least"),
+        ChoiceOption("growth>=", "增长不低于", "growth of at least"),
     ])
 }
 
-/// The operator of a target row: a fixed bound, or "beat another indicator" (`>=ref:gdp_growth`).
+/// The operator of a target row — the kinds of target the plans use (SPEC.md "Targets"):
+/// - `>=` `>` `<=` `<`: a bound (从业人员超100人 is `>`, 专利代理率达85%以上 is `>=`);
+/// - `~`: about (机构25户左右): met within the row's `tolerance` (a fraction, ±10 % when empty), deviation shown;
+/// - `+>=`: an increase since the base year of at least `value` (新增…网点30家以上);
+/// - `growth>=`: growth since the base year of at least `value`, a fraction (发明专利申请增长30%以上 is 0.30);
+/// - `>=ref:X`: at least indicator X, plus `value` as a margin when given (超过全省平均水平: empty value).
 public enum TargetOperator: Sendable, Hashable, CustomStringConvertible {
     case atLeast, above, atMost, below
+    case about, increaseAtLeast, growthAtLeast
     case atLeastIndicator(String)
+
+    /// Whether the target compares with another indicator (`>=ref:X`).
+    public var isReference: Bool { if case .atLeastIndicator = self { return true } else { return false } }
+
+    /// Whether the target compares with the indicator's value in a base year (`base_year` of the row).
+    public var needsBase: Bool { self == .increaseAtLeast || self == .growthAtLeast }
 
     public init?(_ text: String) {
         let t = text.trimmingASCIIAndIdeographicSpace()
@@ -106,6 +121,9 @@ public enum TargetOperator: Sendable, Hashable, CustomStringConvertible {
         case ">": self = .above
         case "<=": self = .atMost
         case "<": self = .below
+        case "~": self = .about
+        case "+>=": self = .increaseAtLeast
+        case "growth>=": self = .growthAtLeast
         default: return nil
         }
     }
@@ -116,6 +134,9 @@ public enum TargetOperator: Sendable, Hashable, CustomStringConvertible {
         case .above: ">"
         case .atMost: "<="
         case .below: "<"
+        case .about: "~"
+        case .increaseAtLeast: "+>="
+        case .growthAtLeast: "growth>="
         case .atLeastIndicator(let id): ">=ref:\(id)"
         }
     }

@@ -70,6 +70,8 @@ public enum CrossRule: Sendable, Hashable {
     case divisionMatchesZone(code: String, zone: String)
     /// One row per `keys` inside a file.
     case uniqueInFile(keys: [String])
+    /// `field` is required unless the operator in `op` compares with another indicator (a target's value).
+    case requiredUnlessReference(field: String, op: String)
 }
 
 /// The kinds of CSV file ipsurvey reads.
@@ -192,10 +194,13 @@ extension Form {
         Field("zone", "集聚区", "Zone", .zoneRef, required: true),
         Field("indicator", "指标", "Indicator", .identifier, required: true),
         Field("op", "比较方式", "Comparison", .targetOperator, required: true),
-        Field("value", "目标值", "Target value", .decimal, required: true),
+        Field("value", "目标值", "Target value", .decimal),
         Field("deadline", "截止日期", "Deadline", .date, required: true),
         Field("source", "依据文件", "Source document", .text(maxLength: 200), required: true),
-    ], rules: [.uniqueInFile(keys: ["zone", "indicator", "op", "deadline"])])
+        Field("quote", "规划原文", "The plan's words", .text(maxLength: 500)),
+        Field("base_year", "基期", "Base year", .period),
+        Field("tolerance", "允许偏差", "Tolerance", .decimal),
+    ], rules: [.requiredUnlessReference(field: "value", op: "op"), .uniqueInFile(keys: ["zone", "indicator", "op", "deadline"])])
 
     public static func of(_ kind: FileKind) -> Form {
         switch kind {

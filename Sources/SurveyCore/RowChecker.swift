@@ -83,6 +83,7 @@ public final class RowChecker {
         case positiveWhenPositive(Int, Int)
         case divisionMatchesZone(Int, Int)
         case uniqueInFile(Range<Int>)
+        case requiredUnlessReference(Int, Int)
     }
 
     /// - Parameter expectedRows: about how many rows the file has (sizes the table of keys seen).
@@ -135,6 +136,7 @@ public final class RowChecker {
             case .positiveWhenPositive(let f, let w): .positiveWhenPositive(ix[f]!, ix[w]!)
             case .divisionMatchesZone(let c, let z): .divisionMatchesZone(ix[c]!, ix[z]!)
             case .uniqueInFile(let ks): .uniqueInFile(range(ks))
+            case .requiredUnlessReference(let f, let op): .requiredUnlessReference(ix[f]!, ix[op]!)
             }
         }
         self.ruleFields = ruleFields
@@ -396,6 +398,10 @@ public final class RowChecker {
                                                  value: code.text, other: Bilingual("\(zoneName.name.zh)（\(zoneName.divisionCode)）",
                                                                                      "\(zoneName.id) (\(zoneName.divisionCode))"),
                                                  detail: String(code.divisionCode)))
+            case .requiredUnlessReference(let f, let op):
+                guard case .empty = slots[f], case .boxed(let b) = slots[op], case .targetOperator(let o) = boxes[b], !o.isReference,
+                      !findings.contains(where: { $0.field == form.fields[f].id }) else { continue }
+                findings.append(Rulebook.finding(Rulebook.required, field: fields[f], line: line, column: column(f)))
             case .uniqueInFile(let keys):
                 guard !findings.contains(where: { $0.severity == .error }) else { continue }
                 guard let key = uniqueKey(keys) else { continue }

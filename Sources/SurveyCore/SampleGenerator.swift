@@ -30,32 +30,43 @@ public struct SampleGenerator {
 
     """
 
-    /// Plan targets: every row names its source document.
+    /// Every numeric target of the three zone plans in `../shared/seeds/`, with the plan's words (input/README.md
+    /// lists where each comes from). The provincial goals are not zone targets and are not here.
     public static let targetsCSV = """
-    zone,indicator,op,value,deadline,source
-    quanshan,patent_agency_rate,>=,0.85,2026-12-31,徐政办发〔2024〕8号
-    quanshan,agencies,>=,100,2026-12-31,徐政办发〔2024〕8号
-    quanshan,revenue,>=,50000,2026-12-31,徐政办发〔2024〕8号
-    quanshan,brand_agencies,>=,10,2026-12-31,徐政办发〔2024〕8号
-    quanshan,patent_attorneys,>=,150,2026-12-31,徐政办发〔2024〕8号
-    quanshan,pledge_financing,>=,100000,2026-12-31,徐政办发〔2024〕8号
-    quanshan,revenue_growth,>=ref:gdp_growth,0,2026-12-31,徐政办发〔2024〕8号
-    binhu,agencies,>=,150,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,revenue,>=,100000,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,staff,>=,2500,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,brand_agencies,>=,15,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,patent_agency_rate,>=,0.80,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,pledge_financing,>=,200000,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,revenue_growth,>=ref:gdp_growth,0,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    binhu,revenue_growth,>=ref:tertiary_growth,0,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    sucheng,agencies,>=,30,2027-12-31,宿区政办发〔2025〕5号
-    sucheng,revenue,>=,10000,2027-12-31,宿区政办发〔2025〕5号
-    sucheng,staff,>=,300,2027-12-31,宿区政办发〔2025〕5号
-    sucheng,patent_agency_rate,>=,0.60,2027-12-31,宿区政办发〔2025〕5号
-    sucheng,brand_agencies,>=,3,2027-12-31,宿区政办发〔2025〕5号
-    sucheng,abnormal_withdrawal_rate,>=ref:province_abnormal_withdrawal_rate,0,2027-12-31,宿区政办发〔2025〕5号
-    all,brand_agencies,>=,20,2027-12-31,江苏省关于加快推进知识产权服务业高质量发展的若干措施（2025年）
-    all,above_scale_agencies,>=,100,2027-12-31,江苏省关于加快推进知识产权服务业高质量发展的若干措施（2025年）
+    zone,indicator,op,value,deadline,source,quote,base_year,tolerance
+    sucheng,agencies,~,25,2026-12-31,宿区政办发〔2025〕5号,集聚各类高水平服务机构25户左右,,0.1
+    sucheng,staff,>,100,2026-12-31,宿区政办发〔2025〕5号,从业人员超100人,,
+    sucheng,revenue,>=,7000,2026-12-31,宿区政办发〔2025〕5号,实现年销售额7000万元以上,,
+    sucheng,clients,>=,400,2026-12-31,宿区政办发〔2025〕5号,直接服务各类市场主体400户以上,,
+    sucheng,clients_hightech,>,100,2026-12-31,宿区政办发〔2025〕5号,服务高新技术企业超过100家,,
+    sucheng,abnormal_withdrawal_rate,>=ref:province_abnormal_withdrawal_rate,,2026-12-31,宿区政办发〔2025〕5号,非正常专利申请撤回率超过全省平均水平,,
+    binhu,brand_agencies,>=,5,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,发展5家知识产权与多领域融合发展的品牌服务机构,,
+    binhu,service_platforms,>=,10,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,建成10家以上针对重点产业深度赋能的知识产权服务平台,,
+    binhu,agencies,>=,100,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,集聚100家以上服务能力卓越、品牌效应显著的优质知识产权服务机构,,
+    binhu,ip_talents,>=,1000,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,引培1000名以上专业能力突出、引领作用明显的知识产权服务业复合型人才,,
+    binhu,innovators_served,>=,10000,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,服务1万个以上创新能力强、发展潜力大、带动作用明显的创新主体,,
+    binhu,info_outlets,+>=,30,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,新增知识产权信息公共服务网点30家以上,2023,
+    binhu,revenue_growth,>=ref:gdp_growth,,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,推动区域知识产权服务业营业收入持续增长，增长速度超过区域国内生产总值和第三产业增长速度,,
+    binhu,revenue_growth,>=ref:tertiary_growth,,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,推动区域知识产权服务业营业收入持续增长，增长速度超过区域国内生产总值和第三产业增长速度,,
+    quanshan,brand_agencies,>=,3,2026-12-31,徐政办发〔2024〕8号,建设期内，培育省级以上知识产权品牌服务机构3家以上,,
+    quanshan,training_bases,+>=,2,2026-12-31,徐政办发〔2024〕8号,新增国家级、省级知识产权培训基地2家,2023,
+    quanshan,info_institutions,+>=,5,2026-12-31,徐政办发〔2024〕8号,新增国家级、省级知识产权信息公共服务机构5家,2023,
+    quanshan,patent_agency_rate,>=,0.85,2026-12-31,徐政办发〔2024〕8号,专利代理率达85%以上,,
+    quanshan,agencies,>=,150,2026-12-31,徐政办发〔2024〕8号,到2026年底，在集聚区内累计集聚服务机构150家,,
+    quanshan,staff,>=,3500,2026-12-31,徐政办发〔2024〕8号,知识产权从业人员3500人,,
+    quanshan,tech_invention_applications,growth>=,0.30,2026-12-31,徐政办发〔2024〕8号,实现科技创新企业发明专利申请增长30%以上,2023,
+    quanshan,invention_grants,growth>=,0.20,2026-12-31,徐政办发〔2024〕8号,新增发明专利授权增长20%以上,2023,
+    quanshan,valid_inventions,>=,6000,2026-12-31,徐政办发〔2024〕8号,到2026年底实现有效发明专利授权量达到6000件,,
+    quanshan,invention_grants,>=,800,2026-12-31,徐政办发〔2024〕8号,年度发明专利授权量达800件,,
+    quanshan,pct_applications,>=,500,2026-12-31,徐政办发〔2024〕8号,PCT专利申请量达到500件,,
+    quanshan,trademark_enterprises,>=,1050,2026-12-31,徐政办发〔2024〕8号,万企有效注册商标企业1050家,,
+    quanshan,revenue,>=,100000,2026-12-31,徐政办发〔2024〕8号,知识产权服务收入达到10亿元,,
+    quanshan,pledge_financing,>=,100000,2026-12-31,徐政办发〔2024〕8号,知识产权质押融资额度达到10亿元,,
+    quanshan,transaction_value,>=,10000,2026-12-31,徐政办发〔2024〕8号,知识产权交易额度达到1亿元,,
+    quanshan,culture_streets,>=,3,2026-12-31,徐政办发〔2024〕8号,建成文亭街老字号商业区等城市标志性的知识产权街区或文化长廊3处,,
+    quanshan,public_lectures,>=,10,2026-12-31,徐政办发〔2024〕8号,举办知识产权公益讲座10期,,
+    quanshan,school_trainings,>=,10,2026-12-31,徐政办发〔2024〕8号,深入中小学校开展知识产权培训10次,,
+    quanshan,norm_agencies,>=,5,2026-12-31,徐政办发〔2024〕8号,引导5家以上知识产权服务机构贯彻服务业管理规范,,
 
     """
 
@@ -210,8 +221,20 @@ public struct SampleGenerator {
             ["tertiary_growth", f(Double.random(in: 5.0...7.2, using: &rng))],
             ["province_abnormal_withdrawal_rate", String(format: "%.2f", Double.random(in: 0.80...0.92, using: &rng))],
             ["service_platforms", "\(Int(z.regionalScale * 12) + year - 2022)"],
-            ["info_outlets", "\(Int(z.regionalScale * 8) + 1)"],
-            ["training_bases", "\(Int(z.regionalScale * 4) + 1)"],
+            // What the plans' targets count, growing year by year from 2023 (the base year of their 新增 and 增长
+            // targets). Derived from the zone's scale and the year only, so the random stream — and with it every
+            // return of the demo — is what it was before these rows were added.
+            ["info_outlets", "\(Int(z.regionalScale * 8) + 1 + (year - 2023) * Int(z.regionalScale * 9))"],
+            ["training_bases", "\(Int(z.regionalScale * 4) + 1 + (year - 2023))"],
+            ["info_institutions", "\(Int(z.regionalScale * 5) + 2 + (year - 2023) * 2)"],
+            ["ip_talents", "\(Int(z.regionalScale * 700) + (year - 2023) * Int(z.regionalScale * 120))"],
+            ["innovators_served", "\(Int(z.regionalScale * 6500) + (year - 2023) * Int(z.regionalScale * 1200))"],
+            ["tech_invention_applications", "\(Int(Double(applications) * 0.05))"],
+            ["trademark_enterprises", "\(Int(z.regionalScale * 1500 * (0.85 + 0.05 * Double(year - 2023))))"],
+            ["culture_streets", "\(Int(z.regionalScale * 2) + (year - 2023))"],
+            ["public_lectures", "\(Int(z.regionalScale * 5) + (year - 2023) * 3)"],
+            ["school_trainings", "\(Int(z.regionalScale * 4) + (year - 2023) * 3)"],
+            ["norm_agencies", "\(Int(z.regionalScale * 3) + (year - 2023))"],
         ].map { [z.id, "\(year)", $0[0], $0[1], source] }
     }
 

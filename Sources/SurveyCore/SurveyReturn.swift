@@ -83,10 +83,23 @@ public struct PlanTarget: Sendable, Hashable {
     public var zone: String
     public var indicator: String
     public var op: TargetOperator
+    /// The target value; for `>=ref:` the margin (0 when the row leaves it empty).
     public var value: Decimal
     public var deadline: SimpleDate
     public var source: String
-    public init(zone: String, indicator: String, op: TargetOperator, value: Decimal, deadline: SimpleDate, source: String) {
+    /// The plan's own words (专利代理率达85%以上), shown beside the target in every report.
+    public var quote: String
+    /// For an increase or growth target: the year whose value it is measured from.
+    public var baseYear: Int?
+    /// For an "about" target: how far from `value` still counts as met, as a fraction (nil: 0.1).
+    public var tolerance: Decimal?
+
+    public init(zone: String, indicator: String, op: TargetOperator, value: Decimal, deadline: SimpleDate, source: String,
+                quote: String = "", baseYear: Int? = nil, tolerance: Decimal? = nil) {
         self.zone = zone; self.indicator = indicator; self.op = op; self.value = value; self.deadline = deadline; self.source = source
+        self.quote = quote; self.baseYear = baseYear; self.tolerance = tolerance
     }
+
+    /// ±10 % around an "about" target unless the row says otherwise.
+    public static let defaultTolerance = Decimal(string: "0.1")!
 }

@@ -299,8 +299,12 @@ public struct WhitePaperBuilder {
             let indicator = result.indicator
             let name = indicator?.name[language] ?? t0.indicator
             let goal: String
+            let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
             switch t0.op {
             case .atLeastIndicator(let ref): goal = "≥ " + (Catalogue.indicator(ref)?.name[language] ?? ref)
+            case .about: goal = t("约 ", "about ") + v + "（±" + format.percent(t0.tolerance ?? PlanTarget.defaultTolerance) + "）"
+            case .increaseAtLeast: goal = t("新增 ≥ ", "increase ≥ ") + v + (t0.baseYear.map { t("（较\($0)年）", " (on \($0))") } ?? "")
+            case .growthAtLeast: goal = t("增长 ≥ ", "growth ≥ ") + format.percent(t0.value) + (t0.baseYear.map { t("（较\($0)年）", " (on \($0))") } ?? "")
             default:
                 let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
                 let sign = [">=": "≥", "<=": "≤", ">": "＞", "<": "＜"]["\(t0.op)"] ?? "\(t0.op)"
@@ -311,12 +315,18 @@ public struct WhitePaperBuilder {
             if hidden { actual = NumberFormat.suppressed }
             else if let a = result.actual, let indicator { actual = format.withUnit(a, indicator) }
             if !hidden, let r = result.reference { actual += zh ? "（参照值 \(format.percent(r))）" : " (reference \(format.percent(r)))" }
+            if !hidden, let base = result.base, let change = result.change, let indicator, let year = t0.baseYear {
+                let shown = t0.op == .growthAtLeast ? format.percent(change) : format.withUnit(change, indicator)
+                actual += zh ? "（\(year)年 \(format.withUnit(base, indicator))，\(t0.op == .growthAtLeast ? "增长" : "新增") \(shown)）"
+                             : " (\(year): \(format.withUnit(base, indicator)); \(t0.op == .growthAtLeast ? "growth" : "increase") \(shown))"
+            }
+            if !hidden, let d = result.deviation { actual += zh ? "（偏差 \(format.percent(d))）" : " (deviation \(format.percent(d)))" }
             let progress = hidden ? NumberFormat.suppressed : (result.progress.map(format.percent) ?? "—")
             let bar = hidden ? "0" : (result.progress.map { min(max($0, 0), 1) * 100 }.map { $0.fixed(1) } ?? (result.status == .met ? "100.0" : "0"))
             let view = TargetView(indicator: name, goal: goal, actual: actual, progress: progress, bar: bar,
                                   status: hidden ? t("数据保密", "confidential") : result.status.name[language],
                                   statusID: hidden ? "confidential" : result.status.rawValue,
-                                  deadline: t0.deadline.description, source: t0.source)
+                                  deadline: t0.deadline.description, source: t0.source, quote: t0.quote)
             if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
         }
         return groups.filter { !$0.2.isEmpty }.map { id, name, targets in
@@ -333,7 +343,7 @@ public struct WhitePaperBuilder {
                                  target: NSDecimalNumber(decimal: t0.value).stringValue,
                                  hasActual: !hidden && result.actual != nil, actual: hidden ? "" : (result.actual.map { NumberFormat.machine($0, kind) } ?? ""),
                                  hasProgress: !hidden && result.progress != nil, progress: hidden ? "" : (result.progress.map { $0.fixed(4) } ?? ""),
-                                 status: hidden ? "confidential" : result.status.rawValue, deadline: t0.deadline.description, source: t0.source)
+                                 status: hidden ? "confidential" : result.status.rawValue, deadline: t0.deadline.description, source: t0.source, quote: t0.quote)
         }
     }
 

@@ -73,6 +73,8 @@ public struct TargetView: Sendable, Decodable {
     public let statusID: String
     public let deadline: String
     public let source: String
+    /// The plan's own words for this target.
+    public let quote: String
 }
 
 public struct TargetZoneView: Sendable, Decodable {
@@ -203,6 +205,7 @@ public struct XMLTargetView: Sendable, Decodable {
     public let status: String
     public let deadline: String
     public let source: String
+    public let quote: String
 }
 
 public struct ZoneView: Sendable, Decodable {

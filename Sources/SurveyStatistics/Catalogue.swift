@@ -127,6 +127,16 @@ public enum Catalogue {
         ("service_platforms", "知识产权公共服务平台", "Public IP service platforms", Bilingual("个", "platforms")),
         ("info_outlets", "知识产权信息服务网点", "IP information outlets", Bilingual("个", "outlets")),
         ("training_bases", "知识产权人才培训基地", "IP training bases", Bilingual("个", "bases")),
+        // What the zone plans set targets on and the office records (issue 15): 徐政办发〔2024〕8号, the Binhu plan.
+        ("info_institutions", "国家级、省级知识产权信息公共服务机构", "National and provincial IP information service institutions", Bilingual("家", "institutions")),
+        ("ip_talents", "知识产权服务业复合型人才", "IP service professionals (multi-skilled)", Bilingual("名", "people")),
+        ("innovators_served", "服务的创新主体", "Innovators served", Bilingual("个", "innovators")),
+        ("tech_invention_applications", "科技创新企业发明专利申请量", "Invention applications of tech enterprises", Bilingual("件", "filings")),
+        ("trademark_enterprises", "万企有效注册商标企业", "Enterprises with a valid registered trademark", Bilingual("家", "enterprises")),
+        ("culture_streets", "知识产权街区或文化长廊", "IP streets and culture corridors", Bilingual("处", "sites")),
+        ("public_lectures", "知识产权公益讲座", "Public IP lectures", Bilingual("期", "lectures")),
+        ("school_trainings", "中小学校知识产权培训", "IP trainings in schools", Bilingual("次", "sessions")),
+        ("norm_agencies", "贯彻服务业管理规范的服务机构", "Agencies implementing the service standards", Bilingual("家", "agencies")),
     ]
 
     static let byID: [String: Indicator] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

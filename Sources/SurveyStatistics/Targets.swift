@@ -23,11 +23,18 @@ public struct TargetResult: Sendable {
     public let actual: Decimal?
     /// For `>=ref:X`: the value of X (percentages turned into fractions when compared with a ratio).
     public let reference: Decimal?
-    /// actual ÷ target for "at least" targets (target ÷ actual for "at most"); nil when it has no meaning.
+    /// actual ÷ target for "at least" targets (target ÷ actual for "at most"; the increase or growth so far ÷
+    /// the one aimed at); nil when it has no meaning.
     public let progress: Decimal?
     /// The share of the plan period elapsed at the end of the year.
     public let elapsed: Decimal?
     public let status: TargetStatus
+    /// For an increase or growth target: the indicator's value in the base year.
+    public var base: Decimal? = nil
+    /// For an increase target the increase since the base year; for a growth target the growth (a fraction).
+    public var change: Decimal? = nil
+    /// For an "about" target: (actual − target) ÷ target, the deviation shown beside it.
+    public var deviation: Decimal? = nil
 }
 
 public enum TargetEvaluation {
@@ -68,8 +75,9 @@ public enum TargetEvaluation {
                     return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: nil, elapsed: elapsed, status: .no_data)
                 }
                 if Catalogue.indicator(ref)?.unit.zh == "%" && indicator?.kind == .ratio { r /= 100 }
+                // `value` is a margin over the reference (0 when the row leaves it empty: 超过全省平均水平).
                 return TargetResult(target: t, indicator: indicator, actual: a, reference: r, progress: nil, elapsed: elapsed,
-                                    status: a >= r ? .met : .behind)
+                                    status: a >= r + t.value ? .met : .behind)
             case .atLeast, .above:
                 let met = t.op == .atLeast ? a >= t.value : a > t.value
                 let progress: Decimal? = t.value > 0 ? a / t.value : nil
@@ -80,12 +88,44 @@ public enum TargetEvaluation {
                 let progress: Decimal? = a > 0 ? t.value / a : nil
                 return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: progress, elapsed: elapsed,
                                     status: met ? .met : .behind)
+            case .about:
+                // 左右: met within the tolerance around the value; below it, on track while the progress keeps
+                // up with the plan period; above it the aim is reached all the same (the deviation is shown).
+                guard t.value > 0 else { return noData(t, indicator, a, elapsed) }
+                let tolerance = t.tolerance ?? PlanTarget.defaultTolerance
+                let deviation = (a - t.value) / t.value
+                let progress = a / t.value
+                let status: TargetStatus = deviation >= -tolerance ? .met : (elapsed.map { progress >= $0 } == true ? .on_track : .behind)
+                var r = TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: progress, elapsed: elapsed, status: status)
+                r.deviation = deviation
+                return r
+            case .increaseAtLeast, .growthAtLeast:
+                // Measured from the base year's value, which the regional file records (no plan has an increase
+                // or growth target on a figure from the returns; such a target has no data).
+                guard let ind = indicator, ind.source == .regional, let year = t.baseYear,
+                      let base = Aggregation.cell(ind, returns: [], previous: [], regional: dataset(ids).regional, zones: Set(ids),
+                                                  period: Period(year: year)).value else { return noData(t, indicator, a, elapsed) }
+                let change: Decimal
+                if t.op == .increaseAtLeast { change = a - base } else {
+                    guard base > 0 else { return noData(t, indicator, a, elapsed) }
+                    change = a / base - 1
+                }
+                let progress: Decimal? = t.value > 0 ? max(0, change) / t.value : nil
+                let status: TargetStatus = change >= t.value ? .met : (progress != nil && elapsed != nil && progress! >= elapsed! ? .on_track : .behind)
+                var r = TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: progress, elapsed: elapsed, status: status)
+                r.base = base
+                r.change = change
+                return r
             }
         }
     }
 }
 
 extension TargetEvaluation {
+    static func noData(_ t: PlanTarget, _ indicator: Indicator?, _ actual: Decimal?, _ elapsed: Decimal?) -> TargetResult {
+        TargetResult(target: t, indicator: indicator, actual: actual, reference: nil, progress: nil, elapsed: elapsed, status: .no_data)
+    }
+
     /// Whether each result's actual value may be published: a target's actual is a cell of the release like any
     /// other (and so is the indicator a `>=ref:` target compares with), hidden where the release hides it.
     /// `zones` are the zones the output covers (all of the release's, or one); `returns(zones)` gives this year's

@@ -21,14 +21,28 @@ final class QueryCommandTests: XCTestCase {
         let j = try json(["targets", "--year", "2025"])
         XCTAssertEqual(j["year"] as? Int, 2025)
         let rows = try XCTUnwrap(j["rows"] as? [[String: Any]])
-        XCTAssertEqual(rows.count, 23, "every row of targets.csv")
+        XCTAssertEqual(rows.count, 33, "every numeric target of the three zone plans")
         for r in rows {
-            for key in ["zone", "indicator", "op", "target", "actual", "progress", "status", "deadline", "source"] { XCTAssertNotNil(r[key], key) }
+            for key in ["zone", "indicator", "op", "target", "actual", "progress", "status", "deadline", "source", "quote"] { XCTAssertNotNil(r[key], key) }
+            XCTAssertFalse((r["quote"] as? String ?? "").isEmpty, "the plan's words")
             XCTAssertTrue(["met", "on_track", "behind", "no_data", "confidential"].contains(r["status"] as? String))
             // A hidden actual keeps nothing that bounds it: no value, no progress, no status.
             if r["conf_status"] != nil { XCTAssertTrue(r["actual"] is NSNull && r["progress"] is NSNull); XCTAssertEqual(r["status"] as? String, "confidential") }
         }
-        XCTAssertEqual(Set(rows.map { $0["zone"] as! String }), ["quanshan", "binhu", "sucheng", "all"])
+        XCTAssertEqual(Set(rows.map { $0["zone"] as! String }), ["quanshan", "binhu", "sucheng"], "provincial goals are not a zone's")
+        // Each kind the plans use, with its status from the demo data.
+        func row(_ zone: String, _ indicator: String, _ op: String) -> [String: Any]? {
+            rows.first { $0["zone"] as? String == zone && $0["indicator"] as? String == indicator && $0["op"] as? String == op }
+        }
+        XCTAssertEqual(row("sucheng", "agencies", "~")?["quote"] as? String, "集聚各类高水平服务机构25户左右")
+        XCTAssertNotNil(row("sucheng", "agencies", "~")?["deviation"] as? Double)
+        XCTAssertEqual(row("binhu", "info_outlets", "+>=")?["base_year"] as? Int, 2023)
+        XCTAssertNotNil(row("binhu", "info_outlets", "+>=")?["change"] as? Double)
+        XCTAssertNotNil(row("quanshan", "invention_grants", "growth>=")?["change"] as? Double)
+        XCTAssertEqual(row("sucheng", "abnormal_withdrawal_rate", ">=ref:province_abnormal_withdrawal_rate")?["target"] as? Int, 0, "no margin")
+        XCTAssertEqual(row("quanshan", "revenue", ">=")?["target"] as? Int, 100000, "10亿元")
+        XCTAssertTrue(rows.allSatisfy { ["met", "on_track", "behind", "confidential"].contains($0["status"] as? String) },
+                      "the demo's regional file measures every target")
         let text = try ipsurvey(["targets", "--year", "2025", "--archive", Self.archive]).text
         XCTAssertTrue(text.contains("徐政办发〔2024〕8号") && text.contains("已完成"), text)
     }

@@ -233,4 +233,19 @@ final class RuleTests: XCTestCase {
         let targets = try check("zone,indicator,op,value,deadline,source\nquanshan,revenue_growth,>=ref:gdp_growth,0,2026-12-31,doc\nall,agencies,>=,100,2027-12-31,doc\nquanshan,agencies,≥,1,2026-12-31,doc\n")
         XCTAssertEqual(targets.1.map { $0.findings.map(\.code) }, [[], [], ["op.unknown_value"]])
     }
+
+    // Issue 15: a target's value may be empty only when it compares with another indicator (no margin).
+    func testATargetValueIsRequiredUnlessItIsAReference() throws {
+        let header = "zone,indicator,op,value,deadline,source,quote,base_year,tolerance\n"
+        let (_, rows) = try check(header + """
+            quanshan,agencies,>=,,2026-12-31,doc,机构150家,,
+            quanshan,revenue_growth,>=ref:gdp_growth,,2026-12-31,doc,超过GDP增速,,
+            quanshan,agencies,~,25,2026-12-31,doc,25户左右,,0.1
+            quanshan,info_outlets,+>=,30,2026-12-31,doc,新增30家以上,2023,
+            quanshan,invention_grants,growth>=,0.3,2026-12-31,doc,增长30%以上,2023,
+
+            """)
+        XCTAssertEqual(rows.map(\.isRejected), [true, false, false, false, false])
+        XCTAssertEqual(rows[0].findings.map(\.code), ["value.required"])
+    }
 }

@@ -301,6 +301,65 @@ final class TargetTests: XCTestCase {
     }
 }
 
+/// The kinds of target the plans use (issue 15): about, increase, growth, a reference with or without a margin.
+final class TargetKindTests: XCTestCase {
+    let zones = [Zone(id: "a", name: Bilingual("甲区", "A"), level: "national_pilot", city: "", divisionCode: "320311",
+                      planStart: SimpleDate(year: 2024, month: 1, day: 1)!, planEnd: SimpleDate(year: 2026, month: 12, day: 31)!, planDocument: "")]
+    let figures = regional + [
+        RegionalFigure(zone: "a", period: Period(year: 2023), indicator: "info_outlets", value: 10, source: ""),
+        RegionalFigure(zone: "a", period: Period(year: 2025), indicator: "info_outlets", value: 25, source: ""),
+        RegionalFigure(zone: "a", period: Period(year: 2023), indicator: "invention_grants", value: 100, source: ""),
+        RegionalFigure(zone: "a", period: Period(year: 2025), indicator: "invention_grants", value: 125, source: ""),
+    ]
+
+    func evaluate(_ id: String, _ op: TargetOperator, _ v: String, base: Int? = nil, tolerance: String? = nil, zone: String = "a") -> TargetResult {
+        let t = PlanTarget(zone: zone, indicator: id, op: op, value: Decimal(string: v)!, deadline: SimpleDate(year: 2026, month: 12, day: 31)!,
+                           source: "doc", quote: "原文", baseYear: base, tolerance: tolerance.flatMap { Decimal(string: $0) })
+        return TargetEvaluation.evaluate([t], year: 2025, zones: zones) { ids in
+            Dataset(period: Period(year: 2025), returns: current.filter { ids.contains($0.zone) },
+                    previous: earlier.filter { ids.contains($0.zone) }, regional: figures, zones: ids)
+        }[0]
+    }
+
+    func testAboutIsMetWithinItsToleranceAndShowsTheDeviation() {
+        // Zone a has 3 agencies; 66.7 % of its plan period has passed by the end of 2025.
+        let exact = evaluate("agencies", .about, "3")
+        XCTAssertEqual(exact.status, .met)
+        XCTAssertEqual(exact.deviation, 0)
+        let near = evaluate("agencies", .about, "4")
+        XCTAssertEqual(near.deviation, Decimal(string: "-0.25"))
+        XCTAssertEqual(near.status, .on_track, "25 % short of 4 is outside ±10 %, but 75 % ≥ 66.7 % elapsed")
+        XCTAssertEqual(evaluate("agencies", .about, "5").status, .behind, "60 % < 66.7 %")
+        XCTAssertEqual(evaluate("agencies", .about, "5", tolerance: "0.4").status, .met, "within ±40 %")
+        XCTAssertEqual(evaluate("agencies", .about, "2").status, .met, "above the band the aim is reached; deviation +50 %")
+    }
+
+    func testAnIncreaseIsMeasuredFromTheBaseYear() {
+        let r = evaluate("info_outlets", .increaseAtLeast, "30", base: 2023)
+        XCTAssertEqual(r.base, 10)
+        XCTAssertEqual(r.change, 15)
+        XCTAssertEqual(r.progress, Decimal(string: "0.5"))
+        XCTAssertEqual(r.status, .behind)
+        XCTAssertEqual(evaluate("info_outlets", .increaseAtLeast, "20", base: 2023).status, .on_track)
+        XCTAssertEqual(evaluate("info_outlets", .increaseAtLeast, "15", base: 2023).status, .met)
+        XCTAssertEqual(evaluate("info_outlets", .increaseAtLeast, "15", base: 2022).status, .no_data, "no figure for the base year")
+        XCTAssertEqual(evaluate("agencies", .increaseAtLeast, "1", base: 2024).status, .no_data, "base years are read from the regional file")
+    }
+
+    func testAGrowthTargetIsAgainstTheBaseYear() {
+        let r = evaluate("invention_grants", .growthAtLeast, "0.2", base: 2023)
+        XCTAssertEqual(r.change, Decimal(string: "0.25"))
+        XCTAssertEqual(r.status, .met)
+        XCTAssertEqual(evaluate("invention_grants", .growthAtLeast, "0.3", base: 2023).status, .on_track, "25 ÷ 30 = 83 % ≥ 66.7 %")
+        XCTAssertEqual(evaluate("invention_grants", .growthAtLeast, "0.5", base: 2023).status, .behind)
+    }
+
+    func testAReferenceWithoutAValueHasNoMarginAndAValueIsOne() {
+        XCTAssertEqual(evaluate("revenue_growth", .atLeastIndicator("gdp_growth"), "0").status, .met, "53.8 % ≥ 5.5 %")
+        XCTAssertEqual(evaluate("revenue_growth", .atLeastIndicator("gdp_growth"), "0.6").status, .behind, "53.8 % < 5.5 % + 60 %")
+    }
+}
+
 final class EverySumIndicatorTests: XCTestCase {
     /// Three returns where field k holds k, 10k and 100k (money in 万元): every plain sum must be 111k, and its
     /// growth against a year with k alone must be 110.
