@@ -202,7 +202,7 @@ extension Archive {
         // only, which sum exactly) the rows come unsorted, in the index order the same archive always gives
         // (so output stays reproducible); sorting 333,000 rows cost 0.4 s of a query.
         let sql = """
-            SELECT credit_code, \(names ? "agency_name" : "''"), zone, period, agency_kind, business_types, brand_level, \(numbers)
+            SELECT credit_code, \(names ? "agency_name" : "''"), zone, period, agency_kind, business_types, brand_level, \(numbers), province_designation
             FROM record WHERE \(conditions.joined(separator: " AND "))
             \(names ? "ORDER BY period, zone, credit_code" : "")
             """
@@ -217,7 +217,7 @@ extension Archive {
             }
             func text(_ i: Int32) -> String { String(decoding: bytes(i), as: UTF8.self) }
             // Zone, kind, brand level and period take a handful of values: each is made once, then found by its bytes.
-            var interned: [[(bytes: [UInt8], text: String)]] = [[], [], [], []]
+            var interned: [[(bytes: [UInt8], text: String)]] = [[], [], [], [], []]
             func intern(_ i: Int32, _ slot: Int) -> String {
                 let b = bytes(i)
                 for entry in interned[slot] where entry.bytes.count == b.count {
@@ -251,9 +251,12 @@ extension Archive {
                     period = Period(periodText) ?? Period(year: 0)
                     periods[periodText] = period
                 }
-                out.append(SurveyReturn(creditCode: CreditCode(validatedBuffer: bytes(0)), agencyName: names ? text(1) : "", zone: intern(2, 0),
-                                        period: period, agencyKind: intern(4, 1), businessTypes: UInt32(sqlite3_column_int64(s, 5)),
-                                        brandLevel: intern(6, 2), numbers: values))
+                var r = SurveyReturn(creditCode: CreditCode(validatedBuffer: bytes(0)), agencyName: names ? text(1) : "", zone: intern(2, 0),
+                                     period: period, agencyKind: intern(4, 1), businessTypes: UInt32(sqlite3_column_int64(s, 5)),
+                                     brandLevel: intern(6, 2), numbers: values)
+                let d = Int32(7 + count)
+                if sqlite3_column_type(s, d) != SQLITE_NULL { r.designation = intern(d, 4) }
+                out.append(r)
             }
             return out
         }

@@ -245,7 +245,7 @@ final class RowWriter {
     let form: Form
     let ix: [String: Int]
     /// Positions in a return's values of the fields bound to the typed columns, in column order.
-    private let creditCode, period, zone, agencyName, agencyKind, businessTypes, brandLevel: Int
+    private let creditCode, period, zone, agencyName, agencyKind, businessTypes, brandLevel, designation: Int
     private let numberIndexes: [Int]
     private let zoneIDs: [String]
     private let kindIDs: [String], brandIDs: [String]
@@ -266,12 +266,13 @@ final class RowWriter {
         let r = Form.returns.index
         (creditCode, period, zone, agencyName) = (r["credit_code"]!, r["period"]!, r["zone"]!, r["agency_name"]!)
         (agencyKind, businessTypes, brandLevel) = (r["agency_kind"]!, r["business_types"]!, r["brand_level"]!)
+        designation = r["province_designation"]!
         numberIndexes = Archive.numberFields.map { r[$0]! }
         zoneIDs = zones.zones.map(\.id)
         kindIDs = Choices.agencyKind.options.map(\.id)
         brandIDs = Choices.brandLevel.options.map(\.id)
         let returnColumns = ["credit_code", "period", "zone", "received_at", "agency_name", "agency_kind", "business_types", "brand_level"]
-            + Archive.numberFields
+            + Archive.numberFields + ["province_designation"]
         returnParameters = Int32(returnColumns.count)
         let columns = ["file_id", "line", "accepted", "findings"] + returnColumns
         record = try db.makeStatement(sql: "INSERT INTO record (\(columns.joined(separator: ","))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))")
@@ -368,5 +369,6 @@ final class RowWriter {
             if case .int(let x) = v[n] { sqlite3_bind_int64(s, i, x) } else { sqlite3_bind_null(s, i) }
             i += 1
         }
+        if case .choice(let d) = v[designation] { bind(s, i, Choices.provinceDesignation.options[d].id) } else { sqlite3_bind_null(s, i) }
     }
 }

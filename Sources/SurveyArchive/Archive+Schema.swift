@@ -180,6 +180,11 @@ extension Archive {
             ALTER TABLE target ADD COLUMN tolerance TEXT;
             """)
         }
+        m.registerMigration("v6: the province's designation of an agency") { db in
+            // 龙头 / 特色 (the 2025 provincial measures), a field of the return form from 2026-12; NULL for returns
+            // stored before it, which did not say.
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN province_designation TEXT")
+        }
         return m
     }
 

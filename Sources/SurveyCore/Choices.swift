@@ -81,6 +81,14 @@ public enum Choices {
         ChoiceOption("national_demo", "国家知识产权服务业高质量集聚发展示范区", "National demonstration zone", aliases: ["国家级示范区", "示范区"]),
     ])
     /// Comparison of a target (`>=ref:INDICATOR` is handled by `TargetOperator`).
+    /// The province's designation of an agency (江苏省知识产权局《关于加快推进知识产权服务业高质量发展的若干措施》
+    /// (2025): 龙头服务机构 / 特色服务机构). Not a brand level: 龙头 is not 品牌. Empty is "not reported".
+    public static let provinceDesignation = ChoiceDomain(id: "province_designation", [
+        ChoiceOption("leading", "龙头服务机构", "leading agency"),
+        ChoiceOption("specialty", "特色服务机构", "specialty agency"),
+        ChoiceOption("none", "无", "none"),
+    ])
+
     public static let targetOp = ChoiceDomain(id: "target_op", [
         ChoiceOption(">=", "不低于", "at least"),
         ChoiceOption(">", "高于", "above"),

@@ -150,6 +150,8 @@ extension Form {
         Field("contact", "联系人", "Contact person", .text(maxLength: 50), personal: true),
         Field("phone", "联系电话", "Phone", .text(maxLength: 50), personal: true),
         Field("submitted_on", "填报日期", "Date submitted", .date, personal: true),
+        // Added 2026-12 (issue 15) as the last column, so every column of earlier forms keeps its position.
+        Field("province_designation", "省级培育类别", "Provincial designation", .choice(Choices.provinceDesignation)),
     ], rules: [
         .breakdown(parts: revenueBreakdown.map(\.field), whole: "revenue", minimumPercent: 99),
         .notGreaterThan(part: "foreign_revenue", whole: "revenue"),

@@ -31,7 +31,8 @@ public struct SampleGenerator {
     """
 
     /// Every numeric target of the three zone plans in `../shared/seeds/`, with the plan's words (input/README.md
-    /// lists where each comes from). The provincial goals are not zone targets and are not here.
+    /// lists where each comes from); the 2017 scheme's condition for a provincial zone (15 agencies); and, as zone
+    /// `all`, the 2025 measures' province-wide goals, shown as the zones' contribution.
     public static let targetsCSV = """
     zone,indicator,op,value,deadline,source,quote,base_year,tolerance
     sucheng,agencies,~,25,2026-12-31,宿区政办发〔2025〕5号,集聚各类高水平服务机构25户左右,,0.1
@@ -67,6 +68,9 @@ public struct SampleGenerator {
     quanshan,public_lectures,>=,10,2026-12-31,徐政办发〔2024〕8号,举办知识产权公益讲座10期,,
     quanshan,school_trainings,>=,10,2026-12-31,徐政办发〔2024〕8号,深入中小学校开展知识产权培训10次,,
     quanshan,norm_agencies,>=,5,2026-12-31,徐政办发〔2024〕8号,引导5家以上知识产权服务机构贯彻服务业管理规范,,
+    sucheng,agencies,>=,15,2027-12-31,苏知发〔2017〕139号,区内知识产权服务初具规模，已有知识产权服务机构15家以上,,
+    all,leading_agencies,>=,20,2027-12-31,江苏省知识产权局《关于加快推进知识产权服务业高质量发展的若干措施》（2025年）,到2027年，全省培育20家知识产权服务龙头机构,,
+    all,above_scale_agencies,>=,100,2027-12-31,江苏省知识产权局《关于加快推进知识产权服务业高质量发展的若干措施》（2025年）,到2027年，全省培育……100家规模以上服务机构,,
 
     """
 
@@ -145,6 +149,10 @@ public struct SampleGenerator {
     }
 
     /// The cells of one return, in form order (ids as in `Form.returns`).
+    /// The columns the generated returns have: the form's, but for the province's designation (added to the form in
+    /// 2026-12): the demo's returns of 2023–2025 were sent on the form before it, so its 龙头 count is "no data".
+    static let writtenFields = Form.returns.fields.filter { $0.id != "province_designation" }
+
     static func returnRow(_ a: Agency, year: Int, rng: inout SplitMix64, revision: Bool = false) -> [String] {
         func wan(_ yuan: Int64) -> String { Money(yuan: yuan).wanExact }
         func frac(_ lo: Double, _ hi: Double) -> Double { Double.random(in: lo...hi, using: &rng) }
@@ -255,8 +263,8 @@ public struct SampleGenerator {
         files.append(("zones.csv", Array(Self.zonesCSV.utf8)))
         files.append(("targets.csv", Array(Self.targetsCSV.utf8)))
         var regional: [String] = ["zone,period,indicator,value,source"]
-        let idHeader = Form.returns.fields.map(\.id)
-        let zhHeader = Form.returns.fields.map { $0.header(.zh) }
+        let idHeader = Self.writtenFields.map(\.id)
+        let zhHeader = Self.writtenFields.map { $0.header(.zh) }
         var revisions: [[String]] = []
         for year in 2023...2025 {
             for (z, model) in Self.zoneModels.enumerated() {
@@ -304,7 +312,7 @@ public struct SampleGenerator {
         extra[0].revenue2023 = 12_000_000
         extra[1].name = "示例知识产权研究院 R&D \"创新\" 中心"
         var rows = extra.map { Self.returnRow($0, year: 2025, rng: &rng) }
-        let ix = Form.returns.index
+        let ix = Dictionary(uniqueKeysWithValues: Self.writtenFields.enumerated().map { ($1.id, $0) })   // the columns written
         // Deliberate errors, one kind per row (rows 2… are lines 4… of the file).
         rows[2][ix["credit_code"]!] = String(rows[2][0].dropLast()) + (rows[2][0].last == "1" ? "2" : "1")  // checksum
         rows[3][ix["revenue"]!] = "12a"                                                        // not a number
@@ -322,7 +330,7 @@ public struct SampleGenerator {
         var moved = Array(rows[14][0].utf8.prefix(17))
         moved.replaceSubrange(2..<8, with: Array("320302".utf8))
         rows[14][0] = String(decoding: moved + [CreditCode.checkCharacter(for: moved)], as: UTF8.self)
-        let header = Form.returns.fields.map { $0.header(.zh) }
+        let header = Self.writtenFields.map { $0.header(.zh) }
         return ([header] + rows).map(Self.csvLine).joined(separator: "\n") + "\n"
     }
 
@@ -351,7 +359,7 @@ public struct SampleGenerator {
         }
         var written = 0
         var regional = ["zone,period,indicator,value,source"]
-        let header = Self.csvLine(Form.returns.fields.map(\.id)) + "\n"
+        let header = Self.csvLine(Self.writtenFields.map(\.id)) + "\n"
         for (y, year) in (2023...2025).enumerated() {
             let target = y == 2 ? rows - written : perYear
             while agencies.count < target {

@@ -16,6 +16,8 @@ public struct SurveyReturn: Sendable, Hashable {
     public var brandLevel: String
     /// The money (whole yuan) and count fields, in the order of `SurveyReturn.numberFields`; nil = not reported.
     public var numbers: ReturnNumbers
+    /// An id of `Choices.provinceDesignation`; nil when the return does not say (forms before 2026-12).
+    public var designation: String? = nil
 
     /// The ids of the money and count fields of the form, in form order.
     public static let numberFields: [String] = Form.returns.fields.filter { $0.type == .money || $0.type == .count }.map(\.id)

@@ -293,7 +293,7 @@ public struct WhitePaperBuilder {
 
     func targetZones() -> [TargetZoneView] {
         var groups: [(String, String, [TargetView])] = report.zones.map { ($0.id, $0.name[language], []) }
-        groups.append(("all", t("全部集聚区（省级目标）", "All zones (provincial goals)"), []))
+        groups.append(("all", t("对全省目标的贡献（全省目标，不是集聚区自身的目标）", "Contribution to the province's goals (province-wide, not the zones' own targets)"), []))
         for (result, conf) in zip(report.targets, report.targetConf) {
             let t0 = result.target
             let indicator = result.indicator
@@ -314,6 +314,7 @@ public struct WhitePaperBuilder {
             var actual = NumberFormat.noData
             if hidden { actual = NumberFormat.suppressed }
             else if let a = result.actual, let indicator { actual = format.withUnit(a, indicator) }
+            else if let indicator { actual = t("无数据（需", "no data (needs ") + indicator.measuredBy[language] + t("）", ")") }
             if !hidden, let r = result.reference { actual += zh ? "（参照值 \(format.percent(r))）" : " (reference \(format.percent(r)))" }
             if !hidden, let base = result.base, let change = result.change, let indicator, let year = t0.baseYear {
                 let shown = t0.op == .growthAtLeast ? format.percent(change) : format.withUnit(change, indicator)
@@ -330,7 +331,9 @@ public struct WhitePaperBuilder {
             if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
         }
         return groups.filter { !$0.2.isEmpty }.map { id, name, targets in
-            TargetZoneView(name: name, plan: report.zones.first { $0.id == id }.map { "\($0.planDocument)（\($0.planStart)—\($0.planEnd)）" } ?? "", targets: targets)
+            TargetZoneView(name: name, plan: id == "all"
+                ? t("“实际”为本白皮书所涵盖集聚区的合计，“完成进度”为其占全省目标的比例", "\"Actual\" is the total of the zones this paper covers; \"progress\" its share of the province's goal")
+                : report.zones.first { $0.id == id }.map { "\($0.planDocument)（\($0.planStart)—\($0.planEnd)）" } ?? "", targets: targets)
         }
     }
 

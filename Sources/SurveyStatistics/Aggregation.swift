@@ -104,6 +104,9 @@ public enum Aggregation {
         switch indicator.computation {
         case .agencies:
             return Cell(value: Decimal(Set(returns.map(\.creditCode)).count), reporting: returns.count)
+        case .designated(let id):
+            guard returns.contains(where: { $0.designation != nil }) else { return Cell(value: nil, reporting: 0) }
+            return Cell(value: Decimal(returns.filter { $0.designation == id }.count), reporting: returns.filter { $0.designation != nil }.count)
         case .brandAgencies:
             return Cell(value: Decimal(returns.filter { $0.brandLevel == "provincial" || $0.brandLevel == "national" }.count), reporting: returns.count)
         case .agenciesWithRevenueAtLeast(let threshold):

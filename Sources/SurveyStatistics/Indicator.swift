@@ -24,6 +24,8 @@ public enum Computation: Sendable, Hashable {
     case agencies
     /// Agencies with brand level provincial or national.
     case brandAgencies
+    /// Agencies the province designates so (`Choices.provinceDesignation`); no data when no return says.
+    case designated(String)
     /// Agencies with revenue ≥ the threshold (yuan).
     case agenciesWithRevenueAtLeast(Int64)
     /// Σ of a money or count field over the agencies that reported it.
@@ -65,12 +67,25 @@ public struct Indicator: Sendable {
 }
 
 extension Indicator {
+    /// What would measure the indicator, for a target that has no data yet: the regional file's indicator, or the
+    /// fields of the return form.
+    public var measuredBy: Bilingual {
+        switch source {
+        case .regional: return Bilingual("区域统计文件中的 \(id)", "\(id) in the regional file")
+        case .returns:
+            var fields = Array(self.fields).sorted()
+            if case .designated = computation { fields = ["province_designation"] }
+            let list = fields.isEmpty ? "" : "（\(fields.joined(separator: ", "))）"
+            return Bilingual("调查表\(list)", "returns" + (fields.isEmpty ? "" : " (\(fields.joined(separator: ", ")))"))
+        }
+    }
+
     /// The number fields of a return this indicator reads (its computation's and the one protecting it),
     /// so a request reads only those columns.
     public var fields: Set<String> {
         var out: Set<String> = protectedBy.map { [$0] } ?? []
         switch computation {
-        case .agencies, .brandAgencies, .regional: break
+        case .agencies, .brandAgencies, .designated, .regional: break
         case .agenciesWithRevenueAtLeast, .concentrationTop5, .herfindahl: out.insert("revenue")
         case .sum(let f), .average(let f), .sameSampleGrowth(let f), .regionalRatio(let f, _): out.insert(f)
         case .fieldRatio(let n, let d): out.formUnion([n, d])

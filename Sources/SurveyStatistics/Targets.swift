@@ -4,6 +4,8 @@ import SurveyCore
 /// How far a zone is from one of its plan's targets.
 public enum TargetStatus: String, Sendable {
     case met, on_track, behind, no_data
+    /// A provincial goal (zone `all`): what the zones contribute to it, never a zone's attainment.
+    case contribution
 
     public var name: Bilingual {
         switch self {
@@ -11,6 +13,7 @@ public enum TargetStatus: String, Sendable {
         case .on_track: Bilingual("进度正常", "on track")
         case .behind: Bilingual("滞后", "behind")
         case .no_data: Bilingual("无数据", "no data")
+        case .contribution: Bilingual("贡献", "contribution")
         }
     }
 }
@@ -68,6 +71,11 @@ public enum TargetEvaluation {
             }
             guard let a = actual else {
                 return TargetResult(target: t, indicator: indicator, actual: nil, reference: nil, progress: nil, elapsed: elapsed, status: .no_data)
+            }
+            // A province-wide goal: the zones' figure is their contribution to it (its share in `progress`).
+            if t.zone == "all" {
+                return TargetResult(target: t, indicator: indicator, actual: a, reference: nil, progress: t.value > 0 ? a / t.value : nil,
+                                    elapsed: elapsed, status: .contribution)
             }
             switch t.op {
             case .atLeastIndicator(let ref):

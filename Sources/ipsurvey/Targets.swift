@@ -71,12 +71,17 @@ enum TargetOutput {
         func number(_ d: Decimal?) -> String? { d.map { NSDecimalNumber(decimal: $0).stringValue } }
         switch format {
         case .json:
-            let rows = results.map { x -> String in
+            // Province-wide goals apart: the zones' figure is their contribution, never a zone's attainment.
+            let provincial = results.filter { $0.r.target.zone == "all" }.map { x -> String in
+                let t = x.r.target
+                return "{\"indicator\":\(JSONText.string(t.indicator)),\"op\":\(JSONText.string(t.op.description)),\"target\":\(NSDecimalNumber(decimal: t.value).stringValue),\"contribution\":\(value(x.actual, x.r) ?? "null"),\"share\":\(x.progress.map { $0.fixed(4) } ?? "null"),\"deadline\":\(JSONText.string(t.deadline.description)),\"source\":\(JSONText.string(t.source)),\"quote\":\(JSONText.string(t.quote))}"
+            }
+            let rows = results.filter { $0.r.target.zone != "all" }.map { x -> String in
                 let t = x.r.target
                 let conf = x.conf == .free ? "" : ",\"conf_status\":\(JSONText.string(x.conf.rawValue))"
-                return "{\"zone\":\(JSONText.string(t.zone)),\"indicator\":\(JSONText.string(t.indicator)),\"op\":\(JSONText.string(t.op.description)),\"target\":\(NSDecimalNumber(decimal: t.value).stringValue),\"actual\":\(value(x.actual, x.r) ?? "null"),\"progress\":\(x.progress.map { $0.fixed(4) } ?? "null"),\"status\":\(JSONText.string(x.status)),\"deadline\":\(JSONText.string(t.deadline.description)),\"source\":\(JSONText.string(t.source)),\"quote\":\(JSONText.string(t.quote)),\"base_year\":\(t.baseYear.map { "\($0)" } ?? "null"),\"base\":\(number(base(x).base) ?? "null"),\"change\":\(base(x).change.map { $0.fixed(4) } ?? "null"),\"deviation\":\(base(x).deviation.map { $0.fixed(4) } ?? "null")\(conf)}"
+                return "{\"zone\":\(JSONText.string(t.zone)),\"indicator\":\(JSONText.string(t.indicator)),\"op\":\(JSONText.string(t.op.description)),\"target\":\(NSDecimalNumber(decimal: t.value).stringValue),\"actual\":\(value(x.actual, x.r) ?? "null"),\"progress\":\(x.progress.map { $0.fixed(4) } ?? "null"),\"status\":\(JSONText.string(x.status)),\"deadline\":\(JSONText.string(t.deadline.description)),\"source\":\(JSONText.string(t.source)),\"quote\":\(JSONText.string(t.quote)),\"measured_by\":\(JSONText.string(x.r.indicator?.measuredBy.en ?? t.indicator)),\"base_year\":\(t.baseYear.map { "\($0)" } ?? "null"),\"base\":\(number(base(x).base) ?? "null"),\"change\":\(base(x).change.map { $0.fixed(4) } ?? "null"),\"deviation\":\(base(x).deviation.map { $0.fixed(4) } ?? "null")\(conf)}"
             }
-            return "{\"year\":\(year),\"rows\":[\(rows.joined(separator: ","))]}\n"
+            return "{\"year\":\(year),\"rows\":[\(rows.joined(separator: ","))],\"provincial\":[\(provincial.joined(separator: ","))]}\n"
         case .csv:
             var out = "zone,indicator,op,target,actual,progress,status,deadline,source,quote,base_year,base,change,deviation\r\n"
             for x in results {
@@ -93,7 +98,7 @@ enum TargetOutput {
                          : "Target attainment, \(year)\nzone\tindicator\ttarget\tactual\tprogress\tstatus\tdeadline\tsource\tthe plan's words\n"
             for x in results {
                 let r = x.r, t = r.target
-                let zoneName = t.zone == "all" ? (zh ? "全部集聚区" : "all zones") : (zones.first { $0.id == t.zone }?.name[language] ?? t.zone)
+                let zoneName = t.zone == "all" ? (zh ? "全省目标（各集聚区的贡献）" : "province-wide goal (the zones' contribution)") : (zones.first { $0.id == t.zone }?.name[language] ?? t.zone)
                 let name = r.indicator?.name[language] ?? t.indicator
                 let goal: String
                 switch t.op {
@@ -103,7 +108,8 @@ enum TargetOutput {
                 case .growthAtLeast: goal = (zh ? "增长 ≥ " : "growth ≥ ") + ((t.value * 100).fixed(1)) + "%"
                 default: goal = "\(t.op) \(NSDecimalNumber(decimal: t.value).stringValue)"
                 }
-                var actual = x.conf != .free ? "—\(x.conf.rawValue)" : (value(x.actual, r) ?? (zh ? "无数据" : "n/a"))
+                var actual = x.conf != .free ? "—\(x.conf.rawValue)"
+                    : (value(x.actual, r) ?? (zh ? "无数据，需" : "no data; needs ") + (r.indicator?.measuredBy[language] ?? t.indicator))
                 if x.conf == .free, let ref = r.reference { actual += zh ? "（参照 \(ref.fixed(4))）" : " (vs \(ref.fixed(4)))" }
                 let b = base(x)
                 if let year = t.baseYear, let v = b.base, let change = b.change {

@@ -21,9 +21,9 @@ final class QueryCommandTests: XCTestCase {
         let j = try json(["targets", "--year", "2025"])
         XCTAssertEqual(j["year"] as? Int, 2025)
         let rows = try XCTUnwrap(j["rows"] as? [[String: Any]])
-        XCTAssertEqual(rows.count, 33, "every numeric target of the three zone plans")
+        XCTAssertEqual(rows.count, 34, "every numeric target of the three zone plans, and the 2017 scheme's 15 agencies for 宿城")
         for r in rows {
-            for key in ["zone", "indicator", "op", "target", "actual", "progress", "status", "deadline", "source", "quote"] { XCTAssertNotNil(r[key], key) }
+            for key in ["zone", "indicator", "op", "target", "actual", "progress", "status", "deadline", "source", "quote", "measured_by"] { XCTAssertNotNil(r[key], key) }
             XCTAssertFalse((r["quote"] as? String ?? "").isEmpty, "the plan's words")
             XCTAssertTrue(["met", "on_track", "behind", "no_data", "confidential"].contains(r["status"] as? String))
             // A hidden actual keeps nothing that bounds it: no value, no progress, no status.
@@ -37,12 +37,20 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertEqual(row("sucheng", "agencies", "~")?["quote"] as? String, "集聚各类高水平服务机构25户左右")
         XCTAssertNotNil(row("sucheng", "agencies", "~")?["deviation"] as? Double)
         XCTAssertEqual(row("binhu", "info_outlets", "+>=")?["base_year"] as? Int, 2023)
+        XCTAssertEqual(row("binhu", "info_outlets", "+>=")?["measured_by"] as? String, "info_outlets in the regional file")
         XCTAssertNotNil(row("binhu", "info_outlets", "+>=")?["change"] as? Double)
         XCTAssertNotNil(row("quanshan", "invention_grants", "growth>=")?["change"] as? Double)
         XCTAssertEqual(row("sucheng", "abnormal_withdrawal_rate", ">=ref:province_abnormal_withdrawal_rate")?["target"] as? Int, 0, "no margin")
         XCTAssertEqual(row("quanshan", "revenue", ">=")?["target"] as? Int, 100000, "10亿元")
         XCTAssertTrue(rows.allSatisfy { ["met", "on_track", "behind", "confidential"].contains($0["status"] as? String) },
                       "the demo's regional file measures every target")
+        XCTAssertEqual(row("sucheng", "agencies", ">=")?["status"] as? String, "met", "at least 15 agencies (苏知发〔2017〕139号)")
+        // The province's goals, apart: what the zones contribute, never a zone's attainment.
+        let provincial = try XCTUnwrap(j["provincial"] as? [[String: Any]])
+        XCTAssertEqual(provincial.map { $0["indicator"] as? String }, ["leading_agencies", "above_scale_agencies"])
+        XCTAssertTrue(provincial[0]["contribution"] is NSNull, "the demo's returns predate the designation field: no data, not 0")
+        XCTAssertEqual(provincial[1]["target"] as? Int, 100)
+        XCTAssertNotNil(provincial[1]["share"] as? Double)
         let text = try ipsurvey(["targets", "--year", "2025", "--archive", Self.archive]).text
         XCTAssertTrue(text.contains("徐政办发〔2024〕8号") && text.contains("已完成"), text)
     }

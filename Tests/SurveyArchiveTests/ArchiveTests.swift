@@ -176,6 +176,17 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try schema(try newArchive()), try schema(archive))
     }
 
+    /// The province's designation is stored (migration v6) and read back; returns without it say nothing.
+    func testTheProvinceDesignationIsStoredAndReadBack() throws {
+        let archive = try newArchive()
+        let text = "credit_code,agency_name,zone,period,agency_kind,business_types,revenue,staff,province_designation\n"
+            + "\(Self.code("MA1XY4123")),示例机构,quanshan,2025,patent_agency,agency,100,10,龙头服务机构\n"
+            + "\(Self.code("MA1XY4124")),示例机构二,quanshan,2025,patent_agency,agency,100,10,\n"
+        _ = try archive.ingest(write("d.csv", text), zones: zones, receivedAt: "2026-01-10T00:00:00.000Z")
+        let read = try archive.returns().sorted { $0.creditCode.text < $1.creditCode.text }
+        XCTAssertEqual(read.map(\.designation), ["leading", nil])
+    }
+
     /// A money or count field added to the form needs a migration that adds its column.
     func testEveryNumberFieldOfTheFormHasAColumn() throws {
         let archive = try newArchive()
@@ -229,8 +240,8 @@ final class ArchiveTests: XCTestCase {
         }
         let stored = try archive.files()
         XCTAssertEqual(stored.count, 14)
-        XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 962)
-        XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 951)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 965)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 954)
         XCTAssertEqual(stored.reduce(0) { $0 + $1.rejected }, 11)
         for f in stored { XCTAssertEqual(f.rows, f.accepted + f.rejected, f.name) }
         XCTAssertEqual(try archive.verify(), [])

@@ -248,4 +248,17 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(rows.map(\.isRejected), [true, false, false, false, false])
         XCTAssertEqual(rows[0].findings.map(\.code), ["value.required"])
     }
+
+    // Issue 15: the province's designation (龙头 / 特色) is a field of its own; empty is "not reported".
+    func testTheProvinceDesignationIsAFieldOfItsOwn() throws {
+        let (_, rows) = try check(returnCSV(["province_designation": "龙头服务机构"], extraRows: [
+            ["credit_code": validCode("320311", "MA1XY4200"), "province_designation": ""],
+            ["credit_code": validCode("320311", "MA1XY4201"), "province_designation": "品牌"],
+        ]))
+        XCTAssertEqual(rows.map(\.isRejected), [false, false, true])
+        let f = Form.returns.index["province_designation"]!
+        XCTAssertEqual(rows[0].values[f], .choice(0))
+        XCTAssertEqual(rows[1].values[f], .empty)
+        XCTAssertEqual(rows[2].findings.map(\.code), ["province_designation.unknown_value"])
+    }
 }

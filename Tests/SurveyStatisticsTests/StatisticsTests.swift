@@ -290,7 +290,7 @@ final class TargetTests: XCTestCase {
         XCTAssertEqual(evaluate(target("a", "revenue", .atLeast, 4000)).status, .behind, "50 % < 66.7 %")
         XCTAssertEqual(evaluate(target("b", "patent_agency_rate", .atLeast, Decimal(string: "0.6")!)).status, .no_data)
         XCTAssertEqual(evaluate(target("a", "abnormal_withdrawal_rate", .atMost, Decimal(string: "0.5")!)).status, .behind)
-        XCTAssertEqual(evaluate(target("all", "agencies", .atLeast, 4)).status, .met, "all zones together: 4 agencies")
+        XCTAssertEqual(evaluate(target("all", "agencies", .atLeast, 4)).status, .contribution, "all zones together: 4 agencies, a contribution to a provincial goal")
     }
 
     func testBeatAnotherIndicator() {
@@ -352,6 +352,27 @@ final class TargetKindTests: XCTestCase {
         XCTAssertEqual(r.status, .met)
         XCTAssertEqual(evaluate("invention_grants", .growthAtLeast, "0.3", base: 2023).status, .on_track, "25 ÷ 30 = 83 % ≥ 66.7 %")
         XCTAssertEqual(evaluate("invention_grants", .growthAtLeast, "0.5", base: 2023).status, .behind)
+    }
+
+    func testLeadingAgenciesAreCountedOnlyWhereReturnsSaySo() {
+        let leading = Catalogue.indicator("leading_agencies")!
+        var some = current.filter { $0.zone == "a" }
+        func count(_ rs: [SurveyReturn]) -> Decimal? {
+            Aggregation.cell(leading, returns: rs, previous: [], regional: [], zones: ["a"], period: Period(year: 2025)).value
+        }
+        XCTAssertNil(count(some), "no return reports the designation: no data, not 0")
+        some[0].designation = "leading"
+        some[1].designation = "none"
+        XCTAssertEqual(count(some), 1)
+        XCTAssertEqual(Catalogue.indicator("brand_agencies")!.computation, .brandAgencies, "龙头 is not 品牌")
+        // A provincial goal: the zones' contribution, never their attainment.
+        let goal = TargetEvaluation.evaluate([PlanTarget(zone: "all", indicator: "agencies", op: .atLeast, value: 20,
+                                                         deadline: SimpleDate(year: 2027, month: 12, day: 31)!, source: "doc")],
+                                             year: 2025, zones: zones) { ids in
+            Dataset(period: Period(year: 2025), returns: current.filter { ids.contains($0.zone) }, previous: [], regional: [], zones: ids)
+        }[0]
+        XCTAssertEqual(goal.status, .contribution)
+        XCTAssertEqual(goal.progress, goal.actual.map { $0 / 20 })
     }
 
     func testAReferenceWithoutAValueHasNoMarginAndAValueIsOne() {
