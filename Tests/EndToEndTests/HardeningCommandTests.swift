@@ -84,8 +84,8 @@ final class HardeningCommandTests: XCTestCase {
 
         let out = dir.appendingPathComponent("output")
         let archive = dir.appendingPathComponent("a.sqlite").path
-        let r = try ipsurvey(["run", "--input", input.path, "--archive", archive, "--out", out.path], timeout: 300)
-        XCTAssertEqual(r.status, 1, r.stderr)
+        let r = try ipsurvey(["run", "--strict", "--input", input.path, "--archive", archive, "--out", out.path], timeout: 300)
+        XCTAssertEqual(r.status, 1, "--strict: rejected rows exit 1, the paper still written\n\(r.stderr)")
         let xml = try String(contentsOf: out.appendingPathComponent("whitepaper-2025.xml"), encoding: .utf8)
         XCTAssertFalse(xml.contains("pwned"), "the rejected row is not published")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("whitepaper-2025.html").path))
