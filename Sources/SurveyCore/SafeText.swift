@@ -68,8 +68,7 @@ public enum SafeText {
         var out = ""
         for u in s.unicodeScalars {
             if u.value < 0x20 || isUnsafe(u.value) {
-                let hex = String(u.value, radix: 16, uppercase: true)
-                out += "<U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ">"
+                out += "<" + codePoint(u.value) + ">"
             } else {
                 out.unicodeScalars.append(u)
             }
