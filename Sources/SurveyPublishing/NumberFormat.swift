@@ -54,6 +54,21 @@ public struct NumberFormat: Sendable {
         return text.hasPrefix("-") || text == "0.0%" ? text : "+" + text
     }
 
+    /// A relative change in words, for a sentence: `增长12.3%` / `下降4.5%` / `持平`; `up 12.3%` / `down 4.5%` / `unchanged`
+    /// (no "+" inside prose, and no "增长-4.5%").
+    public func changePhrase(_ fraction: Decimal) -> String {
+        let text = percent(abs(fraction))
+        if text == "0.0%" { return zh ? "持平" : "unchanged" }
+        return fraction > 0 ? (zh ? "增长" : "up ") + text : (zh ? "下降" : "down ") + text
+    }
+
+    /// A difference in percentage points in words: `提高1.2个百分点` / `下降1.2个百分点` / `持平`; `up 1.2 pp` …
+    public func pointsPhrase(_ difference: Decimal) -> String {
+        let text = Self.grouped(abs(difference) * 100, scale: 1)
+        if text == "0.0" { return zh ? "持平" : "unchanged" }
+        return difference > 0 ? (zh ? "提高\(text)个百分点" : "up \(text) pp") : (zh ? "下降\(text)个百分点" : "down \(text) pp")
+    }
+
     /// A difference of two fractions in percentage points: `+1.2个百分点`, `+1.2 pp`.
     public func points(_ difference: Decimal) -> String {
         var text = Self.grouped(difference * 100, scale: 1)

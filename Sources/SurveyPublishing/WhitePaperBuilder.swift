@@ -121,8 +121,10 @@ public struct WhitePaperBuilder {
         switch style {
         case .plain: return FigureView(text: format.plain(v, indicator.kind), cls: "", conf: "F", suppressed: false)
         case .unit: return FigureView(text: format.withUnit(v, indicator), cls: "", conf: "F", suppressed: false)
-        case .change: return FigureView(text: format.change(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false)
-        case .points: return FigureView(text: format.points(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false)
+        case .change: return FigureView(text: format.change(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false,
+                                        phrase: format.changePhrase(v))
+        case .points: return FigureView(text: format.points(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false,
+                                        phrase: format.pointsPhrase(v))
         }
     }
 

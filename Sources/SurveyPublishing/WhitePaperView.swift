@@ -21,6 +21,13 @@ public struct FigureView: Sendable, Decodable {
     public let cls: String
     public let conf: String
     public let suppressed: Bool
+    /// The figure as a sentence says it: a change in words (增长13.1%, 下降3.2%, 提高1.2个百分点, 持平; up 13.1%),
+    /// where `text` has the table's sign (+13.1%); the same as `text` for any other figure.
+    public let phrase: String
+
+    public init(text: String, cls: String, conf: String, suppressed: Bool, phrase: String? = nil) {
+        self.text = text; self.cls = cls; self.conf = conf; self.suppressed = suppressed; self.phrase = phrase ?? text
+    }
 }
 
 /// A key figure on the first page.

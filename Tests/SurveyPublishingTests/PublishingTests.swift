@@ -20,6 +20,13 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(zh.change(0), "0.0%")
         XCTAssertEqual(zh.points(Decimal(string: "0.012")!), "+1.2个百分点")
         XCTAssertEqual(en.points(Decimal(string: "-0.012")!), "-1.2 pp")
+        // In a sentence a change is said in words: no "比上年+13.1%", no "增长-3.2%".
+        XCTAssertEqual(zh.changePhrase(Decimal(string: "0.131")!), "增长13.1%")
+        XCTAssertEqual(zh.changePhrase(Decimal(string: "-0.032")!), "下降3.2%")
+        XCTAssertEqual(zh.changePhrase(Decimal(string: "0.0004")!), "持平")
+        XCTAssertEqual(zh.pointsPhrase(Decimal(string: "0.113")!), "提高11.3个百分点")
+        XCTAssertEqual(en.changePhrase(Decimal(string: "0.233")!), "up 23.3%")
+        XCTAssertEqual(en.pointsPhrase(Decimal(string: "-0.012")!), "down 1.2 pp")
         XCTAssertEqual(NumberFormat.machine(Decimal(string: "12.345")!, .money), "12.35")
         XCTAssertEqual(NumberFormat.machine(Decimal(string: "0.85234")!, .ratio), "0.8523")
     }
