@@ -30,7 +30,13 @@ struct ArchiveCommand: AsyncParsableCommand {
             throw Exit.usageOrIO
         }
         openedPath = options.archive
-        return try Archive(path: options.archive, readOnly: !writing)
+        do {
+            return try Archive(path: options.archive, readOnly: !writing)
+        } catch is Archive.OutdatedSchema where access(options.archive, W_OK) == 0 {
+            // An archive of an earlier release that this user may write: brought up to date, as before read-only
+            // opens existed (only one the user may not write is refused, with the message of `OutdatedSchema`).
+            return try Archive(path: options.archive)
+        }
     }
 
     /// Opens the archive to write into, creating it if there is none (`ingest`, `run`); a damaged one is

@@ -196,6 +196,24 @@ final class HardeningCommandTests: XCTestCase {
         XCTAssertTrue(write.stderr.contains(archive), write.stderr)
     }
 
+    // 7. An archive of an earlier release: a query brings it up to date when the user may write it, and says
+    // what to do when not.
+    func testAnOlderArchiveIsUpgradedByAQueryOrExplained() throws {
+        let dir = temporaryDirectory()
+        let fixture = packageRoot.appendingPathComponent("Tests/Fixtures/archive-v4.sqlite")
+        let writable = dir.appendingPathComponent("w.sqlite").path, locked = dir.appendingPathComponent("r.sqlite").path
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: writable)
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: locked)
+        let q = try ipsurvey(["query", "--period", "2025", "--no-suppress", "--archive", writable], timeout: 60)
+        XCTAssertEqual(q.status, 0, q.stderr)
+        guard getuid() == 0 else { return }
+        chmod(locked, 0o444)
+        chmod(dir.path, 0o755)
+        let r = try ipsurvey(["query", "--period", "2025", "--no-suppress", "--archive", locked], environment: ["HOME": "/tmp"], timeout: 60, as: "65534")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("older ipsurvey") && r.stderr.contains("旧版"), r.stderr)
+    }
+
     // 9. A FIFO, a folder and a dangling link named *.csv: reported, and the other files are still read.
     func testOddEntriesInAnInputFolderDoNotHangOrStopTheCall() throws {
         let dir = temporaryDirectory()
