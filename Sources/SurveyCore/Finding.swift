@@ -173,15 +173,15 @@ public enum Rulebook {
         "无法读取文件：{detail}", "Cannot read the file: {detail}")
 
     /// The finding for undecodable bytes of one cell (or the header), however many there are.
-    static func decodingFinding(_ issues: ArraySlice<DecodingIssue>, field: Field?, column: Int?, line: Int, encoding: String) -> Finding {
-        let first = issues.first!
+    static func decodingFinding(_ first: DecodingIssue, count: Int, field: Field?, column: Int?, encoding: String) -> Finding {
+        let line = first.line
         let hex = String(first.byte, radix: 16, uppercase: true)
-        if issues.count == 1 {
+        if count == 1 {
             return finding(invalidByte, field: field, line: line, column: column, value: hex,
                            other: Bilingual("\(first.offset)", "\(first.offset)"), detail: encoding, codeSuffix: "invalid_byte")
         }
         return finding(invalidBytes, field: field, line: line, column: column, value: hex,
-                       other: Bilingual("从第\(first.offset)字节起共\(issues.count)个字节", "\(issues.count) bytes from byte \(first.offset)"),
+                       other: Bilingual("从第\(first.offset)字节起共\(count)个字节", "\(count) bytes from byte \(first.offset)"),
                        detail: encoding, codeSuffix: "invalid_byte")
     }
 

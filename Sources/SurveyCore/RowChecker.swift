@@ -175,7 +175,7 @@ public final class RowChecker {
             func report(_ issues: ArraySlice<DecodingIssue>, column: Int?) {
                 guard let first = issues.first else { return }
                 let field = column.flatMap { header.fieldOfColumn.indices.contains($0) ? header.fieldOfColumn[$0].map { form.fields[$0] } : nil }
-                findings.append(Rulebook.decodingFinding(issues, field: field, column: column.map { $0 + 1 }, line: first.line, encoding: encodingLabel))
+                findings.append(Rulebook.decodingFinding(first, count: issues.count, field: field, column: column.map { $0 + 1 }, encoding: encodingLabel))
             }
             for c in 0..<record.count where next < decoding.count {
                 let cell = record[c]

@@ -253,7 +253,7 @@ public enum SurveyFile {
                 sawHeader = true
                 let headers = record.strings
                 if let first = decoding.first {
-                    summary.findings.append(Rulebook.decodingFinding(decoding[...], field: nil, column: nil, line: first.line, encoding: encoding.label))
+                    summary.findings.append(Rulebook.decodingFinding(first, count: decoding.count, field: nil, column: nil, encoding: encoding.label))
                 }
                 guard let kind = HeaderMap.recognise(headers) else {
                     summary.findings.append(Rulebook.finding(Rulebook.unrecognised, line: nil, column: nil))

@@ -60,6 +60,36 @@ public struct UTF8Validator {
         return len
     }
 
+    /// The index of the first byte from `i` that is not part of an ASCII run or of a common three-byte
+    /// character (a lead byte E1–EC or EE–EF and two continuation bytes, most Chinese): the validator and the
+    /// lossy decoder check only from there, with `sequenceLength`.
+    @inline(__always)
+    static func skipCommon(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = start
+        while i < n {
+            // ASCII runs, 32 and then eight bytes at a time.
+            while i + 32 <= n {
+                let r = UnsafeRawPointer(p + i)
+                let any = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & high != 0 { break }
+                i += 32
+            }
+            while i + 8 <= n && UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & high == 0 { i += 8 }
+            if i >= n { return n }
+            let b0 = p[i]
+            if b0 < 0x80 { i += 1; continue }
+            if i + 2 < n && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF)
+                && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
+            return i
+        }
+        return n
+    }
+
     /// Checks the next chunk. Returns false as soon as the input is known not to be UTF-8.
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         guard isValid, let base = chunk.baseAddress else { return isValid }
@@ -76,30 +106,9 @@ public struct UTF8Validator {
         }
         let n = chunk.count
         var i = start
-        let high: UInt64 = 0x8080_8080_8080_8080
         while i < n {
-            // ASCII runs, 32 and then eight bytes at a time.
-            while i + 32 <= n {
-                let r = UnsafeRawPointer(base + i)
-                let any = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                    | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-                if any & high != 0 { break }
-                i += 32
-            }
-            while i + 8 <= n {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if word & high != 0 { break }
-                i += 8
-            }
+            i = Self.skipCommon(base, i, n)
             if i >= n { break }
-            let b0 = base[i]
-            if b0 < 0x80 { i += 1; continue }
-            // Most Chinese characters: a lead byte E1–EC or EE–EF and two continuation bytes (no range limits).
-            if i + 2 < n && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF)
-                && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 {
-                i += 3
-                continue
-            }
             let len = Self.sequenceLength(base, i, n)
             if len == 0 { isValid = false; return false }
             if len < 0 { carry = Array(UnsafeBufferPointer(start: base + i, count: n - i)); break }
@@ -187,18 +196,10 @@ public struct UTF8Lossy: Transcoder {
                                   _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         guard let p = input.baseAddress, input.count > 0 else { return }
         let n = input.count
-        let high: UInt64 = 0x8080_8080_8080_8080
         var i = 0, run = 0, used = n       // valid bytes from `run` to `i` go to the sink in one piece
         while i < n {
-            while i + 8 <= n && UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & high == 0 { i += 8 }
+            i = UTF8Validator.skipCommon(p, i, n)
             if i >= n { break }
-            let b0 = p[i]
-            if b0 < 0x80 { i += 1; continue }
-            if i + 2 < n && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF)
-                && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
-                i += 3
-                continue
-            }
             let len = UTF8Validator.sequenceLength(p, i, n)
             if len < 0 && !final { used = i; break }
             if len <= 0 {
