@@ -128,10 +128,25 @@ public struct WhitePaperBuilder {
         }
     }
 
-    func header(_ i: Indicator) -> String { "\(i.name[language])（\(i.unit[language])）" }
-    func header(_ id: String) -> String {
-        let i = ind(id)
-        return i.kind == .ratio ? i.name[language] + (zh ? "（%）" : " (%)") : header(i)
+    /// A unit in brackets: `（万元）` in Chinese, ` (10k yuan)` in English.
+    func bracketed(_ unit: String) -> String { unit.isEmpty ? "" : (zh ? "（\(unit)）" : " (\(unit))") }
+    /// A column's header: the indicator and its unit. In English a count's unit is left out ("Agencies", not
+    /// "Agencies (agencies)"): the label already says what is counted.
+    func header(_ i: Indicator) -> HeaderView {
+        if i.kind == .ratio { return HeaderView(label: i.name[language], unit: bracketed("%")) }
+        if !zh && i.kind == .count { return HeaderView(label: i.name.en, unit: "") }
+        return HeaderView(label: i.name[language], unit: bracketed(i.unit[language]))
+    }
+    func header(_ id: String) -> HeaderView { header(ind(id)) }
+
+    /// A header written with its unit in the layout (`同比增长（%）`), cut before the unit's bracket.
+    func split(_ header: String) -> HeaderView {
+        for open in ["（", " ("] {
+            if let r = header.range(of: open, options: .backwards), header.hasSuffix(open == "（" ? "）" : ")") {
+                return HeaderView(label: String(header[..<r.lowerBound]), unit: String(header[r.lowerBound...]))
+            }
+        }
+        return HeaderView(label: header, unit: "")
     }
 
     var zoneNames: [String: String] { Dictionary(uniqueKeysWithValues: report.zones.map { ($0.id, $0.name[language]) }) }
@@ -162,14 +177,18 @@ public struct WhitePaperBuilder {
             }
             return RowView(label: label, cells: cells, total: row.kind == .total)
         }
-        let headers = layout.columns.map { column -> String in
-            if let h = column.header { return h[language] }
+        let headers = layout.columns.map { column -> HeaderView in
+            if let h = column.header { return split(h[language]) }
             switch column.figure {
             case .value(let id), .growth(let id): return header(id ?? "revenue")
-            case .shareOfTotal(let id): return t("\(ind(id ?? "revenue").name.zh)占比（%）", "Share of \(ind(id ?? "revenue").name.en.lowercased()) (%)")
+            case .shareOfTotal(let id):
+                return HeaderView(label: t("\(ind(id ?? "revenue").name.zh)占比", "Share of \(ind(id ?? "revenue").name.en.lowercased())"), unit: bracketed("%"))
             }
         }
-        return TableView(caption: layout.caption[language], corner: layout.corner[language], headers: headers, rows: rows)
+        // A unit the caption states ("各集聚区营业收入构成（万元）") is not repeated in every column's header.
+        let caption = layout.caption[language]
+        let stated = headers.map { !$0.unit.isEmpty && caption.hasSuffix($0.unit.trimmingCharacters(in: .whitespaces)) ? HeaderView(label: $0.label, unit: "") : $0 }
+        return TableView(caption: caption, corner: layout.corner[language], headers: stated, rows: rows)
     }
 
     public mutating func build() -> WhitePaperView {

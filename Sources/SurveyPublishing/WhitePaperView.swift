@@ -49,8 +49,21 @@ public struct RowView: Sendable, Decodable {
 public struct TableView: Sendable, Decodable {
     public let caption: String
     public let corner: String
-    public let headers: [String]
+    public let headers: [HeaderView]
     public let rows: [RowView]
+    /// Seven or more columns besides the row labels: set smaller so that the table stays inside the page (CSS class `wide`).
+    public let wide: Bool
+    public init(caption: String, corner: String, headers: [HeaderView], rows: [RowView]) {
+        self.caption = caption; self.corner = corner; self.headers = headers; self.rows = rows; self.wide = headers.count >= 7
+    }
+}
+
+/// A column header: its label and its unit, apart, so that a unit never wraps (`营业收入` + `（万元）`).
+public struct HeaderView: Sendable, Decodable {
+    public let label: String
+    /// With its brackets (`（万元）`, ` (%)`), or empty.
+    public let unit: String
+    public init(label: String, unit: String) { self.label = label; self.unit = unit }
 }
 
 /// A chart: a title, the SVG, and the same data as text (the fallback for screen readers and plain text).

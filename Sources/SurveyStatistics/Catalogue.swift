@@ -59,11 +59,11 @@ public enum Catalogue {
         list += Form.revenueBreakdown.map { sum($0.field, flow: true, money: true) }
         list += [
             sum("foreign_revenue", flow: true, money: true),
-            Indicator(id: "avg_revenue", name: Bilingual("机构平均营业收入", "Average revenue per agency"), unit: Bilingual("万元/家", "10k yuan per agency"),
+            Indicator(id: "avg_revenue", name: Bilingual("机构平均营业收入", "Average revenue per agency"), unit: Bilingual("万元/家", "10k yuan/agency"),
                       kind: .moneyRatio, definition: Bilingual("营业收入合计 ÷ 机构数", "Total revenue ÷ agencies"),
                       formula: "Σ revenue / agencies", denominator: Bilingual("机构数", "agencies"), source: .returns, isFlow: false,
                       protectedBy: "revenue", computation: .average("revenue")),
-            Indicator(id: "revenue_per_staff", name: Bilingual("人均营业收入", "Revenue per staff member"), unit: Bilingual("万元/人", "10k yuan per person"),
+            Indicator(id: "revenue_per_staff", name: Bilingual("人均营业收入", "Revenue per staff member"), unit: Bilingual("万元/人", "10k yuan/person"),
                       kind: .moneyRatio, definition: Bilingual("营业收入合计 ÷ 从业人员合计（仅计两项均填报的机构）", "Total revenue ÷ total staff (agencies that reported both)"),
                       formula: "Σ revenue / Σ staff", denominator: Bilingual("从业人员", "staff"), source: .returns, isFlow: false,
                       protectedBy: "revenue", computation: .fieldRatio(numerator: "revenue", denominator: "staff")),
