@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"4.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
@@ -44,6 +45,7 @@ let package = Package(
                 "SurveyStatistics",
                 "CLibXML2",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Ink", package: "Ink"),
             ]
         ),
         // The pipelines a command runs (releases, audit …), returning values; never printing.

@@ -107,6 +107,15 @@ public struct NumberFormat: Sendable {
         }
     }
 
+    /// A date as a reader writes it: `2026-03-31` → `2026年3月31日`, `31 March 2026`.
+    public func date(_ iso: String) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return iso }
+        if zh { return "\(parts[0])年\(parts[1])月\(parts[2])日" }
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(parts[2]) \(months[max(0, min(11, parts[1] - 1))]) \(parts[0])"
+    }
+
     /// The sign of a confidential cell, and of a cell without data.
     public static let suppressed = "—"
     public static let noData = "…"

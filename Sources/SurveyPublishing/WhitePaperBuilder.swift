@@ -65,6 +65,12 @@ public struct ReportContext: Sendable {
     /// The options the report was made with, as given.
     public let options: [(name: String, value: String)]
 
+    /// What the office wrote (input/publication/): the settings, this year's commentary, and the files they came from
+    /// (name → SHA-256, for the provenance appendix).
+    public var settings = Publication.Settings()
+    public var commentary = Publication.Commentary()
+    public var texts: [(name: String, sha256: String)] = []
+
     public init(language: Language, disclosure: Disclosure, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
         self.language = language; self.disclosure = disclosure; self.asOf = asOf; self.asOfText = asOfText; self.date = date; self.files = files; self.findings = findings
@@ -126,6 +132,21 @@ public struct WhitePaperBuilder {
         case .points: return FigureView(text: format.points(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false,
                                         phrase: format.pointsPhrase(v))
         }
+    }
+
+    /// Text as a CSS string literal for a style sheet: every ASCII character but letters, digits and the space is
+    /// written as a hex escape, so nothing in it can end the string or the `<style>` element (`"`, `\`, `<`).
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v >= 0x80 || (scalar.properties.isAlphabetic || (0x30...0x39).contains(v) || v == 0x20) && v >= 0x20 {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\" + String(v, radix: 16) + " "
+            }
+        }
+        return out + "\""
     }
 
     /// A unit in brackets: `（万元）` in Chinese, ` (10k yuan)` in English.
@@ -240,11 +261,18 @@ public struct WhitePaperBuilder {
         let brandTable = named("brand_level"), zoneBusinessTable = named("business_by_zone"), agencyTable = named("agency")
         let financeTable = named("finance"), innovatorTable = named("innovators"), zoneTable = named("zones"), trendTable = named("trend")
 
+        let given = context.settings.title[language]
+        let title = !given.isEmpty ? given : (zh ? "\(year)年知识产权服务业集聚区发展白皮书" : "IP Service Industry Cluster Zones: White Paper \(year)")
         return WhitePaperView(
             lang: zh ? "zh-CN" : "en",
-            title: zh ? "\(year)年知识产权服务业集聚区发展白皮书" : "IP Service Industry Cluster Zones: White Paper \(year)",
+            title: title,
+            issuer: context.settings.issuer[language], contact: context.settings.contact[language],
+            publicationDate: context.settings.date.map(format.date) ?? "",
+            hasIssuer: !context.settings.issuer[language].isEmpty, hasContact: !context.settings.contact[language].isEmpty,
+            hasPublicationDate: context.settings.date != nil, runningHead: Markup(Self.cssString(title)),
+            commentary: CommentaryView(context.commentary),
             subtitle: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
-            year: year, lastYear: "\(report.year - 1)", date: context.date, asOf: context.asOf, asOfText: context.asOfText,
+            year: year, lastYear: "\(report.year - 1)", date: context.settings.date ?? context.date, asOf: context.asOf, asOfText: context.asOfText,
             scope: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
             zoneCount: "\(report.zones.count)",
             zones: report.zones.map { z in
@@ -445,7 +473,8 @@ public struct WhitePaperBuilder {
             tool: "ipsurvey", version: context.toolVersion, asOf: context.asOf,
             options: context.options.map { OptionView(name: $0.name, value: $0.value) },
             inputs: context.files.map { HashView(name: $0.name, sha256: $0.sha256, detail: "\($0.size) B · \($0.receivedAt)") },
-            templates: context.templates.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") })
+            templates: context.templates.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") },
+            texts: context.texts.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") }, hasTexts: !context.texts.isEmpty)
     }
 
     func directory() -> [DirectoryZoneView] {

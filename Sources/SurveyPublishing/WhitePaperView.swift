@@ -4,8 +4,8 @@ import Foundation
 // list, a flag, or `Markup` our code drew), because swift-mustache reads stored properties through `Mirror` and
 // prints numbers its own way. The types are `Decodable` only so the template lint can build a skeleton of them.
 
-/// Markup drawn by our code (the SVG charts), the only thing a template may print unescaped (`{{{…}}}`). Every
-/// text inside it was escaped when it was drawn.
+/// Markup made by our code — the SVG charts, and the commentary's Markdown rendered from escaped source — the only
+/// thing a template may print unescaped (`{{{…}}}`). Every text inside it was escaped when it was made.
 public struct Markup: Sendable, Decodable, CustomStringConvertible {
     public let html: String
     public init(_ html: String) { self.html = html }
@@ -173,6 +173,9 @@ public struct ProvenanceView: Sendable, Decodable {
     public let options: [OptionView]
     public let inputs: [HashView]
     public let templates: [HashView]
+    /// The settings and commentary files of input/publication/.
+    public let texts: [HashView]
+    public var hasTexts: Bool = false
 }
 
 public struct AgencyView: Sendable, Decodable {
@@ -288,6 +291,17 @@ public struct WhitePaperView: Sendable, Decodable {
     /// `zh-CN` or `en` (the HTML `lang`).
     public let lang: String
     public let title: String
+    /// From input/publication/settings.txt: the issuing body and the contact line (empty when not set), and the
+    /// publication date as people read it (`2026年3月31日`; empty when not set).
+    public let issuer: String
+    public let contact: String
+    public let publicationDate: String
+    public let hasIssuer: Bool
+    public let hasContact: Bool
+    public let hasPublicationDate: Bool
+    /// The running head of every printed page but the cover: the title as a CSS string (`@page` margin box).
+    public let runningHead: Markup
+    public let commentary: CommentaryView
     public let subtitle: String
     public let year: String
     public let lastYear: String
@@ -321,6 +335,21 @@ public struct WhitePaperView: Sendable, Decodable {
     public let directory: [DirectoryZoneView]
     public let figures: [XMLFigureView]
     public let targets: [XMLTargetView]
+}
+
+/// The year's commentary (input/publication/commentary-YYYY.LANG.md), each section HTML made from escaped
+/// Markdown; a section not written is absent and so is its heading.
+public struct CommentaryView: Sendable, Decodable {
+    public let foreword: Markup
+    public let features: Markup
+    public let outlook: Markup
+    public let hasForeword: Bool
+    public let hasFeatures: Bool
+    public let hasOutlook: Bool
+    public init(_ c: Publication.Commentary) {
+        foreword = Markup(c.foreword); features = Markup(c.features); outlook = Markup(c.outlook)
+        hasForeword = !c.foreword.isEmpty; hasFeatures = !c.features.isEmpty; hasOutlook = !c.outlook.isEmpty
+    }
 }
 
 /// The disclosure rule and the audit of the release the paper prints.

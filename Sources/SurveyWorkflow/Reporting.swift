@@ -27,10 +27,36 @@ public enum Reporting {
     /// The archive holds no zones.
     public struct NoZones: Error, Sendable {}
 
+    /// The settings file of a publication folder (see `Publication.Settings`).
+    public static let settingsFile = "settings.txt"
+    /// The commentary of a year in a language: `commentary-2025.zh.md`.
+    public static func commentaryFile(year: Int, language: Language) -> String { "commentary-\(year).\(language.rawValue).md" }
+
+    /// What the office wrote for this paper, when the folder holds it: the settings and the year's commentary in the
+    /// paper's language. Either file may be missing (the cover then names no issuing body, the paper has no
+    /// commentary); a file that is there but cannot be used throws `Publication.Problem`.
+    static func readPublication(_ folder: String, year: Int, language: Language, into context: inout ReportContext) throws {
+        func read(_ name: String) throws -> (text: String, path: String)? {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Publication.Problem(file: path, line: nil, zh: "无法读取", en: "cannot be read")
+            }
+            context.texts.append((name: path, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+            return (try Publication.text(data, file: path), path)
+        }
+        if let settings = try read(settingsFile) {
+            context.settings = try Publication.settings(settings.text, file: settings.path, year: year)
+        }
+        if let commentary = try read(commentaryFile(year: year, language: language)) {
+            context.commentary = try Publication.commentary(commentary.text, file: commentary.path, language: language)
+        }
+    }
+
     /// Makes the white paper of `year` for `selected` zones (all when empty) as the archive stood at `asOf`.
     /// `sourceDateEpoch` (seconds) is the date printed when no as-of is given; `lap` is told each phase's end.
     public static func whitePaper(_ archive: Archive, year: Int, zones selected: [String], asOf: String?, language: Language,
-                                  templatesFolder: String, toolVersion: String, sourceDateEpoch: TimeInterval?,
+                                  templatesFolder: String, publicationFolder: String? = nil, toolVersion: String, sourceDateEpoch: TimeInterval?,
                                   lap: (String) -> Void = { _ in }) throws -> Outcome {
         let stamp = try StatisticsInput.asOf(asOf)
         let known = try archive.zones(asOf: stamp)
@@ -76,7 +102,7 @@ public enum Reporting {
         var options: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", templatesFolder)]
         if !selected.isEmpty { options.append(("zone", selected.joined(separator: ","))) }
         if let asOf { options.append(("as_of", asOf)) }
-        let context = ReportContext(
+        var context = ReportContext(
             language: language, disclosure: disclosure, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
             files: files.map { f in
                 ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
@@ -85,6 +111,7 @@ public enum Reporting {
             findings: try archive.findingCounts(asOf: stamp),
             templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
             toolVersion: toolVersion, options: options)
+        if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
         let output = try WhitePaper.render(report, context: context, templates: templates)
         lap("render and check")
         let revisions = published.sorted { $0.key < $1.key }.compactMap { period, p in

@@ -49,7 +49,9 @@ enum ReportCommand {
         let outcome: Reporting.Outcome
         do {
             outcome = try Reporting.whitePaper(archive, year: year, zones: selected, asOf: asOf, language: language,
-                                               templatesFolder: options.templates, toolVersion: ToolInfo.version,
+                                               templatesFolder: options.templates,
+                                               publicationFolder: (options.input as NSString).appendingPathComponent("publication"),
+                                               toolVersion: ToolInfo.version,
                                                sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init),
                                                lap: { lap($0) })
         } catch is Reporting.NoZones {
@@ -66,6 +68,10 @@ enum ReportCommand {
             Console.err(zh ? "XML 白皮书不符合 \(options.templates)/\(WhitePaper.schemaFile)，未写出任何文件：" :
                              "the XML white paper is not valid against \(options.templates)/\(WhitePaper.schemaFile); nothing was written:")
             for p in f.problems { Console.err("  whitepaper-\(year).xml:\(p.line): \(p.message)") }
+            throw Exit.dataErrors
+        } catch let p as Publication.Problem {
+            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.message(language)))
+            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
             throw Exit.dataErrors
         } catch let f as Reporting.AuditFailure {
             Console.err(zh ? "错误：\(f.year)年公布数据集未通过保密审核，未写出任何文件（ipsurvey audit --period \(f.year) 列出详情）：" :

@@ -36,7 +36,15 @@ final class ReportCommandTests: XCTestCase {
         let html = try read(Self.first.dir, "whitepaper-2025.html")
         let xml = try read(Self.first.dir, "whitepaper-2025.xml")
         XCTAssertTrue(html.contains("2025年知识产权服务业集聚区发展白皮书"))
-        XCTAssertTrue(html.contains("发布日期 2026-05-01"), "the date comes from SOURCE_DATE_EPOCH")
+        // The cover: the issuing body, contact line and publication date of input/publication/settings.txt.
+        XCTAssertTrue(html.contains("<div class=\"issuer\">示例发布单位（在 input/publication/settings.txt 中设置）</div>"), html)
+        XCTAssertTrue(html.contains("<div class=\"date\">2026年3月31日</div>"))
+        XCTAssertTrue(xml.contains("date=\"2026-03-31\""), "the publication date set, not the moment the files were copied")
+        XCTAssertFalse(html.contains("本白皮书由 ipsurvey"), "the cover names the issuing body, not the tool")
+        // The commentary of input/publication/commentary-2025.zh.md, rendered from Markdown.
+        XCTAssertTrue(html.contains("<h2>前言</h2>\n<p><strong>（示例文字，请由发布单位撰写。）</strong>"), html)
+        XCTAssertTrue(html.contains("<h2>存在问题与下一步</h2>") && html.contains("<li>服务机构和从业人员的规模变化；</li>"))
+        XCTAssertTrue(html.contains("@top-center { content: \"2025年知识产权服务业集聚区发展白皮书\"; "), "the running head")
         for outside in ["<link", "src=", "@import", "url(", "<script", "https://"] {
             XCTAssertFalse(html.contains(outside), "self-contained, no network: \(outside)")
         }
@@ -149,6 +157,8 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(en.status, 0, en.stderr)
         let html = try read(out, "whitepaper-2025.html")
         XCTAssertTrue(html.contains("White Paper 2025") && html.contains("Target attainment") && html.contains("lang=\"en\""))
+        XCTAssertTrue(html.contains("<div class=\"issuer\">Example issuing body (set in input/publication/settings.txt)</div>"))
+        XCTAssertTrue(html.contains("<div class=\"date\">31 March 2026</div>") && html.contains("<h2>Highlights</h2>"))
         let zone = try ipsurvey(["report", "--year", "2025", "--zone", "quanshan", "--archive", archive, "--out", out.path])
         XCTAssertEqual(zone.status, 0, zone.stderr)
         let xml = try read(out, "whitepaper-2025-quanshan.xml")
@@ -160,6 +170,44 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(two.status, 2)
         XCTAssertTrue(two.stderr.contains("部分集聚区"), two.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("whitepaper-2025-sucheng-binhu.html").path))
+    }
+
+    /// What the office writes (input/publication/) is text: raw HTML in the commentary is shown, not run; a link
+    /// may not run script and an image loads nothing. A misspelt setting or section stops the paper with its line.
+    func testWhatTheOfficeWritesIsEscapedAndCheckedByLine() throws {
+        _ = Self.first
+        let input = temporaryDirectory(), out = temporaryDirectory()
+        let folder = input.appendingPathComponent("publication")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "\u{FEFF}发布单位 = 某区<b>办公室</b> & \"局\"\n".write(to: folder.appendingPathComponent("settings.txt"), atomically: true, encoding: .utf8)
+        try """
+        ## 前言
+
+        正文<script>alert(1)</script> & [链接](javascript:alert(2)) [官网](https://example.org/) ![图](http://example.org/x.png)
+        <img src=x onerror=alert(3)>
+        """.write(to: folder.appendingPathComponent("commentary-2025.zh.md"), atomically: true, encoding: .utf8)
+        let r = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--input", input.path, "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let html = try read(out, "whitepaper-2025.html")
+        XCTAssertTrue(html.contains("<div class=\"issuer\">某区&lt;b&gt;办公室&lt;/b&gt; &amp; &quot;局&quot;</div>"), html)
+        XCTAssertTrue(html.contains("正文&lt;script&gt;alert(1)&lt;/script&gt; &amp; <a>链接</a> <a href=\"https://example.org/\">官网</a> 图"), html)
+        XCTAssertTrue(html.contains("&lt;img src=x onerror=alert(3)&gt;"))
+        for live in ["<script>alert", "javascript:", "<img", "<b>办公室"] { XCTAssertFalse(html.contains(live), live) }
+        XCTAssertEqual(XMLCheck.checkHTML(html), [])
+        XCTAssertFalse(html.contains("<h2>发展特点</h2>"), "a section not written has no heading")
+
+        try "发布单位 = 甲\n发布机关 = 乙\n".write(to: folder.appendingPathComponent("settings.txt"), atomically: true, encoding: .utf8)
+        let typo = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--input", input.path, "--out", out.path])
+        XCTAssertEqual(typo.status, 1)
+        XCTAssertTrue(typo.stderr.contains("settings.txt:2: 未知的设置“发布机关”"), typo.stderr)
+        try "发布单位 = 甲\n发布日期 = 2026-02-30\n".write(to: folder.appendingPathComponent("settings.txt"), atomically: true, encoding: .utf8)
+        let date = try ipsurvey(["report", "--year", "2025", "--lang", "en", "--archive", archive, "--input", input.path, "--out", out.path])
+        XCTAssertTrue(date.status == 1 && date.stderr.contains("settings.txt:2: the date must be YYYY-MM-DD: 2026-02-30"), date.stderr)
+        try "发布单位 = 甲\n".write(to: folder.appendingPathComponent("settings.txt"), atomically: true, encoding: .utf8)
+        try "## 前言\n文字\n## 展望\n".write(to: folder.appendingPathComponent("commentary-2025.zh.md"), atomically: true, encoding: .utf8)
+        let section = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--input", input.path, "--out", temporaryDirectory().path])
+        XCTAssertEqual(section.status, 1)
+        XCTAssertTrue(section.stderr.contains("commentary-2025.zh.md:3: 未知的章节“展望”；应为 ## 前言、## 发展特点、## 存在问题与下一步"), section.stderr)
     }
 
     /// The attacker of the issue: every money figure of the all-zone paper and the three zone papers as one

@@ -147,3 +147,29 @@ final class DirectLookupTests: XCTestCase {
         XCTAssertNil(a.child(named: "phone"))
     }
 }
+
+final class PublicationTests: XCTestCase {
+    func testTheRunningHeadIsACSSStringNothingCanEnd() {
+        XCTAssertEqual(WhitePaperBuilder.cssString("2025年白皮书"), "\"2025年白皮书\"")
+        XCTAssertEqual(WhitePaperBuilder.cssString("a\"b\\c</style>"), "\"a\\22 b\\5c c\\3c \\2f style\\3e \"")
+    }
+
+    func testSettingsKeysInEitherLanguageAndTheYear() throws {
+        let s = try Publication.settings("# c\n标题 = {年份}年白皮书\ntitle = White Paper {year}\n发布日期 = 2026-03-31\n", file: "s.txt", year: 2025)
+        XCTAssertEqual(s.title, Bilingual("2025年白皮书", "White Paper 2025"))
+        XCTAssertEqual(s.date, "2026-03-31")
+        XCTAssertThrowsError(try Publication.settings("标题 = a\n标题 = b\n", file: "s.txt", year: 2025)) { e in
+            XCTAssertEqual((e as? Publication.Problem)?.line, 2)
+        }
+        XCTAssertThrowsError(try Publication.settings("标题\n", file: "s.txt", year: 2025))
+        XCTAssertThrowsError(try Publication.text(Data([0xC4, 0xE3]), file: "gbk.txt"), "GBK is refused with a message, not misread")
+    }
+
+    func testCommentaryTextBeforeASectionIsAProblem() {
+        XCTAssertThrowsError(try Publication.commentary("引言\n## 前言\n", file: "c.md", language: .zh)) { e in
+            XCTAssertEqual((e as? Publication.Problem)?.line, 1)
+        }
+        XCTAssertEqual(try Publication.commentary("## Foreword\n```\n## not a section\n```\n", file: "c.md", language: .en).foreword,
+                       "<pre><code>## not a section\n</code></pre>")
+    }
+}
