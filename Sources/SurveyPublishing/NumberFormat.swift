@@ -86,12 +86,20 @@ public struct NumberFormat: Sendable {
         }
     }
 
+    /// An English unit for one (`1 firm`, `1 agency`), else as it is (`2 firms`).
+    static func english(_ unit: String, for value: Decimal) -> String {
+        guard value == 1 || value == -1 else { return unit }
+        if unit.hasSuffix("ies") { return String(unit.dropLast(3)) + "y" }
+        if unit.hasSuffix("s") && !unit.hasSuffix("ss") { return String(unit.dropLast()) }
+        return unit
+    }
+
     /// A figure with its unit, for prose and key figures.
     public func withUnit(_ value: Decimal, _ indicator: Indicator) -> String {
         switch indicator.kind {
         case .money: money(value)
         case .moneyRatio: Self.grouped(value, scale: 2) + (zh ? indicator.unit.zh : " " + indicator.unit.en)
-        case .count: count(value) + (zh ? indicator.unit.zh : " " + indicator.unit.en)
+        case .count: count(value) + (zh ? indicator.unit.zh : " " + Self.english(indicator.unit.en, for: value))
         case .ratio: percent(value)
         case .number: plain(value, .number) + (zh ? indicator.unit.zh : " " + indicator.unit.en)
         }

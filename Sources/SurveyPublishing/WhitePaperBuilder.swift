@@ -126,7 +126,7 @@ public struct WhitePaperBuilder {
         guard let v = c.value else { return FigureView(text: NumberFormat.noData, cls: "nodata", conf: "F", suppressed: false) }
         switch style {
         case .plain: return FigureView(text: format.plain(v, indicator.kind), cls: "", conf: "F", suppressed: false)
-        case .unit: return FigureView(text: format.withUnit(v, indicator), cls: "", conf: "F", suppressed: false)
+        case .unit: return FigureView(text: format.withUnit(v, indicator), cls: "", conf: "F", suppressed: false, number: format.plain(v, indicator.kind))
         case .change: return FigureView(text: format.change(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false,
                                         phrase: format.changePhrase(v))
         case .points: return FigureView(text: format.points(v), cls: v > 0 ? "up" : (v < 0 ? "down" : ""), conf: "F", suppressed: false,
@@ -147,6 +147,13 @@ public struct WhitePaperBuilder {
             }
         }
         return out + "\""
+    }
+
+    /// A document as a sentence cites it: a document number (`宿区政办发〔2025〕5号`) stands as it is; a title goes in
+    /// title marks (《…》, English “…”), which are never put round a number.
+    static func cited(_ document: String, zh: Bool) -> String {
+        if document.contains(/〔\d{4}〕\d+号$/) { return document }
+        return zh ? "《\(document)》" : "“\(document)”"
     }
 
     /// A unit in brackets: `（万元）` in Chinese, ` (10k yuan)` in English.
@@ -190,6 +197,9 @@ public struct WhitePaperBuilder {
             case .indicator(let id):
                 dimension = "revenue_line"; category = id
                 label = Form.revenueBreakdown.first { $0.field == id }.map { choice(Choices.businessType, $0.businessType) } ?? ind(id).name[language]
+            case .remainder:
+                dimension = "revenue_line"; category = "not_broken_down"
+                label = t("未分业务板块的收入", "Revenue not broken down by line")
             case .total: break
             }
             let cells = row.cells.map { c in
@@ -209,7 +219,7 @@ public struct WhitePaperBuilder {
         // A unit the caption states ("各集聚区营业收入构成（万元）") is not repeated in every column's header.
         let caption = layout.caption[language]
         let stated = headers.map { !$0.unit.isEmpty && caption.hasSuffix($0.unit.trimmingCharacters(in: .whitespaces)) ? HeaderView(label: $0.label, unit: "") : $0 }
-        return TableView(caption: caption, corner: layout.corner[language], headers: stated, rows: rows)
+        return TableView(caption: caption, corner: layout.corner[language], headers: stated, rows: rows, language: language)
     }
 
     public mutating func build() -> WhitePaperView {
@@ -250,7 +260,7 @@ public struct WhitePaperBuilder {
             KeyFigureView(label: t("营业收入", "Revenue"), value: overview.revenue, change: overview.revenueGrowth, changeLabel: t("同比", "y/y")),
             KeyFigureView(label: t("专利代理率", "Patent agency rate"), value: overview.patentAgencyRate, change: overview.patentAgencyRateChange, changeLabel: t("同比", "y/y")),
             KeyFigureView(label: t("知识产权质押融资额", "IP pledge financing"), value: overview.pledgeFinancing, change: overview.pledgeFinancingGrowth, changeLabel: t("同比", "y/y")),
-            KeyFigureView(label: t("服务客户", "Clients served"), value: overview.clients, change: overview.clientsGrowth, changeLabel: t("同比", "y/y")),
+            KeyFigureView(label: t("服务市场主体", "Clients served"), value: overview.clients, change: overview.clientsGrowth, changeLabel: t("同比", "y/y")),
         ]
 
         // Every table of the layout, in its order; the templates name them by id.
@@ -272,12 +282,12 @@ public struct WhitePaperBuilder {
             hasPublicationDate: context.settings.date != nil, runningHead: Markup(Self.cssString(title)),
             commentary: CommentaryView(context.commentary),
             subtitle: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
-            year: year, lastYear: "\(report.year - 1)", date: context.settings.date ?? context.date, asOf: context.asOf, asOfText: context.asOfText,
+            year: year, lastYear: "\(report.year - 1)", hasLastYear: report.years.contains(report.year - 1), date: context.settings.date ?? context.date, asOf: context.asOf, asOfText: context.asOfText,
             scope: report.zones.map { $0.name[language] }.joined(separator: zh ? "、" : ", "),
             zoneCount: "\(report.zones.count)",
             zones: report.zones.map { z in
                 ZoneView(id: z.id, name: z.name[language], nameZh: z.name.zh, nameEn: z.name.en, level: choice(Choices.zoneLevel, z.level),
-                         divisionCode: z.divisionCode, plan: z.planDocument, planPeriod: "\(z.planStart)—\(z.planEnd)")
+                         divisionCode: z.divisionCode, plan: z.planDocument, planCited: Self.cited(z.planDocument, zh: zh), planPeriod: "\(z.planStart)—\(z.planEnd)")
             },
             keyFigures: keyFigures, overview: overview,
             kindTable: kindTable, businessTable: businessTable, businessTypeTable: businessTypeTable,
@@ -299,41 +309,56 @@ public struct WhitePaperBuilder {
         ChartView(id: id, title: title, svg: svg, note: note, points: bars.map { ChartPointView(label: $0.label, value: $0.text) })
     }
 
+    /// One money unit for a whole chart — its labels, axis and note: 亿元 when the largest figure reaches 1 亿元, else
+    /// 万元 (English: CNY billion from 1 billion, else CNY million), so a chart never labels in one unit and says another.
+    func moneyUnit(_ cells: [Cell?]) -> (scale: Decimal, unit: String) {
+        let largest = cells.compactMap { $0?.status == .free ? $0?.value : nil }.map { abs($0) }.max() ?? 0
+        if zh { return largest >= 10_000 ? (Decimal(1) / 10_000, "亿元") : (1, "万元") }
+        return largest >= 100_000 ? (Decimal(1) / 100_000, "CNY billion") : (Decimal(1) / 100, "CNY million")
+    }
+
+    func moneyBars(_ items: [(label: String, cell: Cell?)]) -> (bars: [SVGChart.Bar], unit: String) {
+        let (scale, unit) = moneyUnit(items.map(\.cell))
+        let bars = items.map { item in
+            bar(item.label, item.cell, text: { NumberFormat.grouped($0 * scale, scale: 2) + (zh ? unit : "") }, scale: scale)
+        }
+        return (bars, unit)
+    }
+
     func charts() -> ChartsView {
         var out: [ChartView] = []
+        // The figures are numbered by the style sheet (a CSS counter), in the order the template places them.
         // 1. Revenue trend.
-        let trendBars = zip(report.years, report.trend).map { y, table in
-            bar(zh ? "\(y)年" : "\(y)", table.cell("revenue"), text: format.money)
-        }
-        out.append(chart("chart-trend", t("图1 营业收入历年变化", "Figure 1. Revenue by year"), t("单位：万元", "Unit: 10k yuan"), trendBars,
+        let (trendBars, trendUnit) = moneyBars(zip(report.years, report.trend).map { y, table in (zh ? "\(y)年" : "\(y)", table.cell("revenue")) })
+        out.append(chart("chart-trend", t("营业收入历年变化", "Revenue by year"), t("单位：\(trendUnit)", "Unit: \(trendUnit)"), trendBars,
                          svg: SVGChart.columns(id: "chart-trend", title: t("营业收入历年变化", "Revenue by year"),
-                                               valueAxis: t("营业收入（万元）", "Revenue (10k yuan)"), categoryAxis: t("年份", "Year"), bars: trendBars)))
+                                               valueAxis: t("营业收入（\(trendUnit)）", "Revenue (\(trendUnit))"), categoryAxis: t("年份", "Year"), bars: trendBars)))
         // 2. Revenue by business line (share of total).
         let total = report.headline.cell("revenue")
         let lineBars = Form.revenueBreakdown.map { line in
             bar(choice(Choices.businessType, line.businessType), report.headline.cell(line.field).map { $0.share(of: total) },
                 text: format.percent, scale: 100)
         }
-        out.append(chart("chart-business", t("图2 营业收入构成", "Figure 2. Revenue by business line"), t("占营业收入合计的比重", "Share of total revenue"), lineBars,
+        out.append(chart("chart-business", t("营业收入构成", "Revenue by business line"), t("占营业收入合计的比重", "Share of total revenue"), lineBars,
                          svg: SVGChart.bars(id: "chart-business", title: t("营业收入构成", "Revenue by business line"),
                                             valueAxis: t("占营业收入比重（%）", "Share of revenue (%)"), categoryAxis: t("业务板块", "Business line"), bars: lineBars)))
         // 3. Agencies by kind.
         let kindBars = Choices.agencyKind.options.filter { o in report.byKind.rows.contains { $0.key == [o.id] } }.map { o in
             bar(o.name[language], report.byKind.cell("agencies", key: [o.id]), text: { format.count($0) + t("家", "") })
         }
-        out.append(chart("chart-kinds", t("图3 按机构性质分机构数量", "Figure 3. Agencies by kind"), t("单位：家", "Unit: agencies"), kindBars,
+        out.append(chart("chart-kinds", t("按机构性质分机构数量", "Agencies by kind"), t("单位：家", "Unit: agencies"), kindBars,
                          svg: SVGChart.bars(id: "chart-kinds", title: t("按机构性质分机构数量", "Agencies by kind"),
                                             valueAxis: t("机构数量（家）", "Agencies"), categoryAxis: t("机构性质", "Kind of agency"), bars: kindBars)))
         // 4. Zone comparison: revenue.
-        let zoneBars = report.zones.map { z in bar(z.name[language], report.byZone.cell("revenue", key: [z.id]), text: format.money) }
-        out.append(chart("chart-zones", t("图4 各集聚区营业收入", "Figure 4. Revenue by zone"), t("单位：万元", "Unit: 10k yuan"), zoneBars,
+        let (zoneBars, zoneUnit) = moneyBars(report.zones.map { z in (z.name[language], report.byZone.cell("revenue", key: [z.id])) })
+        out.append(chart("chart-zones", t("各集聚区营业收入", "Revenue by zone"), t("单位：\(zoneUnit)", "Unit: \(zoneUnit)"), zoneBars,
                          svg: SVGChart.bars(id: "chart-zones", title: t("各集聚区营业收入", "Revenue by zone"),
-                                            valueAxis: t("营业收入（万元）", "Revenue (10k yuan)"), categoryAxis: t("集聚区", "Zone"), bars: zoneBars)))
+                                            valueAxis: t("营业收入（\(zoneUnit)）", "Revenue (\(zoneUnit))"), categoryAxis: t("集聚区", "Zone"), bars: zoneBars)))
         // 5. Zone comparison: patent agency rate.
         let rateBars = report.zones.map { z in
             bar(z.name[language], report.byZone.cell("patent_agency_rate", key: [z.id]), text: format.percent, scale: 100)
         }
-        out.append(chart("chart-rate", t("图5 各集聚区专利代理率", "Figure 5. Patent agency rate by zone"),
+        out.append(chart("chart-rate", t("各集聚区专利代理率", "Patent agency rate by zone"),
                          t("区内机构代理的本区专利申请量 ÷ 本区专利申请总量", "Applications of the zone filed by its agencies ÷ all applications of the zone"), rateBars,
                          svg: SVGChart.bars(id: "chart-rate", title: t("各集聚区专利代理率", "Patent agency rate by zone"),
                                             valueAxis: t("专利代理率（%）", "Patent agency rate (%)"), categoryAxis: t("集聚区", "Zone"), bars: rateBars)))
@@ -443,8 +468,8 @@ public struct WhitePaperBuilder {
     }
 
     func notes() -> [NoteView] {
-        [NoteView(sign: NumberFormat.suppressed, text: t("数据保密：少于3家机构填报，或单家机构占比超过85%，或可由合计推算出保密数据（A/O/D）",
-                                                         "confidential: fewer than 3 agencies, one agency above 85 %, or a cell a total would reveal (A/O/D)")),
+        [NoteView(sign: NumberFormat.suppressed, text: t("数据保密：少于3家机构填报（XML 中 conf_status 为 A），或单家机构占比超过85%（O），或可由合计推算出保密数据（D）",
+                                                         "confidential: fewer than 3 agencies (conf_status A in the XML), one agency above 85 % (O), or a cell a total would reveal (D)")),
          NoteView(sign: NumberFormat.noData, text: t("无数据：无机构填报，或分母为零", "no data: nothing reported, or a zero denominator"))]
     }
 

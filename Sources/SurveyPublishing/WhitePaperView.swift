@@ -1,4 +1,5 @@
 import Foundation
+import SurveyCore
 
 // The view model of the white paper: what the templates may name. Every value is text already formatted (or a
 // list, a flag, or `Markup` our code drew), because swift-mustache reads stored properties through `Mirror` and
@@ -25,8 +26,12 @@ public struct FigureView: Sendable, Decodable {
     /// where `text` has the table's sign (+13.1%); the same as `text` for any other figure.
     public let phrase: String
 
-    public init(text: String, cls: String, conf: String, suppressed: Bool, phrase: String? = nil) {
+    /// The figure without its unit, for a sentence that names what is counted (`96,461 patent applications`).
+    public let number: String
+
+    public init(text: String, cls: String, conf: String, suppressed: Bool, phrase: String? = nil, number: String? = nil) {
         self.text = text; self.cls = cls; self.conf = conf; self.suppressed = suppressed; self.phrase = phrase ?? text
+        self.number = number ?? text
     }
 }
 
@@ -53,8 +58,23 @@ public struct TableView: Sendable, Decodable {
     public let rows: [RowView]
     /// Seven or more columns besides the row labels: set smaller so that the table stays inside the page (CSS class `wide`).
     public let wide: Bool
-    public init(caption: String, corner: String, headers: [HeaderView], rows: [RowView]) {
+    /// What a "—" or "…" in the table means, printed under it (empty when it has neither).
+    public let note: String
+    public let hasNote: Bool
+    public init(caption: String, corner: String, headers: [HeaderView], rows: [RowView], language: Language = .zh) {
         self.caption = caption; self.corner = corner; self.headers = headers; self.rows = rows; self.wide = headers.count >= 7
+        let texts = Set(rows.flatMap { $0.cells.map(\.text) })
+        var notes: [String] = []
+        if texts.contains(NumberFormat.suppressed) {
+            notes.append(language == .zh ? "“—”：数据保密（填报机构少于3家或单家机构占比过高，或可据以推算此类数据）。"
+                                         : "“—”: confidential (fewer than three agencies, one agency dominant, or it would reveal such a figure).")
+        }
+        if texts.contains(NumberFormat.noData) {
+            notes.append(language == .zh ? "“…”：无数据（机构未填报该项，或上年无可比数据）。"
+                                         : "“…”: no data (not reported, or no figure for the year before to compare with).")
+        }
+        note = notes.joined(separator: language == .zh ? "" : " ")
+        hasNote = !notes.isEmpty
     }
 }
 
@@ -239,6 +259,8 @@ public struct ZoneView: Sendable, Decodable {
     public let level: String
     public let divisionCode: String
     public let plan: String
+    /// The plan as a sentence cites it: a title in title marks (《…》), a document number as it is.
+    public let planCited: String
     public let planPeriod: String
 }
 
@@ -305,6 +327,8 @@ public struct WhitePaperView: Sendable, Decodable {
     public let subtitle: String
     public let year: String
     public let lastYear: String
+    /// Whether the year before has returns: when not, there is no 同比 and the text says so.
+    public let hasLastYear: Bool
     public let date: String
     /// The archive state the figures answer for: ISO 8601 (XML) and as a civil date and time (HTML).
     public let asOf: String

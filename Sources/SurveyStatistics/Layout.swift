@@ -115,6 +115,8 @@ public struct EvaluatedTable: Sendable {
         case option(Breakdown, String)
         case year(Int)
         case indicator(String)
+        /// What the indicator rows leave of the total: revenue not broken down by business line (未分项).
+        case remainder
         case total
     }
 
@@ -192,6 +194,37 @@ extension AnnualReport {
             }
         case .indicators(let ids, let totalID):
             for id in ids { rows.append(.init(kind: .indicator(id), cells: cells(whole, total: whole, rowIndicator: id))) }
+            // The lines need not add up to the total (an agency may report its revenue without the breakdown): the rest
+            // is a row of its own, so that the shares shown add up to the 100 % of the total row. It is the total minus
+            // the lines, so it tells nothing the table does not; when a line is hidden it is hidden too, since it would
+            // give that line away.
+            func rest(_ lookup: (String) -> Cell?) -> Cell {
+                guard let total = lookup(totalID), let value = total.value else { return .noData }
+                if total.status != .free { return Cell(value: nil, reporting: 0, status: total.status) }
+                var lines = Decimal(0)
+                for id in ids {
+                    guard let c = lookup(id) else { continue }
+                    if c.status != .free { return Cell(value: nil, reporting: 0, status: .secondary) }
+                    lines += c.value ?? 0
+                }
+                return Cell(value: value - lines, reporting: total.reporting)
+            }
+            let now = rest(whole), before = rest { headlineLastYear.cell($0) }
+            // In the XML it is `revenue_not_broken_down` (and `…_growth`), never `revenue`: it is not the total.
+            let restCells = t.columns.map { column -> EvaluatedCell in
+                let i = indicator(totalID)
+                switch column.figure {
+                case .value:
+                    return EvaluatedCell(cell: now, indicator: i, xmlID: "\(i.id)_not_broken_down", xmlKind: i.kind, xmlUnit: i.unit.zh, isChange: false)
+                case .shareOfTotal:
+                    return EvaluatedCell(cell: now.share(of: whole(totalID)), indicator: share, xmlID: "revenue_share", xmlKind: .ratio, xmlUnit: "比例", isChange: false)
+                case .growth:
+                    let g = indicator("\(totalID)_growth")
+                    return EvaluatedCell(cell: now.change(since: before), indicator: g, xmlID: "\(totalID)_not_broken_down_growth", xmlKind: g.kind,
+                                         xmlUnit: g.unit.zh, isChange: true)
+                }
+            }
+            rows.append(.init(kind: .remainder, cells: restCells))
             rows.append(.init(kind: .total, cells: cells(whole, total: whole, rowIndicator: totalID)))
         }
         return EvaluatedTable(layout: t, rows: rows)

@@ -45,6 +45,14 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<h2>前言</h2>\n<p><strong>（示例文字，请由发布单位撰写。）</strong>"), html)
         XCTAssertTrue(html.contains("<h2>存在问题与下一步</h2>") && html.contains("<li>服务机构和从业人员的规模变化；</li>"))
         XCTAssertTrue(html.contains("@top-center { content: \"2025年知识产权服务业集聚区发展白皮书\"; "), "the running head")
+        // Editorial rules: the lines and what they leave add up to the 100 % of the total; a "—" or "…" is explained
+        // under its table; a chart labels in the unit it names; a document number is not put in title marks.
+        XCTAssertTrue(html.contains("<th scope=\"row\">未分业务板块的收入</th><td class=\"\">19,253.33</td><td class=\"\">14.6%</td>"), html)
+        XCTAssertTrue(html.contains("<p class=\"table-note\">“—”：数据保密"))
+        XCTAssertTrue(html.contains("单位：亿元") && !html.contains("单位：万元</span>"), "图1 labels in 亿元 and says so")
+        XCTAssertTrue(html.contains("依据宿区政办发〔2025〕5号。") && !html.contains("《宿区政办发"))
+        XCTAssertTrue(html.contains("营业收入<span class=\"unit\">（万元）</span>"), "a unit never wraps")
+        XCTAssertFalse(html.contains("比上年+") || html.contains("增长+") || html.contains("增长-"))
         for outside in ["<link", "src=", "@import", "url(", "<script", "https://"] {
             XCTAssertFalse(html.contains(outside), "self-contained, no network: \(outside)")
         }
