@@ -16,7 +16,8 @@ extension Archive {
                 """, arguments: [asOf]).compactMap { r in
                 guard let start = SimpleDate(r["plan_start"] as String), let end = SimpleDate(r["plan_end"] as String) else { return nil }
                 return Zone(id: r["zone"], name: Bilingual(r["name_zh"], r["name_en"]), level: r["level"], city: r["city"],
-                            divisionCode: r["division_code"], planStart: start, planEnd: end, planDocument: r["plan_doc"])
+                            divisionCode: r["division_code"], planStart: start, planEnd: end, planDocument: r["plan_doc"],
+                            planDocumentEn: r["plan_doc_en"])
             }
         }
     }

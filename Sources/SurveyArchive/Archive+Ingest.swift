@@ -278,7 +278,7 @@ final class RowWriter {
         record = try db.makeStatement(sql: "INSERT INTO record (\(columns.joined(separator: ","))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))")
         switch kind {
         case .returns: typed = nil
-        case .zones: typed = try db.makeStatement(sql: "INSERT INTO zone (file_id, received_at, zone, name_zh, name_en, level, city, division_code, plan_start, plan_end, plan_doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        case .zones: typed = try db.makeStatement(sql: "INSERT INTO zone (file_id, received_at, zone, name_zh, name_en, level, city, division_code, plan_start, plan_end, plan_doc, plan_doc_en) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         case .regional: typed = try db.makeStatement(sql: "INSERT INTO regional (file_id, received_at, zone, period, indicator, value, source) VALUES (?,?,?,?,?,?,?)")
         case .targets: typed = try db.makeStatement(sql: "INSERT INTO target (file_id, received_at, zone, indicator, op, value, deadline, source, quote, base_year, tolerance) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         }

@@ -185,6 +185,10 @@ extension Archive {
             // stored before it, which did not say.
             try db.execute(sql: "ALTER TABLE record ADD COLUMN province_designation TEXT")
         }
+        m.registerMigration("v7: a zone's plan title in English") { db in
+            // For the English white paper (issue 16); '' for zones stored before it, whose paper shows the Chinese title.
+            try db.execute(sql: "ALTER TABLE zone ADD COLUMN plan_doc_en TEXT NOT NULL DEFAULT ''")
+        }
         return m
     }
 

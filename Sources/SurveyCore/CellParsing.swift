@@ -182,11 +182,13 @@ public struct Zone: Sendable, Hashable {
     public var planStart: SimpleDate
     public var planEnd: SimpleDate
     public var planDocument: String
+    /// The plan's title in English (`plan_doc_en`), empty when not given.
+    public var planDocumentEn: String
 
     public init(id: String, name: Bilingual, level: String, city: String, divisionCode: String,
-                planStart: SimpleDate, planEnd: SimpleDate, planDocument: String) {
+                planStart: SimpleDate, planEnd: SimpleDate, planDocument: String, planDocumentEn: String = "") {
         self.id = id; self.name = name; self.level = level; self.city = city; self.divisionCode = divisionCode
-        self.planStart = planStart; self.planEnd = planEnd; self.planDocument = planDocument
+        self.planStart = planStart; self.planEnd = planEnd; self.planDocument = planDocument; self.planDocumentEn = planDocumentEn
     }
 }
 
@@ -242,6 +244,6 @@ extension Zone {
               case .date(let end) = v("plan_end") else { return nil }
         self.init(id: id, name: Bilingual(zh, v("name_en").text ?? id), level: Choices.zoneLevel.options[level].id,
                   city: v("city").text ?? "", divisionCode: division, planStart: start, planEnd: end,
-                  planDocument: v("plan_doc").text ?? "")
+                  planDocument: v("plan_doc").text ?? "", planDocumentEn: v("plan_doc_en").text ?? "")
     }
 }

@@ -172,6 +172,24 @@ public enum Rulebook {
     public static let unreadable = FindingKind("file.unreadable", .error,
         "无法读取文件：{detail}", "Cannot read the file: {detail}")
 
+    /// Every kind, for describing a code (`invalidBytes` stands for both kinds of `encoding.invalid_byte`).
+    static var kinds: [FindingKind] { [required, notANumber, negative, tooManyDecimals, tooLarge, notWhole, tooLong, unknownValue, badPeriod, badDate, badIdentifier, badDivisionCode, unknownZone, unknownIndicator, creditCodeLength, creditCodeCharacter, creditCodeChecksum, exceedsWhole, breakdownExceedsTotal, breakdownBelowTotal, missingForFinancing, divisionMismatch, duplicateInFile, fieldCount, missingFields, unterminatedQuote, strayQuote, textAfterQuote, invalidBytes, unsafeCharacter, notText, notRegular, fileError, unknownColumn, duplicateColumn, missingColumn, unrecognised, emptyFile, unreadable] }
+
+    /// What a finding code means, in words, for people who do not read codes (the white paper's data-quality
+    /// appendix): the kind's message with the field's title and "…" for the values of a particular row —
+    /// `credit_code.checksum` → 统一社会信用代码“…”校验位错误（按GB 32100-2015应为…），请核对营业执照。
+    /// Nil for a code no kind has.
+    public static func describe(_ code: String) -> Bilingual? {
+        let kind = kinds.first { $0.suffix == code } ?? kinds.first { code.hasSuffix("." + $0.suffix) }
+        guard let kind else { return nil }
+        let fieldID = kind.suffix == code ? nil : String(code.dropLast(kind.suffix.count + 1))
+        let field = fieldID.flatMap { id in FileKind.allCases.lazy.compactMap { Form.of($0).fields.first { $0.id == id } }.first }
+        func text(_ language: Language) -> String {
+            kind.message(field: field?.title[language] ?? fieldID ?? "", value: "…", other: "…", detail: "…", language: language)
+        }
+        return Bilingual(text(.zh), text(.en))
+    }
+
     /// The finding for undecodable bytes of one cell (or the header), however many there are.
     static func decodingFinding(_ first: DecodingIssue, count: Int, field: Field?, column: Int?, encoding: String) -> Finding {
         let line = first.line

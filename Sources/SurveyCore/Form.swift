@@ -180,6 +180,8 @@ extension Form {
         Field("plan_start", "规划起始日期", "Plan start", .date, required: true),
         Field("plan_end", "规划截止日期", "Plan end", .date, required: true),
         Field("plan_doc", "规划文件", "Plan document", .text(maxLength: 200)),
+        // The plan's title in English, for the English white paper (the Chinese title is shown where it is empty).
+        Field("plan_doc_en", "规划文件英文名称", "Plan document in English", .text(maxLength: 300)),
     ], rules: [.uniqueInFile(keys: ["zone"])])
 
     /// 区域统计数据: `regional/**.csv`, long format.

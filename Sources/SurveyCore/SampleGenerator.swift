@@ -23,10 +23,10 @@ public struct SampleGenerator {
 
     /// The demo zones: the three zones of SPEC.md with their real division codes and plan periods.
     public static let zonesCSV = """
-    zone,name_zh,name_en,level,city,division_code,plan_start,plan_end,plan_doc
-    sucheng,宿迁市宿城区,"Sucheng District, Suqian",provincial,宿迁市,321302,2025-01-01,2027-12-31,宿区政办发〔2025〕5号
-    binhu,无锡市滨湖区,"Binhu District, Wuxi",national_demo,无锡市,320211,2024-01-01,2026-12-31,滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）
-    quanshan,徐州市泉山区,"Quanshan District, Xuzhou",national_pilot,徐州市,320311,2024-01-01,2026-12-31,徐政办发〔2024〕8号
+    zone,name_zh,name_en,level,city,division_code,plan_start,plan_end,plan_doc,plan_doc_en
+    sucheng,宿迁市宿城区,"Sucheng District, Suqian",provincial,宿迁市,321302,2025-01-01,2027-12-31,宿迁市宿城区省级知识产权服务业集聚发展区建设工作方案（宿区政办发〔2025〕5号）,Work Plan for Building the Provincial IP Service Industry Cluster Development Zone of Sucheng District (宿区政办发〔2025〕5号)
+    binhu,无锡市滨湖区,"Binhu District, Wuxi",national_demo,无锡市,320211,2024-01-01,2026-12-31,无锡市滨湖区国家知识产权服务业高质量集聚发展示范区建设方案（2024—2026年）,"Plan for Building the National Demonstration Zone for High-Quality Clustering of IP Services in Binhu District, Wuxi (2024–2026)"
+    quanshan,徐州市泉山区,"Quanshan District, Xuzhou",national_pilot,徐州市,320311,2024-01-01,2026-12-31,徐州市泉山区建设国家知识产权服务业高质量集聚发展试验区实施方案（徐政办发〔2024〕8号）,"Implementation Plan for Building the National Pilot Zone for High-Quality Clustering of IP Services in Quanshan District, Xuzhou (徐政办发〔2024〕8号)"
 
     """
 

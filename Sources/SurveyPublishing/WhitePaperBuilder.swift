@@ -152,8 +152,14 @@ public struct WhitePaperBuilder {
     /// A document as a sentence cites it: a document number (`宿区政办发〔2025〕5号`) stands as it is; a title goes in
     /// title marks (《…》, English “…”), which are never put round a number.
     static func cited(_ document: String, zh: Bool) -> String {
-        if document.contains(/〔\d{4}〕\d+号$/) { return document }
-        return zh ? "《\(document)》" : "“\(document)”"
+        func titled(_ title: String) -> String { zh ? "《\(title)》" : "“\(title)”" }
+        let number = /[\p{Han}]+〔\d{4}〕\s*\d+号/
+        if document.wholeMatch(of: number) != nil { return document }
+        // `Title（宿区政办发〔2025〕5号）`: the title in marks, the number after it.
+        if let m = document.wholeMatch(of: /(.+?)\s*[（(]([\p{Han}]+〔\d{4}〕\s*\d+号)[）)]/) {
+            return titled(String(m.1)) + (zh ? "（\(m.2)）" : " (\(m.2))")
+        }
+        return titled(document)
     }
 
     /// A unit in brackets: `（万元）` in Chinese, ` (10k yuan)` in English.
@@ -287,7 +293,8 @@ public struct WhitePaperBuilder {
             zoneCount: "\(report.zones.count)",
             zones: report.zones.map { z in
                 ZoneView(id: z.id, name: z.name[language], nameZh: z.name.zh, nameEn: z.name.en, level: choice(Choices.zoneLevel, z.level),
-                         divisionCode: z.divisionCode, plan: z.planDocument, planCited: Self.cited(z.planDocument, zh: zh), planPeriod: "\(z.planStart)—\(z.planEnd)")
+                         divisionCode: z.divisionCode, plan: zh || z.planDocumentEn.isEmpty ? z.planDocument : z.planDocumentEn,
+                         planCited: Self.cited(zh || z.planDocumentEn.isEmpty ? z.planDocument : z.planDocumentEn, zh: zh), planPeriod: "\(z.planStart)—\(z.planEnd)")
             },
             keyFigures: keyFigures, overview: overview,
             kindTable: kindTable, businessTable: businessTable, businessTypeTable: businessTypeTable,
@@ -405,9 +412,12 @@ public struct WhitePaperBuilder {
             if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
         }
         return groups.filter { !$0.2.isEmpty }.map { id, name, targets in
-            TargetZoneView(name: name, plan: id == "all"
+            let zone = report.zones.first { $0.id == id }
+            let plan = zone.map { Self.cited(zh || $0.planDocumentEn.isEmpty ? $0.planDocument : $0.planDocumentEn, zh: zh) }
+            let period = zone.map { "\($0.planStart)—\($0.planEnd)" } ?? ""
+            return TargetZoneView(name: name, plan: id == "all"
                 ? t("“实际”为本白皮书所涵盖集聚区的合计，“完成进度”为其占全省目标的比例", "\"Actual\" is the total of the zones this paper covers; \"progress\" its share of the province's goal")
-                : report.zones.first { $0.id == id }.map { "\($0.planDocument)（\($0.planStart)—\($0.planEnd)）" } ?? "", targets: targets)
+                : plan.map { t("依据\($0)", "Under \($0)") } ?? "", period: period, hasPeriod: !period.isEmpty, targets: targets)
         }
     }
 
@@ -489,7 +499,7 @@ public struct WhitePaperBuilder {
             warnings: format.count(Decimal(files.reduce(0) { $0 + $1.warnings })),
             rowsValue: "\(files.reduce(0) { $0 + $1.rows })", acceptedValue: "\(files.reduce(0) { $0 + $1.accepted })",
             rejectedValue: "\(files.reduce(0) { $0 + $1.rejected })", warningsValue: "\(files.reduce(0) { $0 + $1.warnings })",
-            findings: context.findings.map { FindingCountView(code: $0.code, severity: $0.severity == .error ? t("错误", "error") : t("提示", "warning"),
+            findings: context.findings.map { FindingCountView(code: $0.code, rule: Rulebook.describe($0.code)?[language] ?? $0.code, severity: $0.severity == .error ? t("错误", "error") : t("提示", "warning"),
                                                               severityID: $0.severity.rawValue, count: format.count(Decimal($0.count)), number: "\($0.count)") })
     }
 

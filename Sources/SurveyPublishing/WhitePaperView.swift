@@ -119,7 +119,11 @@ public struct TargetView: Sendable, Decodable {
 
 public struct TargetZoneView: Sendable, Decodable {
     public let name: String
+    /// The plan as cited (《title》（文号）), or for the province's goals what the columns mean.
     public let plan: String
+    /// The plan period (`2025-01-01—2027-12-31`), empty for the province's goals.
+    public let period: String
+    public let hasPeriod: Bool
     public let targets: [TargetView]
 }
 
@@ -152,6 +156,8 @@ public struct FileView: Sendable, Decodable {
 
 public struct FindingCountView: Sendable, Decodable {
     public let code: String
+    /// What the rule checks, in words (Rulebook.describe), for readers who do not read codes.
+    public let rule: String
     public let severity: String
     /// error | warning
     public let severityID: String

@@ -50,8 +50,10 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<th scope=\"row\">未分业务板块的收入</th><td class=\"\">19,253.33</td><td class=\"\">14.6%</td>"), html)
         XCTAssertTrue(html.contains("<p class=\"table-note\">“—”：数据保密"))
         XCTAssertTrue(html.contains("单位：亿元") && !html.contains("单位：万元</span>"), "图1 labels in 亿元 and says so")
-        XCTAssertTrue(html.contains("依据宿区政办发〔2025〕5号。") && !html.contains("《宿区政办发"))
+        XCTAssertTrue(html.contains("依据《宿迁市宿城区省级知识产权服务业集聚发展区建设工作方案》（宿区政办发〔2025〕5号）。") && !html.contains("《宿区政办发"), html)
         XCTAssertTrue(html.contains("营业收入<span class=\"unit\">（万元）</span>"), "a unit never wraps")
+        XCTAssertTrue(html.contains("<th scope=\"row\">必填项「机构名称」为空，请填写。<span class=\"code\">agency_name.required</span>"),
+                      "the data-quality appendix says what each rule checks, not only its code")
         XCTAssertFalse(html.contains("比上年+") || html.contains("增长+") || html.contains("增长-"))
         for outside in ["<link", "src=", "@import", "url(", "<script", "https://"] {
             XCTAssertFalse(html.contains(outside), "self-contained, no network: \(outside)")
@@ -167,6 +169,10 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("White Paper 2025") && html.contains("Target attainment") && html.contains("lang=\"en\""))
         XCTAssertTrue(html.contains("<div class=\"issuer\">Example issuing body (set in input/publication/settings.txt)</div>"))
         XCTAssertTrue(html.contains("<div class=\"date\">31 March 2026</div>") && html.contains("<h2>Highlights</h2>"))
+        // The plans under their English titles (zones.csv plan_doc_en), the document number kept as issued.
+        XCTAssertTrue(html.contains("under “Implementation Plan for Building the National Pilot Zone for High-Quality Clustering of IP Services in Quanshan District, Xuzhou” (徐政办发〔2024〕8号)."), html)
+        XCTAssertTrue(html.contains("Under “Work Plan for Building the Provincial IP Service Industry Cluster Development Zone of Sucheng District” (宿区政办发〔2025〕5号), plan period"))
+        XCTAssertFalse(html.contains("Agencies（agencies）") || html.contains("filings patent applications") || html.contains("up +"))
         let zone = try ipsurvey(["report", "--year", "2025", "--zone", "quanshan", "--archive", archive, "--out", out.path])
         XCTAssertEqual(zone.status, 0, zone.stderr)
         let xml = try read(out, "whitepaper-2025-quanshan.xml")

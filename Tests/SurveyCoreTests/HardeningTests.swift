@@ -123,4 +123,11 @@ final class HardeningTests: XCTestCase {
             XCTAssertFalse((f.value ?? "").contains("李四") || f.message.zh.contains("李四"), "\(f)")
         }
     }
+
+    func testEveryFindingCodeCanBeSaidInWords() {
+        XCTAssertEqual(Rulebook.describe("credit_code.checksum")?.zh, "统一社会信用代码“…”校验位错误（按GB 32100-2015应为…），请核对营业执照。")
+        XCTAssertEqual(Rulebook.describe("agency_name.required")?.en, "Required field \"Agency name\" is empty; please fill it in.")
+        XCTAssertNotNil(Rulebook.describe("csv.extra_fields"))
+        XCTAssertNil(Rulebook.describe("no.such_rule"))
+    }
 }
