@@ -7,7 +7,7 @@
 //
 // With #layout in the address, the print style sheet is applied on screen at the width of the A4 page box
 // (210 mm − 2 × 16 mm), and the probe measures what a PDF does not say well: elements wider than the page, a badge
-// split or overlapped, a unit or a date broken across lines, a template tag left in the text. With #screen it measures
+// split or overlapped, a unit, a date or a code name broken across lines, a template tag left in the text. With #screen it measures
 // the same on screen (the style sheet as it is, a 1280 px window). The result goes, as base64 JSON, into
 // <pre id="pc-report">, which `chromium --dump-dom` prints.
 (function () {
@@ -159,6 +159,9 @@
   var heads = main.querySelectorAll("thead th");
   for (var h = 0; h < heads.length; h++) unbroken(heads[h], /[（(][^（）()]{1,16}[）)]/g, "unit_split");
   unbroken(main, /\d{4}-\d{2}-\d{2}/g, "date_split");
+  // Code names and file names break between their parts (after _ . / -), never inside one.
+  var codes = main.querySelectorAll("code, .code, table.files tbody th, table.method tbody th");
+  for (var w = 0; w < codes.length; w++) unbroken(codes[w], /[^_\/.\s-]{2,}/g, "word_split");
 
   // 4. No template tag left in the text.
   var text = document.body.innerText;

@@ -9,7 +9,7 @@ to an A4 PDF, where the text colours the probe gave every element say on which p
 - a table split so that a page holds fewer than three of its rows (or only its total row), or its caption alone;
 - a heading, caption or a paragraph introducing a table or chart as the last thing on a page;
 - a status badge split across lines, out of its cell or covered by the progress bar;
-- a unit in a column header or a date broken across lines;
+- a unit in a column header, a date, or a code or file name inside one of its words, broken across lines;
 - text left from a template tag.
 
 It prints the page count of the real paper (printed without the probe; the two must have the same count).
@@ -205,6 +205,8 @@ DEFECTS = [
      '<div style="height:60mm"></div><p>after</p></section>'),
     ("badge_split", "a badge broken across lines",
      '<p style="width:30mm">xxxxxxxxxxxxxx <span class="status met" style="white-space:normal !important">badge broken across lines</span></p>'),
+    ("word_split", "a code name broken inside a word",
+     '<p style="width:14mm"><code style="word-break:break-all">revenue_growth_same_sample</code></p>'),
     ("template_tag", "text left from a template tag", "<p>{{leftOver}}</p>"),
 ]
 

@@ -30,13 +30,16 @@ public struct NumberFormat: Sendable {
 
     /// Money given in 万元, with its unit: `8,765.43万元`, or `12.35亿元` from 1 亿元 (10,000 万元) up;
     /// in English `CNY 87.65 million`, `CNY 1.24 billion`.
-    public func money(_ wan: Decimal) -> String {
-        if zh {
-            return abs(wan) >= 10_000 ? Self.grouped(wan / 10_000, scale: 2) + "亿元" : Self.grouped(wan, scale: 2) + "万元"
-        }
+    public func money(_ wan: Decimal) -> String { money(wan, large: isLarge([wan])) }
+
+    /// Whether sums in one sentence are written in the large unit: one of them reaches 1 亿元 (CNY 1 billion).
+    public func isLarge(_ wan: [Decimal]) -> Bool { wan.contains { abs($0) >= (zh ? 10_000 : 100_000) } }
+
+    /// Money in 亿元 / CNY billion (`large`) or 万元 / CNY million, so that a sentence uses one unit for all its sums.
+    public func money(_ wan: Decimal, large: Bool) -> String {
+        if zh { return large ? Self.grouped(wan / 10_000, scale: 2) + "亿元" : Self.grouped(wan, scale: 2) + "万元" }
         let millions = wan / 100
-        return abs(millions) >= 1_000 ? "CNY " + Self.grouped(millions / 1_000, scale: 2) + " billion"
-                                       : "CNY " + Self.grouped(millions, scale: 2) + " million"
+        return large ? "CNY " + Self.grouped(millions / 1_000, scale: 2) + " billion" : "CNY " + Self.grouped(millions, scale: 2) + " million"
     }
 
     /// Money in a table column whose unit (万元) is in the header.

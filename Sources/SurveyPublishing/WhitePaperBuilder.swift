@@ -239,6 +239,15 @@ public struct WhitePaperBuilder {
             let c = h.cell(id).map { $0.difference(since: last.cell(id)) }
             return figure(c, ind(id), style: .points, table: "overview", xmlID: "\(id)_change", xmlKind: .ratio, xmlUnit: "比例")
         }
+        // One money unit per sentence: the sums of a sentence are all in 亿元 (billion) when one of them reaches it.
+        let financeSentence = ["pledge_financing", "transaction_value"]
+        func inSentence(_ id: String, with ids: [String]) -> FigureView {
+            let figure = o(id)
+            guard let value = h.cell(id)?.published, !figure.suppressed else { return figure }
+            let large = format.isLarge(ids.compactMap { h.cell($0)?.published })
+            return FigureView(text: format.money(value, large: large), cls: figure.cls, conf: figure.conf, suppressed: false,
+                              number: figure.number)
+        }
         let overview = OverviewView(
             agencies: o("agencies"), agenciesChange: change("agencies"), brandAgencies: o("brand_agencies"),
             aboveScale: o("above_scale_agencies"), staff: o("staff"), staffChange: change("staff"),
@@ -252,8 +261,8 @@ public struct WhitePaperBuilder {
             patentAgencyRate: o("patent_agency_rate"), patentAgencyRateChange: points("patent_agency_rate"),
             trademarkAgencyRate: o("trademark_agency_rate"), patentApplications: o("patent_applications"),
             trademarkApplications: o("trademark_applications"),
-            pledgeFinancing: o("pledge_financing"), pledgeFinancingGrowth: o("pledge_financing_growth", .change),
-            pledgeDeals: o("pledge_deals"), transactionValue: o("transaction_value"),
+            pledgeFinancing: inSentence("pledge_financing", with: financeSentence), pledgeFinancingGrowth: o("pledge_financing_growth", .change),
+            pledgeDeals: o("pledge_deals"), transactionValue: inSentence("transaction_value", with: financeSentence),
             transactionValueGrowth: o("transaction_value_growth", .change),
             clients: o("clients"), clientsGrowth: o("clients_growth", .change), clientsHightech: o("clients_hightech"),
             hightechShare: figure(h.cell("clients_hightech").map { $0.share(of: h.cell("clients")) }, ind("staff_degree_share"),
@@ -436,7 +445,7 @@ public struct WhitePaperBuilder {
 
     func methodology() -> [MethodView] {
         Catalogue.all.filter { !$0.id.hasSuffix("_growth") || $0.id == "revenue_growth" }.map { i in
-            MethodView(id: i.id, name: i.name[language], unit: i.unit[language], definition: i.definition[language], formula: i.formula,
+            MethodView(id: i.id, idBreakable: .breakable(i.id, after: ["_"]), name: i.name[language], unit: i.unit[language], definition: i.definition[language], formula: i.formula,
                        denominator: i.denominator?[language] ?? "")
         }
     }
@@ -488,7 +497,7 @@ public struct WhitePaperBuilder {
         let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
         return QualityView(
             files: files.map { f in
-                FileView(name: f.name, kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
+                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
                          rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
                          rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
             },

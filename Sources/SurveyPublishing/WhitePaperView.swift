@@ -14,6 +14,18 @@ public struct Markup: Sendable, Decodable, CustomStringConvertible {
     public var description: String { html }
 }
 
+extension Markup {
+    /// Text escaped for HTML with a line-break opportunity (`<wbr>`) after each of `after`.
+    public static func breakable(_ text: String, after: Set<Character>) -> Markup {
+        var out = ""
+        for c in text {
+            out += SVGChart.escape(String(c))
+            if after.contains(c) { out += "<wbr>" }
+        }
+        return Markup(out)
+    }
+}
+
 /// One published figure: its text (`—` when confidential, `…` when there is no data), a CSS class, and its
 /// confidentiality code.
 public struct FigureView: Sendable, Decodable {
@@ -130,6 +142,9 @@ public struct TargetZoneView: Sendable, Decodable {
 /// One line of the methodology appendix, from the indicator catalogue.
 public struct MethodView: Sendable, Decodable {
     public let id: String
+    /// The id, escaped, with a line-break opportunity after each `_`: a code name breaks between its words, never
+    /// inside one (`revenue_growth_same_sample`).
+    public var idBreakable = Markup("")
     public let name: String
     public let unit: String
     public let definition: String
@@ -145,6 +160,8 @@ public struct NoteView: Sendable, Decodable {
 /// One archived file in the data-quality section.
 public struct FileView: Sendable, Decodable {
     public let name: String
+    /// The file name, escaped, with a line-break opportunity after each `/` (never inside a folder's name).
+    public var nameBreakable = Markup("")
     public let kind: String
     public let encoding: String
     public let receivedAt: String
@@ -185,6 +202,11 @@ public struct HashView: Sendable, Decodable {
     public let name: String
     public let sha256: String
     public let detail: String
+    /// The name, escaped, with a line-break opportunity after each `/`.
+    public let nameBreakable: Markup
+    public init(name: String, sha256: String, detail: String) {
+        self.name = name; self.sha256 = sha256; self.detail = detail; nameBreakable = .breakable(name, after: ["/"])
+    }
 }
 
 public struct OptionView: Sendable, Decodable {

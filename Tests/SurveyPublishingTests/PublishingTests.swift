@@ -14,6 +14,8 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(zh.money(Decimal(string: "131734.3")!), "13.17亿元")
         XCTAssertEqual(en.money(Decimal(string: "8765.432")!), "CNY 87.65 million")
         XCTAssertEqual(en.money(Decimal(string: "131734.3")!), "CNY 1.32 billion")
+        XCTAssertEqual(zh.money(Decimal(string: "8765.432")!, large: zh.isLarge([8765, 390_627])), "0.88亿元", "one unit in a sentence")
+        XCTAssertEqual(en.money(Decimal(string: "8765.432")!, large: en.isLarge([8765, 390_627])), "CNY 0.09 billion")
         XCTAssertEqual(zh.percent(Decimal(string: "0.8523")!), "85.2%")
         XCTAssertEqual(zh.change(Decimal(string: "0.1234")!), "+12.3%")
         XCTAssertEqual(zh.change(Decimal(string: "-0.045")!), "-4.5%")
