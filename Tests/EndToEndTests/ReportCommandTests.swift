@@ -177,6 +177,12 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(zone.status, 0, zone.stderr)
         let xml = try read(out, "whitepaper-2025-quanshan.xml")
         XCTAssertTrue(xml.contains("<zone id=\"quanshan\"") && !xml.contains("<zone id=\"binhu\""))
+        // The first year of data: no "同比…" or "up …" in the sentences, and the paper says why.
+        let first = try ipsurvey(["report", "--year", "2023", "--archive", archive, "--out", out.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let y2023 = try read(out, "whitepaper-2023.html")
+        XCTAssertTrue(y2023.contains("（2023年为首个统计年度，无上年数据，不计算同比）"), y2023)
+        XCTAssertFalse(y2023.contains("比上年…") || y2023.contains("同比…") || y2023.contains("class=\"kf-change\""))
         let bad = try ipsurvey(["report", "--year", "2025", "--zone", "gulou", "--archive", archive, "--out", out.path])
         XCTAssertEqual(bad.status, 2)
         // Two of three zones: their totals minus the all-zone paper's would give the third zone's hidden cells.
