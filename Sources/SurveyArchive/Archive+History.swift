@@ -336,3 +336,41 @@ extension Archive {
         }
     }
 }
+
+extension Archive {
+    /// One agency's return for a period, as far as who filed and when is concerned (`ipsurvey status`).
+    public struct Filing: Sendable {
+        public let creditCode: String
+        public let agencyName: String
+        public let zone: String
+        /// When the agency's first accepted return for the period arrived (a revision later does not make it late).
+        public let firstReceivedAt: String
+        /// Where its current return is: file and line (for the personal data kept in the stored bytes).
+        public let fileID: Int64
+        public let line: Int
+    }
+
+    /// Every agency with an accepted return for `period` by `asOf`: its current return, and when its first arrived.
+    /// Sorted by zone, then credit code.
+    public func filings(period: Period, asOf: String = Timestamp.end) throws -> [Filing] {
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT credit_code, agency_name, zone, received_at, file_id, line,
+                       (superseded_at IS NULL OR superseded_at > ?) AS current
+                FROM record WHERE credit_code IS NOT NULL AND period = ? AND received_at <= ?
+                ORDER BY credit_code, received_at, id
+                """, arguments: [asOf, period.description, asOf])
+            var first: [String: String] = [:]
+            var out: [Filing] = []
+            for r in rows {
+                let code: String = r["credit_code"]
+                let received: String = r["received_at"]
+                if first[code] == nil { first[code] = received }
+                guard (r["current"] as Bool?) == true else { continue }
+                out.append(Filing(creditCode: code, agencyName: r["agency_name"] ?? "", zone: r["zone"] ?? "",
+                                  firstReceivedAt: first[code]!, fileID: r["file_id"], line: r["line"]))
+            }
+            return out.sorted { ($0.zone, $0.creditCode) < ($1.zone, $1.creditCode) }
+        }
+    }
+}

@@ -196,6 +196,14 @@ public struct QualityView: Sendable, Decodable {
     public let rejectedValue: String
     public let warningsValue: String
     public let findings: [FindingCountView]
+    /// The response rate (回收率): agencies that filed for the year before, how many of them filed for this year,
+    /// and how many filed for the first time. Counts of agencies, not figures of one.
+    public var hasResponse = false
+    public var expected = ""
+    public var received = ""
+    public var newFilers = ""
+    public var responseRate = ""
+    public var lastYear = ""
 }
 
 public struct HashView: Sendable, Decodable {

@@ -112,6 +112,10 @@ public enum Reporting {
             templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
+        let filed = try FilingStatus.evaluate(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, due: nil, contacts: false)
+        if let total = filed.counts.last {
+            context.response = (expected: total.expected, received: total.received, newFilers: total.new)
+        }
         let output = try WhitePaper.render(report, context: context, templates: templates)
         lap("render and check")
         let revisions = published.sorted { $0.key < $1.key }.compactMap { period, p in

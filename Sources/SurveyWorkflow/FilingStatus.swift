@@ -1,0 +1,111 @@
+import Foundation
+import SurveyArchive
+import SurveyCore
+
+/// Who has filed for a period and who has not (回收率, 催报): the agencies expected — those with a return for the
+/// period before — against the returns received by the as-of, late against a due date, per zone. Internal: it
+/// names agencies, and with `contacts` their contact person and phone, read back from the stored bytes of their
+/// last return (the archive keeps personal data nowhere else).
+public enum FilingStatus {
+    public struct Agency: Sendable {
+        /// filed | late (filed after the due date) | missing (expected, not filed) | new (filed, not expected)
+        public enum State: String, Sendable { case filed, late, missing, new }
+        public let creditCode: String
+        public let name: String
+        public let zone: String
+        public let state: State
+        /// When its first return for the period arrived; nil when missing.
+        public let receivedAt: String?
+        /// Only with `contacts`, only for a missing agency: from its return for the period before.
+        public let contact: String?
+        public let phone: String?
+    }
+
+    public struct Count: Sendable {
+        public let zone: String
+        /// Agencies with a return for the period before, and how many of them have filed (late included).
+        public var expected = 0, received = 0, late = 0, missing = 0
+        /// Agencies that filed without a return for the period before.
+        public var new = 0
+        /// received ÷ expected; nil when none were expected.
+        public var rate: Decimal? { expected == 0 ? nil : Decimal(received) / Decimal(expected) }
+        public init(zone: String) { self.zone = zone }
+    }
+
+    public struct Result: Sendable {
+        public let period: Period
+        public let previous: Period
+        public let asOf: String
+        /// The end of the due date (China time), if one was given.
+        public let due: String?
+        public let agencies: [Agency]
+        /// One per zone, in the archive's zone order, then the total (zone `all`).
+        public let counts: [Count]
+    }
+
+    /// The period whose filers are expected to file for `period`: the year before, or the quarter before.
+    public static func previous(_ period: Period) -> Period {
+        guard let q = period.quarter else { return Period(year: period.year - 1) }
+        return q == 1 ? Period(year: period.year - 1, quarter: 4) : Period(year: period.year, quarter: q - 1)
+    }
+
+    public static func evaluate(_ archive: Archive, period: Period, zones selected: [String], asOf: String, due: String?,
+                                contacts: Bool) throws -> Result {
+        let known = try archive.zones(asOf: asOf).map(\.id)
+        for z in selected where !known.contains(z) {
+            throw UsageError("unknown zone '\(z)'; valid: \(known.joined(separator: ", "))")
+        }
+        let zoneIDs = selected.isEmpty ? known : known.filter { selected.contains($0) }
+        let before = previous(period)
+        let expected = try archive.filings(period: before, asOf: asOf).filter { zoneIDs.contains($0.zone) }
+        let received = try archive.filings(period: period, asOf: asOf).filter { zoneIDs.contains($0.zone) }
+        let receivedByCode = Dictionary(received.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a })
+        let expectedCodes = Set(expected.map(\.creditCode))
+        var storedFiles: [Int64: Archive.StoredFile] = [:]
+        if contacts { for f in try archive.files() { storedFiles[f.id] = f } }
+        var rowsOfFile: [Int64: [Int: [(String, String)]]] = [:]
+        func personal(_ filing: Archive.Filing) throws -> (contact: String?, phone: String?) {
+            guard contacts, let file = storedFiles[filing.fileID] else { return (nil, nil) }
+            if rowsOfFile[file.id] == nil {
+                rowsOfFile[file.id] = Dictionary(try archive.rows(of: file).map { ($0.line, $0.values) }, uniquingKeysWith: { a, _ in a })
+            }
+            let values = rowsOfFile[file.id]?[filing.line] ?? []
+            func value(_ id: String) -> String? { values.first { $0.0 == id }.map { $0.1 }.flatMap { $0.isEmpty ? nil : $0 } }
+            return (value("contact"), value("phone"))
+        }
+
+        var agencies: [Agency] = []
+        var counts = Dictionary(uniqueKeysWithValues: zoneIDs.map { ($0, Count(zone: $0)) })
+        // An agency is counted in the zone of its return for the period before (its zone now, when it moved, is in
+        // the list); one that filed only now, in the zone of its return.
+        for e in expected {
+            counts[e.zone]!.expected += 1
+            if let r = receivedByCode[e.creditCode] {
+                let late = due.map { r.firstReceivedAt > $0 } ?? false
+                counts[e.zone]!.received += 1
+                if late { counts[e.zone]!.late += 1 }
+                agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: late ? .late : .filed,
+                                       receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
+            } else {
+                counts[e.zone]!.missing += 1
+                let p = try personal(e)
+                agencies.append(Agency(creditCode: e.creditCode, name: e.agencyName, zone: e.zone, state: .missing,
+                                       receivedAt: nil, contact: p.contact, phone: p.phone))
+            }
+        }
+        for r in received where !expectedCodes.contains(r.creditCode) {
+            counts[r.zone]!.new += 1
+            agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: .new,
+                                   receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
+        }
+        var total = Count(zone: "all")
+        for z in zoneIDs {
+            let c = counts[z]!
+            total.expected += c.expected; total.received += c.received; total.late += c.late; total.missing += c.missing; total.new += c.new
+        }
+        let order = Dictionary(uniqueKeysWithValues: zoneIDs.enumerated().map { ($1, $0) })
+        agencies.sort { (order[$0.zone] ?? 0, $0.creditCode) < (order[$1.zone] ?? 0, $1.creditCode) }
+        return Result(period: period, previous: before, asOf: asOf, due: due, agencies: agencies,
+                      counts: zoneIDs.map { counts[$0]! } + (zoneIDs.count > 1 ? [total] : []))
+    }
+}
