@@ -368,7 +368,7 @@ extension Archive {
                 if first[code] == nil { first[code] = received }
                 guard (r["current"] as Bool?) == true else { continue }
                 out.append(Filing(creditCode: code, agencyName: r["agency_name"] ?? "", zone: r["zone"] ?? "",
-                                  firstReceivedAt: first[code]!, fileID: r["file_id"], line: r["line"]))
+                                  firstReceivedAt: first[code] ?? received, fileID: r["file_id"], line: r["line"]))
             }
             return out.sorted { ($0.zone, $0.creditCode) < ($1.zone, $1.creditCode) }
         }

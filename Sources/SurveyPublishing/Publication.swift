@@ -80,11 +80,11 @@ public enum Publication {
             }
             seen[key] = index + 1
             if key == "发布日期" || key == "date" {
-                guard isDate(value) else {
+                guard let day = SimpleDate(value) else {
                     throw Problem(file: file, line: index + 1, zh: "发布日期应为 YYYY-MM-DD：\(SafeText.echo(value))",
                                   en: "the date must be YYYY-MM-DD: \(SafeText.echo(value))")
                 }
-                settings.date = value
+                settings.date = day.description
                 continue
             }
             guard let known = keys.first(where: { $0.zh == key || $0.en == key }) else {
@@ -96,14 +96,6 @@ public enum Publication {
             else { settings[keyPath: known.field] = Bilingual(settings[keyPath: known.field].zh, value) }
         }
         return settings
-    }
-
-    /// `YYYY-MM-DD`, a day that exists.
-    static func isDate(_ text: String) -> Bool {
-        guard let m = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})/), let y = Int(m.1), let mo = Int(m.2), let d = Int(m.3) else { return false }
-        let calendar = Calendar(identifier: .gregorian)
-        let parts = DateComponents(calendar: calendar, timeZone: TimeZone(identifier: "Asia/Shanghai"), year: y, month: mo, day: d)
-        return parts.isValidDate
     }
 
     /// The section headings of a commentary file, in each language.
@@ -142,7 +134,7 @@ public enum Publication {
                 throw Problem(file: file, line: index + 1, zh: "文字应写在章节标题（如“## 前言”）之下",
                               en: "text must come under a section heading (such as “## Foreword”)")
             }
-            parts[current]!.lines.append(line)
+            parts[current]?.lines.append(line)
         }
         var commentary = Commentary()
         for section in sections {

@@ -72,7 +72,7 @@ public struct ReportContext: Sendable {
     public var texts: [(name: String, sha256: String)] = []
     /// Who filed (FilingStatus, computed by the workflow): agencies expected from the year before, how many of them
     /// filed, and how many filed without a return for the year before.
-    public var response: (expected: Int, received: Int, newFilers: Int)?
+    public var response: (expected: Int, received: Int, newFilers: Int, rate: Decimal)?
 
     public init(language: Language, disclosure: Disclosure, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
@@ -513,11 +513,11 @@ public struct WhitePaperBuilder {
             rejectedValue: "\(files.reduce(0) { $0 + $1.rejected })", warningsValue: "\(files.reduce(0) { $0 + $1.warnings })",
             findings: context.findings.map { FindingCountView(code: $0.code, rule: Rulebook.describe($0.code)?[language] ?? $0.code, severity: $0.severity == .error ? t("错误", "error") : t("提示", "warning"),
                                                               severityID: $0.severity.rawValue, count: format.count(Decimal($0.count)), number: "\($0.count)") })
-        if let r = context.response, r.expected > 0 {
+        if let r = context.response {
             view.hasResponse = true
             view.expected = format.count(Decimal(r.expected)); view.received = format.count(Decimal(r.received))
             view.newFilers = format.count(Decimal(r.newFilers))
-            view.responseRate = format.percent(Decimal(r.received) / Decimal(r.expected))
+            view.responseRate = format.percent(r.rate)
             view.lastYear = "\(report.year - 1)"
         }
         return view

@@ -79,33 +79,32 @@ public enum FilingStatus {
         // An agency is counted in the zone of its return for the period before (its zone now, when it moved, is in
         // the list); one that filed only now, in the zone of its return.
         for e in expected {
-            counts[e.zone]!.expected += 1
+            counts[e.zone, default: Count(zone: e.zone)].expected += 1
             if let r = receivedByCode[e.creditCode] {
                 let late = due.map { r.firstReceivedAt > $0 } ?? false
-                counts[e.zone]!.received += 1
-                if late { counts[e.zone]!.late += 1 }
+                counts[e.zone, default: Count(zone: e.zone)].received += 1
+                if late { counts[e.zone, default: Count(zone: e.zone)].late += 1 }
                 agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: late ? .late : .filed,
                                        receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
             } else {
-                counts[e.zone]!.missing += 1
+                counts[e.zone, default: Count(zone: e.zone)].missing += 1
                 let p = try personal(e)
                 agencies.append(Agency(creditCode: e.creditCode, name: e.agencyName, zone: e.zone, state: .missing,
                                        receivedAt: nil, contact: p.contact, phone: p.phone))
             }
         }
         for r in received where !expectedCodes.contains(r.creditCode) {
-            counts[r.zone]!.new += 1
+            counts[r.zone, default: Count(zone: r.zone)].new += 1
             agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: .new,
                                    receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
         }
         var total = Count(zone: "all")
-        for z in zoneIDs {
-            let c = counts[z]!
+        for c in counts.values {
             total.expected += c.expected; total.received += c.received; total.late += c.late; total.missing += c.missing; total.new += c.new
         }
         let order = Dictionary(uniqueKeysWithValues: zoneIDs.enumerated().map { ($1, $0) })
         agencies.sort { (order[$0.zone] ?? 0, $0.creditCode) < (order[$1.zone] ?? 0, $1.creditCode) }
         return Result(period: period, previous: before, asOf: asOf, due: due, agencies: agencies,
-                      counts: zoneIDs.map { counts[$0]! } + (zoneIDs.count > 1 ? [total] : []))
+                      counts: zoneIDs.map { counts[$0, default: Count(zone: $0)] } + (zoneIDs.count > 1 ? [total] : []))
     }
 }

@@ -113,8 +113,8 @@ public enum Reporting {
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
         let filed = try FilingStatus.evaluate(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, due: nil, contacts: false)
-        if let total = filed.counts.last {
-            context.response = (expected: total.expected, received: total.received, newFilers: total.new)
+        if let total = filed.counts.last, let rate = total.rate {
+            context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)
         }
         let output = try WhitePaper.render(report, context: context, templates: templates)
         lap("render and check")
