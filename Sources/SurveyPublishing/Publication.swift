@@ -151,8 +151,13 @@ public enum Publication {
         let escaped = source.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         var html = MarkdownParser().html(from: escaped)
-        html = html.replacing(/<img src="[^"]*" alt="([^"]*)"\/>/) { "\($0.output.1)" }
-        html = html.replacing(/<a href="([^"]*)">/) { match in
+        // Ink escapes the text of code spans and blocks itself, so there the source's escaping is doubled: undo one level.
+        html = html.replacing(/(<code[^>]*>)([\s\S]*?)<\/code>/) { match in
+            String(match.output.1) + String(match.output.2).replacingOccurrences(of: "&amp;", with: "&") + "</code>"
+        }
+        html = html.replacing(/<img[^>]*\salt="([^"]*)"[^>]*>/) { "\($0.output.1)" }
+        html = html.replacing(/<img[^>]*>/) { _ in "" }
+        html = html.replacing(/<a href="([^"]*)"[^>]*>/) { match in
             let target = String(match.output.1)
             let allowed = ["http://", "https://", "mailto:", "#"].contains { target.lowercased().hasPrefix($0) }
             return allowed ? "<a href=\"\(target)\">" : "<a>"

@@ -173,5 +173,7 @@ final class PublicationTests: XCTestCase {
         }
         XCTAssertEqual(try Publication.commentary("## Foreword\n```\n## not a section\n```\n", file: "c.md", language: .en).foreword,
                        "<pre><code>## not a section\n</code></pre>")
+        XCTAssertEqual(Publication.markdown("`a & \"b\" <c>` & <d>"), "<p><code>a &amp; &quot;b&quot; &lt;c&gt;</code> &amp; &lt;d&gt;</p>",
+                       "escaped once, in code as in text")
     }
 }
