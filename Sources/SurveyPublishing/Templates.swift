@@ -85,6 +85,9 @@ extension AgencyView: MustacheParent {
         case "name": name
         case "hasBrand": hasBrand
         case "brand": brand
+        case "hasGrade": hasGrade
+        case "gradeID": gradeID
+        case "grade": grade
         default: nil
         }
     }

@@ -73,6 +73,9 @@ public struct ReportContext: Sendable {
     /// Who filed (FilingStatus, computed by the workflow): agencies expected from the year before, how many of them
     /// filed, and how many filed without a return for the year before.
     public var response: (expected: Int, received: Int, newFilers: Int, rate: Decimal)?
+    /// The office's grading of agencies (input/grading.txt), when it grades them: the rules, and each agency's grade
+    /// by credit code. Only the grade is printed, never the score.
+    public var grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?
 
     public init(language: Language, disclosure: Disclosure, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
@@ -314,7 +317,8 @@ public struct WhitePaperBuilder {
             innovatorTable: innovatorTable, zoneTable: zoneTable, trendTable: trendTable,
             charts: charts(), targetZones: targetZones(), hasTargets: !report.targets.isEmpty,
             methodology: methodology(), disclosure: disclosure(), notes: notes(), quality: quality(), provenance: provenance(),
-            directory: directory(), figures: figures, targets: xmlTargets())
+            directory: directory(), grading: context.grading.map { GradingView(rules: $0.rules, grades: $0.grades, language: language) } ?? .none,
+            figures: figures, targets: xmlTargets())
     }
 
     func bar(_ label: String, _ cell: Cell?, text: (Decimal) -> String, scale: Decimal = 1) -> SVGChart.Bar {
@@ -537,7 +541,9 @@ public struct WhitePaperBuilder {
             let agencies = report.directory.filter { $0.zone == z.id }
             guard !agencies.isEmpty else { return nil }
             return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: agencies.map {
-                AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: choice(Choices.brandLevel, $0.brandLevel))
+                let grade = context.grading?.grades[$0.creditCode]
+                return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: choice(Choices.brandLevel, $0.brandLevel),
+                                  hasGrade: grade != nil, gradeID: grade?.code ?? "", grade: grade.map { "\($0.code) \($0.name[language])" } ?? "")
             })
         }
     }

@@ -240,6 +240,10 @@ public struct AgencyView: Sendable, Decodable {
     public let name: String
     public let hasBrand: Bool
     public let brand: String
+    /// The agency's grade (分级评价) when the office grades agencies: its code and name, never its score.
+    public let hasGrade: Bool
+    public let gradeID: String
+    public let grade: String
 }
 
 /// The charts of the report, by name.
@@ -393,6 +397,8 @@ public struct WhitePaperView: Sendable, Decodable {
     public let quality: QualityView
     public let provenance: ProvenanceView
     public let directory: [DirectoryZoneView]
+    /// The grading of the agencies listed, when the office grades them (input/grading.txt).
+    public let grading: GradingView
     public let figures: [XMLFigureView]
     public let targets: [XMLTargetView]
 }

@@ -40,6 +40,8 @@ public struct AnnualReport: Sendable {
         public let zone: String
         public let name: String
         public let brandLevel: String
+        /// Not printed: it finds the agency's grade (AgencyGrade) when the office grades agencies.
+        public let creditCode: String
     }
 
     /// Indicators of the headline row: the key figures and the overview, and every total row of the layout.
@@ -118,7 +120,7 @@ public struct AnnualReport: Sendable {
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
             (part(subset, now.returns, current), part(subset, now.previous, previous))
         }
-        directory = (byYear[year] ?? []).map { ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel) }
+        directory = (byYear[year] ?? []).map { ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode.description) }
             .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }   // code point order, fast
     }
 }

@@ -56,7 +56,7 @@ public enum Reporting {
     /// Makes the white paper of `year` for `selected` zones (all when empty) as the archive stood at `asOf`.
     /// `sourceDateEpoch` (seconds) is the date printed when no as-of is given; `lap` is told each phase's end.
     public static func whitePaper(_ archive: Archive, year: Int, zones selected: [String], asOf: String?, language: Language,
-                                  templatesFolder: String, publicationFolder: String? = nil, toolVersion: String, sourceDateEpoch: TimeInterval?,
+                                  templatesFolder: String, publicationFolder: String? = nil, gradingRules: String? = nil, toolVersion: String, sourceDateEpoch: TimeInterval?,
                                   lap: (String) -> Void = { _ in }) throws -> Outcome {
         let stamp = try StatisticsInput.asOf(asOf)
         let known = try archive.zones(asOf: stamp)
@@ -112,6 +112,12 @@ public enum Reporting {
             templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
+        if let gradingRules, let rules = try AgencyGrading.rules(at: gradingRules) {
+            // The grades of the agencies in the paper's directory; only the grade is printed.
+            let graded = try AgencyGrading.grade(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, rules: rules.rules)
+            context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
+            context.texts.append((name: rules.path, sha256: rules.sha256))
+        }
         let filed = try FilingStatus.evaluate(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, due: nil, contacts: false)
         if let total = filed.counts.last, let rate = total.rate {
             context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)

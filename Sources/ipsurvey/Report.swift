@@ -51,6 +51,7 @@ enum ReportCommand {
             outcome = try Reporting.whitePaper(archive, year: year, zones: selected, asOf: asOf, language: language,
                                                templatesFolder: options.templates,
                                                publicationFolder: (options.input as NSString).appendingPathComponent("publication"),
+                                               gradingRules: (options.input as NSString).appendingPathComponent(AgencyGrading.rulesFile),
                                                toolVersion: ToolInfo.version,
                                                sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init),
                                                lap: { lap($0) })
@@ -68,6 +69,10 @@ enum ReportCommand {
             Console.err(zh ? "XML 白皮书不符合 \(options.templates)/\(WhitePaper.schemaFile)，未写出任何文件：" :
                              "the XML white paper is not valid against \(options.templates)/\(WhitePaper.schemaFile); nothing was written:")
             for p in f.problems { Console.err("  whitepaper-\(year).xml:\(p.line): \(p.message)") }
+            throw Exit.dataErrors
+        } catch let p as GradingRules.Problem {
+            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.text(language)))
+            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
             throw Exit.dataErrors
         } catch let p as Publication.Problem {
             Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.message(language)))

@@ -140,9 +140,10 @@ final class ChartTests: XCTestCase {
 final class DirectLookupTests: XCTestCase {
     /// `AgencyView`'s fast lookup answers every field `Mirror` (and so the template lint) sees, with the same value.
     func testAgencyViewLookupMatchesMirror() {
-        let a = AgencyView(zone: "quanshan", brandID: "provincial", name: "<script>", hasBrand: true, brand: "省级")
+        let a = AgencyView(zone: "quanshan", brandID: "provincial", name: "<script>", hasBrand: true, brand: "省级",
+                           hasGrade: true, gradeID: "A", grade: "A 一级")
         let fields = Mirror(reflecting: a).children.compactMap(\.label)
-        XCTAssertEqual(fields.count, 5)
+        XCTAssertEqual(fields.count, 8)
         for f in fields {
             XCTAssertEqual("\(a.child(named: f) ?? "missing")", "\(Mirror(reflecting: a).children.first { $0.label == f }!.value)", f)
         }
