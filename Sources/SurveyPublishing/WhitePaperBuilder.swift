@@ -391,41 +391,10 @@ public struct WhitePaperBuilder {
     func targetZones() -> [TargetZoneView] {
         var groups: [(String, String, [TargetView])] = report.zones.map { ($0.id, $0.name[language], []) }
         groups.append(("all", t("对全省目标的贡献（全省目标，不是集聚区自身的目标）", "Contribution to the province's goals (province-wide, not the zones' own targets)"), []))
+        let text = TargetText(format: format, language: language)
         for (result, conf) in zip(report.targets, report.targetConf) {
-            let t0 = result.target
-            let indicator = result.indicator
-            let name = indicator?.name[language] ?? t0.indicator
-            let goal: String
-            let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
-            switch t0.op {
-            case .atLeastIndicator(let ref): goal = "≥ " + (Catalogue.indicator(ref)?.name[language] ?? ref)
-            case .about: goal = t("约 ", "about ") + v + "（±" + format.percent(t0.tolerance ?? PlanTarget.defaultTolerance) + "）"
-            case .increaseAtLeast: goal = t("新增 ≥ ", "increase ≥ ") + v + (t0.baseYear.map { t("（较\($0)年）", " (on \($0))") } ?? "")
-            case .growthAtLeast: goal = t("增长 ≥ ", "growth ≥ ") + format.percent(t0.value) + (t0.baseYear.map { t("（较\($0)年）", " (on \($0))") } ?? "")
-            default:
-                let v = indicator.map { format.withUnit(t0.value, $0) } ?? NSDecimalNumber(decimal: t0.value).stringValue
-                let sign = [">=": "≥", "<=": "≤", ">": "＞", "<": "＜"]["\(t0.op)"] ?? "\(t0.op)"
-                goal = "\(sign) \(v)"
-            }
-            let hidden = conf != .free
-            var actual = NumberFormat.noData
-            if hidden { actual = NumberFormat.suppressed }
-            else if let a = result.actual, let indicator { actual = format.withUnit(a, indicator) }
-            else if let indicator { actual = t("无数据（需", "no data (needs ") + indicator.measuredBy[language] + t("）", ")") }
-            if !hidden, let r = result.reference { actual += zh ? "（参照值 \(format.percent(r))）" : " (reference \(format.percent(r)))" }
-            if !hidden, let base = result.base, let change = result.change, let indicator, let year = t0.baseYear {
-                let shown = t0.op == .growthAtLeast ? format.percent(change) : format.withUnit(change, indicator)
-                actual += zh ? "（\(year)年 \(format.withUnit(base, indicator))，\(t0.op == .growthAtLeast ? "增长" : "新增") \(shown)）"
-                             : " (\(year): \(format.withUnit(base, indicator)); \(t0.op == .growthAtLeast ? "growth" : "increase") \(shown))"
-            }
-            if !hidden, let d = result.deviation { actual += zh ? "（偏差 \(format.percent(d))）" : " (deviation \(format.percent(d)))" }
-            let progress = hidden ? NumberFormat.suppressed : (result.progress.map(format.percent) ?? "—")
-            let bar = hidden ? "0" : (result.progress.map { min(max($0, 0), 1) * 100 }.map { $0.fixed(1) } ?? (result.status == .met ? "100.0" : "0"))
-            let view = TargetView(indicator: name, goal: goal, actual: actual, progress: progress, bar: bar,
-                                  status: hidden ? t("数据保密", "confidential") : result.status.name[language],
-                                  statusID: hidden ? "confidential" : result.status.rawValue,
-                                  deadline: t0.deadline.description, source: t0.source, quote: t0.quote)
-            if let i = groups.firstIndex(where: { $0.0 == t0.zone }) { groups[i].2.append(view) }
+            let view = text.view(result, conf: conf)
+            if let i = groups.firstIndex(where: { $0.0 == result.target.zone }) { groups[i].2.append(view) }
         }
         return groups.filter { !$0.2.isEmpty }.map { id, name, targets in
             let zone = report.zones.first { $0.id == id }
