@@ -17,7 +17,7 @@ struct IPSurvey: AsyncParsableCommand {
         2 usage or I/O error.
         """,
         version: ToolInfo.version,
-        subcommands: [Run.self, Validate.self, Ingest.self, Report.self, Query.self, Audit.self, Targets.self, Status.self, Grade.self, ArchiveCommand.self, Form.self, Sample.self],
+        subcommands: [Run.self, Validate.self, Ingest.self, Report.self, Query.self, Audit.self, Targets.self, Status.self, Grade.self, Assess.self, ArchiveCommand.self, Form.self, Sample.self],
         defaultSubcommand: Run.self
     )
 }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import SurveyArchive
+import SurveyCore
+import SurveyPublishing
+import SurveyStatistics
+import SurveyWorkflow
+
+struct Assess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The end-of-term assessment of a zone's plan (期满考核, 苏知发〔2017〕139号). 目标完成情况评估。",
+        discussion: """
+        Writes OUT/assessment-ZONE.html and .xml: every target of the zone's plan (input/targets.csv) judged by \
+        its deadline year's figures when they are in the archive (final: met or not met), else by the latest \
+        year's (interim: met, on track or behind against the plan period), with the evidence — the releases, the \
+        files and their SHA-256, the regional figures' sources — and the counts. Figures from the returns are \
+        printed from the year's release, hidden where the white paper hides them. The grade (优秀 / 合格 / 不合格) \
+        is the provincial IP office's decision: the report proposes one only when INPUT/assessment.txt gives the \
+        office's rule (优秀 = 90%, 合格 = 60%: the share of targets met at their deadline) and every target is \
+        final, and says so. Without --as-of, "now" is the latest receipt in the archive.
+
+        Example:
+          ipsurvey assess --zone binhu --as-of 2026-12-31
+          ipsurvey assess --zone quanshan --lang en
+        """
+    )
+
+    @Option(help: "Zone id.") var zone: String
+    @Option(help: "Assess as the archive stood at this date or time (the deadlines are judged against it).") var asOf: String?
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let language = options.language
+        let zh = language == .zh
+        let archive = try ArchiveCommand.open(options, writing: true)
+        let outcome: Assessing.Outcome
+        do {
+            outcome = try Assessing.assess(archive, zone: zone, asOf: asOf, language: language, templatesFolder: options.templates,
+                                           rulesPath: (options.input as NSString).appendingPathComponent(Assessing.rulesFile),
+                                           toolVersion: ToolInfo.version,
+                                           sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init))
+        } catch is Assessing.NoReturns {
+            Console.err(zh ? "错误：存档中没有年度调查表，无法评估" : "error: no annual returns in the archive; nothing to assess")
+            throw Exit.dataErrors
+        } catch let p as TemplateProblem {
+            Console.err((zh ? "模板错误：" : "template error: ") + p.description)
+            throw Exit.dataErrors
+        } catch let f as TemplateLintFailure {
+            for p in f.problems { Console.err((zh ? "模板错误：" : "template error: ") + p.description) }
+            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
+            throw Exit.dataErrors
+        } catch let f as WhitePaper.SchemaFailure {
+            Console.err(zh ? "XML 评估报告不符合 \(options.templates)/\(AssessmentPaper.schemaFile)，未写出任何文件：" :
+                             "the XML assessment is not valid against \(options.templates)/\(AssessmentPaper.schemaFile); nothing was written:")
+            for p in f.problems { Console.err("  assessment-\(zone).xml:\(p.line): \(p.message)") }
+            throw Exit.dataErrors
+        } catch let p as GradingRules.Problem {
+            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.text(language)))
+            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
+            throw Exit.dataErrors
+        } catch let p as Publication.Problem {
+            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.message(language)))
+            throw Exit.dataErrors
+        } catch let f as Reporting.AuditFailure {
+            Console.err(zh ? "错误：\(f.year)年公布数据集未通过保密审核，未写出任何文件：" : "error: the release of \(f.year) fails the disclosure audit; nothing was written:")
+            for k in f.cells { Console.err("  \(k)") }
+            throw Exit.dataErrors
+        }
+        let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
+        let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")
+        var target = options.out
+        do {
+            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+            target = html
+            try Data(outcome.output.html.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            target = xml
+            try Data(outcome.output.xml.utf8).write(to: URL(fileURLWithPath: xml), options: .atomic)
+        } catch {
+            throw OutputFailure(path: target, error: error).fail(language)
+        }
+        let counts = outcome.output.view.counts.filter { $0.count != "0" }.map { "\($0.status) \($0.count)" }.joined(separator: zh ? "，" : ", ")
+        Console.out(zh ? "已写出 \(html)\n已写出 \(xml)（\(outcome.targets.count) 项目标：\(counts)；已通过 \(AssessmentPaper.schemaFile) 校验）\n"
+                       : "Wrote \(html)\nWrote \(xml) (\(outcome.targets.count) targets: \(counts); valid against \(AssessmentPaper.schemaFile))\n")
+    }
+}
