@@ -28,6 +28,12 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The same period one year earlier (for year-on-year change).
     public var previousYear: Period { Period(year: year - 1, quarter: quarter) }
 
+    /// The period just before: the year before, or the quarter before (whose filers are expected to file again).
+    public var previousPeriod: Period {
+        guard let q = quarter else { return Period(year: year - 1) }
+        return q == 1 ? Period(year: year - 1, quarter: 4) : Period(year: year, quarter: q - 1)
+    }
+
     public var description: String { quarter.map { "\(year)Q\($0)" } ?? "\(year)" }
 
     public static func < (a: Period, b: Period) -> Bool {

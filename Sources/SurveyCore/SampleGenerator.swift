@@ -282,6 +282,14 @@ public struct SampleGenerator {
                     }
                 }
                 let path = "returns/\(year)/\(model.id).csv"
+                if model.id == "sucheng" && year >= 2024 {
+                    // 宿城 also files quarterly (宿区政办发〔2025〕5号's quarterly evaluation), consistent with its annual returns.
+                    let quarters = rows.map(Self.quarterlyRows)
+                    for k in 0..<4 {
+                        let text = ([zhHeader] + quarters.map { $0[k] }).map(Self.csvLine).joined(separator: "\r\n") + "\r\n"
+                        files.append(("returns/\(year)/quarterly/sucheng-\(year)Q\(k + 1).csv", GB18030Transcoder.encode(text)))
+                    }
+                }
                 switch model.id {
                 case "binhu":     // Excel "CSV UTF-8": BOM and CRLF, English ids as header
                     let text = ([idHeader] + rows).map(Self.csvLine).joined(separator: "\r\n") + "\r\n"

@@ -126,6 +126,11 @@ public struct WhitePaperBuilder {
                                              conf: c.status.rawValue))
             }
         }
+        return Self.figureView(c, indicator, style: style, format: format)
+    }
+
+    /// A cell as every published table prints it: `—` when hidden, `…` without data, else in `style`.
+    static func figureView(_ c: Cell, _ indicator: Indicator, style: Style, format: NumberFormat) -> FigureView {
         if c.status != .free {
             return FigureView(text: NumberFormat.suppressed, cls: "conf", conf: c.status.rawValue, suppressed: true)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SurveyCore
 
 /// A linear programme over bounded variables: what an attacker knows about the hidden cells of a release.
 public struct LinearProblem: Sendable {
@@ -38,6 +39,75 @@ public struct Protection: Sendable {
     public let isProtected: Bool
 }
 
+/// How the releases of one year tie together: every measure of the linked set is a flow, so a year's cell is the sum
+/// of its four quarters' (宿城's quarterly returns add up to its annual ones). A cell hidden in one of them and
+/// published in all the others is given away by subtraction; so is one hidden where the others are known. A release
+/// is therefore protected with the year's other releases as they stand:
+/// - a quarter hides every cell the year's release hides, and protects those the year hides under the primary
+///   rule (A, O) like its own primary cells, so that the year's figure is protected by all four quarters'
+///   intervals, not by one quarter's; the year's secondary cells (D) it hides as they are, so that no quarter
+///   gives one away and with it a primary cell of the year;
+/// - it also hides a cell only one other quarter hides when the year publishes it and this quarter completes the
+///   four;
+/// - the year hides every cell a quarter hides, once all four quarters are out;
+/// - a cell the others publish in full (the year and the other three quarters, or all four quarters) is known:
+///   it never protects anything here, and if this release must hide it, the office is told (`exposed`).
+/// Only cells the quarters add up to are linked: those of a zone that files quarterly, and the all-zone cells when
+/// every zone with annual returns files quarterly (in the demo only 宿城 does, so the year's all-zone figures are
+/// not the sum of any quarters').
+public struct Linkage: Sendable, Equatable {
+    /// Keys to hide here.
+    public var hidden: Set<ReleaseKey> = []
+    /// Of those, the keys to protect like primary cells (hidden under the primary rule where they are linked from).
+    public var sensitive: Set<ReleaseKey> = []
+    /// Keys an attacker has from the linked releases alone.
+    public var known: Set<ReleaseKey> = []
+    public init(hidden: Set<ReleaseKey> = [], sensitive: Set<ReleaseKey> = [], known: Set<ReleaseKey> = []) {
+        self.hidden = hidden; self.sensitive = sensitive; self.known = known
+    }
+
+    /// The linkage of `period` given the releases in force of the other periods of its year (`year` is the annual
+    /// release, nil for the year itself or when there is none; `quarters` the other quarterly ones by quarter).
+    public static func of(_ period: Period, current: Release, year: Release?, quarters: [Int: Release]) -> Linkage {
+        func hiddenKeys(_ r: Release) -> Set<ReleaseKey> { Set(r.cells.filter { !$0.structural && $0.status != .free && $0.reported > 0 }.map(\.key)) }
+        func primaryKeys(_ r: Release) -> Set<ReleaseKey> { Set(r.cells.filter { !$0.structural && $0.isSensitive && $0.reported > 0 }.map(\.key)) }
+        func freeKeys(_ r: Release) -> Set<ReleaseKey> { Set(r.cells.filter { !$0.structural && $0.status == .free }.map(\.key)) }
+        var out = Linkage()
+        let others = quarters.filter { $0.key != period.quarter }.sorted { $0.key < $1.key }.map(\.value)
+        func zones(_ r: Release) -> Set<String> { Set(r.cells.filter { $0.key.zone != ReleaseKey.all && $0.reported > 0 }.map(\.key.zone)) }
+        let quarterly = (period.quarter == nil ? others : others + [current]).map(zones).reduce(into: Set<String>()) { $0.formUnion($1) }
+        let annual = period.quarter == nil ? zones(current) : year.map(zones) ?? []
+        let allZonesLinked = !quarterly.isEmpty && annual.isSubset(of: quarterly)
+        func linked(_ k: ReleaseKey) -> Bool { k.zone == ReleaseKey.all ? allZonesLinked : quarterly.contains(k.zone) }
+        if period.quarter == nil {
+            guard others.count == 4 else { return out }
+            for q in others { out.hidden.formUnion(hiddenKeys(q)); out.sensitive.formUnion(primaryKeys(q)) }
+            out.known = others.dropFirst().map(freeKeys).reduce(into: freeKeys(others[0])) { $0.formIntersection($1) }
+        } else if let y = year {
+            out.hidden = hiddenKeys(y)
+            out.sensitive = primaryKeys(y)
+            if others.count == 3 {
+                let free = freeKeys(y)
+                var hiddenOnce: [ReleaseKey: Int] = [:]
+                for q in others { for k in hiddenKeys(q) { hiddenOnce[k, default: 0] += 1 } }
+                for (k, n) in hiddenOnce where n == 1 && free.contains(k) { out.hidden.insert(k) }
+                for q in others { out.sensitive.formUnion(primaryKeys(q).intersection(out.hidden)) }
+                out.known = others.map(freeKeys).reduce(into: free) { $0.formIntersection($1) }
+            }
+        }
+        out.hidden = out.hidden.filter(linked)
+        out.sensitive = out.sensitive.filter(linked).intersection(out.hidden)
+        out.known = out.known.filter(linked).subtracting(out.hidden)
+        return out
+    }
+
+    /// The cells `release` hides that the linked releases give away all the same (a late return or a revision in
+    /// a quarter the year was published without): the office must know before publishing.
+    public func exposed(in release: Release) -> [ReleaseKey] {
+        release.cells.filter { !$0.structural && $0.status != .free && known.contains($0.key) }.map(\.key)
+    }
+}
+
 extension Release {
     /// Half a unit of the published figures (万元 with 2 decimals): the rounding an attacker must allow for.
     static let halfUnit = 0.005
@@ -52,10 +122,11 @@ extension Release {
     /// 2. hidden parts of a published total whose sum fails the primary rule (two single agencies) get a third;
     /// 3. every sensitive cell is then checked by linear programming; while its interval is short, the
     ///    candidate of its relations that widens it most (the first that suffices, cheapest first) is hidden.
-    public mutating func protect(using solver: IntervalSolver) throws {
-        var hidden = cells.map { $0.structural || $0.status != .free }
+    public mutating func protect(using solver: IntervalSolver, linkage: Linkage = Linkage()) throws {
+        linkedKnown = linkage.known
+        var hidden = cells.map { $0.structural || $0.status != .free || (linkage.hidden.contains($0.key) && $0.reported > 0) }
         closeStructure(&hidden)
-        let sensitive = cells.indices.filter { cells[$0].isSensitive && cells[$0].yuan > 0 }
+        let sensitive = cells.indices.filter { (cells[$0].isSensitive || linkage.sensitive.contains(cells[$0].key)) && cells[$0].yuan > 0 }
         // One measure's table at a time first (fast), then everything coupled, as the audit sees it; a cell the
         // coupled programme finds short is repaired with it.
         var unresolved: Set<Int> = []
@@ -197,7 +268,7 @@ extension Release {
                     for d in relations[r].cells {
                         if hidden[d] {
                             if visitedHidden.insert(d).inserted { next.append(d) }
-                        } else if !cells[d].structural && cells[d].yuan > 0 && seen.insert(d).inserted {
+                        } else if !cells[d].structural && cells[d].yuan > 0 && !linkedKnown.contains(cells[d].key) && seen.insert(d).inserted {
                             ring.append(d)
                         }
                     }

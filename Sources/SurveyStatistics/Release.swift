@@ -101,6 +101,9 @@ public struct Release: Sendable {
     /// Non-empty cells, in key order.
     public internal(set) var cells: [ReleaseCell]
     public let relations: [Relation]
+    /// Cells the releases of the same year's other periods already give away (see `Linkage`): never hidden to
+    /// protect another cell, since hiding them would protect nothing.
+    var linkedKnown: Set<ReleaseKey> = []
     let index: [ReleaseKey: Int]
     /// Relations each cell is in.
     let relationsOf: [[Int]]

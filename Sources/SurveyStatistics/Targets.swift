@@ -43,8 +43,8 @@ public struct TargetResult: Sendable {
 public enum TargetEvaluation {
     /// Evaluates targets for `year`. `data(zones)` gives the dataset of those zones for the year; zone `all` is
     /// every zone of `zones`. A target is on track when its progress is at least the elapsed share of the plan
-    /// period (from the zone's plan start to the target's deadline).
-    public static func evaluate(_ targets: [PlanTarget], year: Int, zones: [Zone],
+    /// period (from the zone's plan start to the target's deadline) at `date` (default the end of `year`).
+    public static func evaluate(_ targets: [PlanTarget], year: Int, zones: [Zone], at date: SimpleDate? = nil,
                                 data: ([String]) -> Dataset) -> [TargetResult] {
         var cache: [[String]: Dataset] = [:]
         func dataset(_ ids: [String]) -> Dataset {
@@ -64,7 +64,7 @@ public enum TargetEvaluation {
             let actual = value(t.indicator, ids)
             let starts = zones.filter { ids.contains($0.id) }.map(\.planStart)
             let elapsed: Decimal? = starts.min().flatMap { start -> Decimal? in
-                guard let end = SimpleDate(year: year, month: 12, day: 31) else { return nil }
+                guard let end = date ?? SimpleDate(year: year, month: 12, day: 31) else { return nil }
                 let total = Decimal(max(1, t.deadline.dayNumber - start.dayNumber + 1))
                 let done = Decimal(min(max(0, end.dayNumber - start.dayNumber + 1), t.deadline.dayNumber - start.dayNumber + 1))
                 return done / total

@@ -44,10 +44,7 @@ public enum FilingStatus {
     }
 
     /// The period whose filers are expected to file for `period`: the year before, or the quarter before.
-    public static func previous(_ period: Period) -> Period {
-        guard let q = period.quarter else { return Period(year: period.year - 1) }
-        return q == 1 ? Period(year: period.year - 1, quarter: 4) : Period(year: period.year, quarter: q - 1)
-    }
+    public static func previous(_ period: Period) -> Period { period.previousPeriod }
 
     public static func evaluate(_ archive: Archive, period: Period, zones selected: [String], asOf: String, due: String?,
                                 contacts: Bool) throws -> Result {

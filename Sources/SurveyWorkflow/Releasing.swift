@@ -42,19 +42,45 @@ public enum Releasing {
         /// Published cells that changed since the period's previous release because of one or two agencies.
         public let revisions: [Revision]
         public let previous: Archive.StoredRelease?
+        /// Cells this release hides that the same year's other releases give away all the same (`Linkage`).
+        public var exposed: [ReleaseKey] = []
+    }
+
+    /// What the releases of `period`'s year in force at `asOf` fix about it (see `Linkage`): the year's release for
+    /// a quarter, and the year's other quarters.
+    public static func linkage(_ archive: Archive, period: Period, current: Release, asOf: String) throws -> Linkage {
+        let year = period.quarter == nil ? nil : try load(archive, period: Period(year: period.year), stamp: asOf)
+        var quarters: [Int: Release] = [:]
+        for q in 1...4 where q != period.quarter {
+            if let r = try load(archive, period: Period(year: period.year, quarter: q), stamp: asOf) { quarters[q] = r }
+        }
+        return Linkage.of(period, current: current, year: year, quarters: quarters)
     }
 
     /// Builds and records the release of each period at `asOf` (the data as-of), and names the published cells a
     /// new release changes because of fewer than 3 agencies. A period without returns gets an empty release,
     /// which is not recorded.
     public static func publish(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
+        // The quarters of a year are linked to one another and to the year: each is protected knowing those recorded
+        // before it, so they are made one after another, in order; years alone (the white paper's), side by side.
+        guard !periods.contains(where: { $0.quarter != nil }) else {
+            var out: [Period: Published] = [:]
+            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf)) { a, _ in a } }
+            return out
+        }
+        return try publishSideBySide(archive, periods: periods, asOf: asOf)
+    }
+
+    static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
         var out: [Period: Published] = [:]
         // Cells of every period first; the searches for those not recorded with the same data run side by side
         // (each its own GLPK problems; the demo's three years: 12.0 s one after another).
         var built: [(release: Release, returns: [SurveyReturn], dataDigest: String)] = []
         var toSearch: [Int] = []
+        var linkages: [Linkage] = []
         for period in periods {
             var (release, returns) = try cells(archive, period: period, asOf: asOf)
+            linkages.append(try linkage(archive, period: period, current: release, asOf: asOf))
             // The same data as a recorded release: its pattern (the search would find the same one again).
             let dataDigest = sha256(release.valuesText)
             if let same = try archive.releases(of: period).last(where: { $0.asOf == asOf && $0.dataDigest == dataDigest }) {
@@ -65,12 +91,12 @@ public enum Releasing {
             built.append((release, returns, dataDigest))
         }
         let searched = ParallelResults<Release>(count: toSearch.count)
-        let inputs = toSearch.map { built[$0].release }
+        let inputs = toSearch.map { built[$0].release }, links = toSearch.map { linkages[$0] }
         Checking.inParallel(toSearch.count) { i in
-            searched.set(i, Result { var r = inputs[i]; try r.protect(using: GLPKSolver()); return r })
+            searched.set(i, Result { var r = inputs[i]; try r.protect(using: GLPKSolver(), linkage: links[i]); return r })
         }
         for (i, result) in zip(toSearch, searched.values) { built[i].release = try result.get() }
-        for (period, (release, returns, dataDigest)) in zip(periods, built) {
+        for (n, (period, (release, returns, dataDigest))) in zip(periods, built).enumerated() {
             guard !release.cells.isEmpty else {
                 out[period] = Published(release: release, stored: nil, isNew: false, revisions: [], previous: nil)
                 continue
@@ -84,7 +110,8 @@ public enum Releasing {
                 let (before, beforeReturns) = try cells(archive, period: period, asOf: earlier.asOf)
                 revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: returns)
             }
-            out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier)
+            out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier,
+                                    exposed: linkages[n].exposed(in: release))
         }
         return out
     }

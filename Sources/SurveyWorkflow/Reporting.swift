@@ -35,7 +35,7 @@ public enum Reporting {
     /// What the office wrote for this paper, when the folder holds it: the settings and the year's commentary in the
     /// paper's language. Either file may be missing (the cover then names no issuing body, the paper has no
     /// commentary); a file that is there but cannot be used throws `Publication.Problem`.
-    static func readPublication(_ folder: String, year: Int, language: Language, into context: inout ReportContext) throws {
+    static func readPublication(_ folder: String, year: Int, language: Language, into context: inout ReportContext, commentary: Bool = true) throws {
         func read(_ name: String) throws -> (text: String, path: String)? {
             let path = (folder as NSString).appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: path) else { return nil }
@@ -48,7 +48,7 @@ public enum Reporting {
         if let settings = try read(settingsFile) {
             context.settings = try Publication.settings(settings.text, file: settings.path, year: year)
         }
-        if let commentary = try read(commentaryFile(year: year, language: language)) {
+        if commentary, let commentary = try read(commentaryFile(year: year, language: language)) {
             context.commentary = try Publication.commentary(commentary.text, file: commentary.path, language: language)
         }
     }

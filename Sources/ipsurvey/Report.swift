@@ -18,22 +18,46 @@ struct Report: AsyncParsableCommand {
         options give the same bytes: the date printed is the as-of date, else SOURCE_DATE_EPOCH, else the date \
         of the latest file received — never the clock.
 
+        With --quarter YYYYQn it writes the quarterly performance bulletin (季度运营绩效评估, 宿区政办发〔2025〕5号) \
+        instead, OUT/bulletin-YYYYQn.html and .xml (TEMPLATES/bulletin.xsd), from the quarterly returns: the quarter \
+        and the year to date against the same period a year earlier, each target's progress at the quarter's end \
+        against the plan period elapsed (序时进度), and each agency's grade when INPUT/grading.txt sets the rules. \
+        Its figures come from the quarters' releases, protected with the year's release: a cell hidden there is \
+        hidden here.
+
         Example:
           ipsurvey report --year 2025
           ipsurvey report --year 2025 --zone quanshan --as-of 2026-03-31 --lang en
+          ipsurvey report --quarter 2025Q3
         """
     )
 
-    @Option(help: "The year of the report.") var year: Int
+    @Option(help: "The year of the white paper.") var year: Int?
+    @Option(help: "The quarter of the bulletin: 2025Q3.") var quarter: String?
     @Option(help: "Zone id (repeatable); default all zones.") var zone: [String] = []
     @Option(help: "Report as the archive stood at this date or time.") var asOf: String?
     @OptionGroup var options: CommonOptions
 
-    func validate() throws { try YearOption.check(year) }
+    func validate() throws {
+        try YearOption.check(year)
+        guard (year == nil) != (quarter == nil) else {
+            throw ValidationError("请给出 --year（年度白皮书）或 --quarter（季度公报）之一 / give either --year (the white paper) or --quarter (the bulletin)")
+        }
+        if let quarter {
+            guard let p = Period(quarter), p.quarter != nil else {
+                throw ValidationError("--quarter 应为季度，如 2025Q3 / --quarter must be a quarter such as 2025Q3; got \(SafeText.terminal(quarter))")
+            }
+            try YearOption.check(p.year)
+        }
+    }
 
     func run() async throws {
         let archive = try ArchiveCommand.open(options, writing: true)
-        try ReportCommand.report(archive, year: year, zones: zone, asOf: asOf, options: options)
+        if let quarter {
+            try BulletinCommand.report(archive, quarter: Period(quarter)!, zones: zone, asOf: asOf, options: options)
+        } else {
+            try ReportCommand.report(archive, year: year!, zones: zone, asOf: asOf, options: options)
+        }
     }
 }
 
@@ -87,7 +111,24 @@ enum ReportCommand {
             Console.err((zh ? "错误：" : "error: ") + e.message[language])
             throw Exit.usageOrIO
         }
-        for (period, since, revisions) in outcome.revisions {
+        printRevisions(outcome.revisions, language: language)
+        if outcome.output.replaced > 0 {
+            Console.err(zh ? "注意：存档中的文字含 \(outcome.output.replaced) 个不可公布的控制字符或非字符（早于现行检查入库），白皮书中已替换为�；请让有关机构重新报送。"
+                           : "note: text in the archive holds \(outcome.output.replaced) control or non-characters that cannot be published (stored before today's check); they are shown as � in the white paper. Ask the agencies to send their returns again.")
+        }
+        try write(html: outcome.output.html, xml: outcome.output.xml, baseName: outcome.baseName, options: options)
+        let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
+        let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")
+        let figures = outcome.output.view.figures
+        let hidden = figures.filter { $0.conf != "F" }.count
+        Console.out(zh ? "已写出 \(html)\n已写出 \(xml)（\(figures.count) 项数据，其中 \(hidden) 项保密；已通过 \(WhitePaper.schemaFile) 校验）\n"
+                       : "Wrote \(html)\nWrote \(xml) (\(figures.count) figures, \(hidden) confidential; valid against \(WhitePaper.schemaFile))\n")
+    }
+
+    /// Names the published cells a new release changes because of one or two agencies.
+    static func printRevisions(_ list: [(period: Period, since: String, revisions: [Revision])], language: Language) {
+        let zh = language == .zh
+        for (period, since, revisions) in list {
             let when = Timestamp.civilTime(since) ?? since
             Console.err(zh ? "注意：\(period) 的公布数据与 \(when) 发布的相比，以下数据的变化只来自1–2家机构（迟报或更正），两次发布相减即可得出这些机构的数据，请在发布前决定：" :
                              "note: compared with the release of \(period) as of \(when), these published figures change because of one or two agencies only (a late return or a revision); the difference of the two releases is theirs — decide before publishing:")
@@ -95,25 +136,21 @@ enum ReportCommand {
                 Console.err("  \(r.key): \(r.before.map { $0.fixed(2) } ?? "—") → \(r.after.map { $0.fixed(2) } ?? "—") (\(r.agencies) \(zh ? "家机构" : r.agencies == 1 ? "agency" : "agencies"))")
             }
         }
-        if outcome.output.replaced > 0 {
-            Console.err(zh ? "注意：存档中的文字含 \(outcome.output.replaced) 个不可公布的控制字符或非字符（早于现行检查入库），白皮书中已替换为�；请让有关机构重新报送。"
-                           : "note: text in the archive holds \(outcome.output.replaced) control or non-characters that cannot be published (stored before today's check); they are shown as � in the white paper. Ask the agencies to send their returns again.")
-        }
-        let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
-        let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")
+    }
+
+    /// Writes the HTML and XML of a published output into OUT (exit 2 when it cannot).
+    static func write(html: String, xml: String, baseName: String, options: CommonOptions) throws {
+        let htmlPath = (options.out as NSString).appendingPathComponent(baseName + ".html")
+        let xmlPath = (options.out as NSString).appendingPathComponent(baseName + ".xml")
         var target = options.out
         do {
             try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-            target = html
-            try Data(outcome.output.html.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-            target = xml
-            try Data(outcome.output.xml.utf8).write(to: URL(fileURLWithPath: xml), options: .atomic)
+            target = htmlPath
+            try Data(html.utf8).write(to: URL(fileURLWithPath: htmlPath), options: .atomic)
+            target = xmlPath
+            try Data(xml.utf8).write(to: URL(fileURLWithPath: xmlPath), options: .atomic)
         } catch {
-            throw OutputFailure(path: target, error: error).fail(language)
+            throw OutputFailure(path: target, error: error).fail(options.language)
         }
-        let figures = outcome.output.view.figures
-        let hidden = figures.filter { $0.conf != "F" }.count
-        Console.out(zh ? "已写出 \(html)\n已写出 \(xml)（\(figures.count) 项数据，其中 \(hidden) 项保密；已通过 \(WhitePaper.schemaFile) 校验）\n"
-                       : "Wrote \(html)\nWrote \(xml) (\(figures.count) figures, \(hidden) confidential; valid against \(WhitePaper.schemaFile))\n")
     }
 }

@@ -239,9 +239,9 @@ final class ArchiveTests: XCTestCase {
             _ = try archive.ingest(f, zones: ZoneDirectory(try archive.zones()), receivedAt: Timestamp.string(Date()))
         }
         let stored = try archive.files()
-        XCTAssertEqual(stored.count, 14)
-        XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 965)
-        XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 954)
+        XCTAssertEqual(stored.count, 22)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 1145)
+        XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 1134)
         XCTAssertEqual(stored.reduce(0) { $0 + $1.rejected }, 11)
         for f in stored { XCTAssertEqual(f.rows, f.accepted + f.rejected, f.name) }
         XCTAssertEqual(try archive.verify(), [])
