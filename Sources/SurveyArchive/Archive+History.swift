@@ -374,3 +374,39 @@ extension Archive {
         }
     }
 }
+
+extension Archive {
+    /// An agency of the registry of resident agencies (入驻机构名录, `agencies.csv`).
+    public struct RegisteredAgency: Sendable, Hashable {
+        public let creditCode: String
+        public let agencyName: String
+        public let zone: String
+        /// Resident from / until (empty: open).
+        public let enteredOn: SimpleDate?
+        public let leftOn: SimpleDate?
+
+        /// Whether the agency was resident at some time in `period`.
+        public func isResident(during period: Period) -> Bool {
+            let q = period.quarter
+            guard let start = SimpleDate(year: period.year, month: q.map { ($0 - 1) * 3 + 1 } ?? 1, day: 1),
+                  let end = SimpleDate(year: period.year, month: q.map { $0 * 3 } ?? 12, day: q == 1 || q == 4 || q == nil ? 31 : 30) else { return false }
+            return (enteredOn.map { $0 <= end } ?? true) && (leftOn.map { $0 >= start } ?? true)
+        }
+    }
+
+    /// The registry as the archive stood at `asOf`: the latest row of each credit code (a later file that lists an
+    /// agency again replaces its row; one that has left is given a date it left, not dropped). Sorted by zone, then code.
+    public func registry(asOf: String = Timestamp.end) throws -> [RegisteredAgency] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT credit_code, agency_name, zone, entered_on, left_on FROM (
+                  SELECT a.*, ROW_NUMBER() OVER (PARTITION BY credit_code ORDER BY received_at DESC, id DESC) AS rn
+                  FROM agency a WHERE received_at <= ?)
+                WHERE rn = 1 ORDER BY zone, credit_code
+                """, arguments: [asOf]).map { r in
+                RegisteredAgency(creditCode: r["credit_code"], agencyName: r["agency_name"], zone: r["zone"],
+                                 enteredOn: SimpleDate(r["entered_on"] as String), leftOn: SimpleDate(r["left_on"] as String))
+            }
+        }
+    }
+}

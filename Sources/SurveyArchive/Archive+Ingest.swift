@@ -281,6 +281,7 @@ final class RowWriter {
         case .zones: typed = try db.makeStatement(sql: "INSERT INTO zone (file_id, received_at, zone, name_zh, name_en, level, city, division_code, plan_start, plan_end, plan_doc, plan_doc_en) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         case .regional: typed = try db.makeStatement(sql: "INSERT INTO regional (file_id, received_at, zone, period, indicator, value, source) VALUES (?,?,?,?,?,?,?)")
         case .targets: typed = try db.makeStatement(sql: "INSERT INTO target (file_id, received_at, zone, indicator, op, value, deadline, source, quote, base_year, tolerance) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        case .agencies: typed = try db.makeStatement(sql: "INSERT INTO agency (file_id, received_at, credit_code, agency_name, zone, entered_on, left_on) VALUES (?,?,?,?,?,?,?)")
         }
     }
 

@@ -189,6 +189,23 @@ extension Archive {
             // For the English white paper (issue 16); '' for zones stored before it, whose paper shows the Chinese title.
             try db.execute(sql: "ALTER TABLE zone ADD COLUMN plan_doc_en TEXT NOT NULL DEFAULT ''")
         }
+        m.registerMigration("v8: the registry of resident agencies") { db in
+            // agencies.csv (issue 17): who is expected to file besides last period's filers. Dates are YYYY-MM-DD,
+            // '' when open.
+            try db.execute(sql: """
+                CREATE TABLE agency (
+                  id INTEGER PRIMARY KEY,
+                  file_id INTEGER NOT NULL REFERENCES file(id),
+                  received_at TEXT NOT NULL,
+                  credit_code TEXT NOT NULL,
+                  agency_name TEXT NOT NULL,
+                  zone TEXT NOT NULL,
+                  entered_on TEXT NOT NULL,
+                  left_on TEXT NOT NULL
+                );
+                CREATE INDEX agency_by_code ON agency(credit_code, received_at);
+                """)
+        }
         return m
     }
 

@@ -77,6 +77,19 @@ public enum CrossRule: Sendable, Hashable {
 /// The kinds of CSV file ipsurvey reads.
 public enum FileKind: String, Sendable, CaseIterable {
     case returns, zones, regional, targets
+    /// 入驻机构名录: the agencies resident in a zone, expected to file whether or not they filed before.
+    case agencies
+
+    /// What the office calls such a file.
+    public var name: Bilingual {
+        switch self {
+        case .returns: Bilingual("调查表", "returns")
+        case .zones: Bilingual("集聚区名录", "zones")
+        case .regional: Bilingual("区域统计", "regional")
+        case .targets: Bilingual("规划目标", "targets")
+        case .agencies: Bilingual("入驻机构名录", "agencies")
+        }
+    }
 }
 
 /// A form: the columns of one kind of CSV file, with the rules between them.
@@ -206,12 +219,23 @@ extension Form {
         Field("tolerance", "允许偏差", "Tolerance", .decimal),
     ], rules: [.requiredUnlessReference(field: "value", op: "op"), .uniqueInFile(keys: ["zone", "indicator", "op", "deadline"])])
 
+    /// 入驻机构名录: `agencies.csv`, the agencies resident in each zone (`ipsurvey status` expects a return from each
+    /// one resident during the period, besides those that filed for the period before). A date left empty is open.
+    public static let agencies = Form(kind: .agencies, fields: [
+        Field("credit_code", "统一社会信用代码", "Unified social credit code", .creditCode, required: true),
+        Field("agency_name", "机构名称", "Agency name", .text(maxLength: 100), required: true),
+        Field("zone", "所在集聚区", "Zone", .zoneRef, required: true),
+        Field("entered_on", "入驻日期", "Resident from", .date),
+        Field("left_on", "迁出日期", "Resident until", .date),
+    ], rules: [.divisionMatchesZone(code: "credit_code", zone: "zone"), .uniqueInFile(keys: ["credit_code"])])
+
     public static func of(_ kind: FileKind) -> Form {
         switch kind {
         case .returns: returns
         case .zones: zones
         case .regional: regional
         case .targets: targets
+        case .agencies: agencies
         }
     }
 }

@@ -56,10 +56,13 @@ public struct HeaderMap: Sendable {
             for h in normalized { if let f = keys[h], seen.insert(f).inserted { matched += 1; if form.fields[f].required { required += 1 } } }
             return (required, matched)
         }
-        // A returns file is known by its credit code column; the others by most of their required columns.
-        if score(.returns).matched >= 3, headers.contains(where: { keys(for: .returns)[normalize($0)] == 0 }) { return .returns }
+        // A returns file is known by its credit code column and a column only returns have (the registry of
+        // agencies shares its first columns); the others by most of their required columns.
+        let registry = Set(keys(for: .agencies).keys)
+        if score(.returns).matched >= 3, headers.contains(where: { keys(for: .returns)[normalize($0)] == 0 }),
+           normalized.contains(where: { keys(for: .returns)[$0] != nil && !registry.contains($0) }) { return .returns }
         var best: (FileKind, Int)? = nil
-        for form in [Form.zones, .regional, .targets] {
+        for form in [Form.zones, .regional, .targets, .agencies] {
             let s = score(form)
             let needed = form.fields.filter(\.required).count
             if s.required * 2 > needed, s.required > (best?.1 ?? 0) { best = (form.kind, s.required) }

@@ -251,9 +251,8 @@ public struct AssessmentView: Sendable, Decodable {
         releases = input.releases.map {
             Release(period: $0.period, asOf: $0.asOf, asOfText: $0.asOfText, digest: $0.digest, cells: "\($0.cells)", hidden: "\($0.hidden)")
         }
-        let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区名录", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
         files = input.files.map {
-            File(name: $0.name, nameBreakable: .breakable($0.name, after: ["/"]), kind: kinds[$0.kind] ?? $0.kind, kindID: $0.kind, sha256: $0.sha256,
+            File(name: $0.name, nameBreakable: .breakable($0.name, after: ["/"]), kind: FileKind(rawValue: $0.kind)?.name[language] ?? $0.kind, kindID: $0.kind, sha256: $0.sha256,
                  receivedAt: $0.receivedAt, receivedAtText: $0.receivedAtText, returns: $0.returns.map { "\($0)" } ?? "", hasReturns: $0.returns != nil)
         }
         provenance = ProvenanceView(tool: "ipsurvey", version: input.toolVersion, asOf: input.asOf,

@@ -274,10 +274,9 @@ struct BulletinBuilder {
         let disclosure = DisclosureView(rule: rule, audit: audit, period: d.period, asOf: d.asOf, digest: d.digest, cells: "\(d.cells)", hidden: "\(d.hidden)",
                                         audited: "\(d.audited)", narrowest: d.narrowest.map { String(format: "%.4f", $0) } ?? "")
         let files = context.files
-        let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
         var quality = QualityView(
             files: files.map { f in
-                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
+                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: FileKind(rawValue: f.kind)?.name[language] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
                          rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
                          rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
             },

@@ -475,10 +475,9 @@ public struct WhitePaperBuilder {
 
     func quality() -> QualityView {
         let files = context.files
-        let kinds = ["returns": t("调查表", "returns"), "zones": t("集聚区", "zones"), "regional": t("区域统计", "regional"), "targets": t("规划目标", "targets")]
         var view = QualityView(
             files: files.map { f in
-                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: kinds[f.kind] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
+                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: FileKind(rawValue: f.kind)?.name[language] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
                          rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
                          rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
             },

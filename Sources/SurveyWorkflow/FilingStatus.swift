@@ -38,6 +38,8 @@ public enum FilingStatus {
         public let asOf: String
         /// The end of the due date (China time), if one was given.
         public let due: String?
+        /// The registry of resident agencies (agencies.csv) added agencies to those expected.
+        public let registry: Bool
         public let agencies: [Agency]
         /// One per zone, in the archive's zone order, then the total (zone `all`).
         public let counts: [Count]
@@ -54,15 +56,21 @@ public enum FilingStatus {
         }
         let zoneIDs = selected.isEmpty ? known : known.filter { selected.contains($0) }
         let before = previous(period)
-        let expected = try archive.filings(period: before, asOf: asOf).filter { zoneIDs.contains($0.zone) }
+        // Expected: the filers of the period before (whose last return holds their contact), and the agencies of the
+        // registry resident during the period that did not file then.
+        var expected: [(creditCode: String, agencyName: String, zone: String, filing: Archive.Filing?)] =
+            try archive.filings(period: before, asOf: asOf).filter { zoneIDs.contains($0.zone) }.map { ($0.creditCode, $0.agencyName, $0.zone, $0) }
+        let registered = try archive.registry(asOf: asOf).filter { zoneIDs.contains($0.zone) && $0.isResident(during: period) }
+        let filedBefore = Set(expected.map(\.creditCode))
+        for a in registered where !filedBefore.contains(a.creditCode) { expected.append((a.creditCode, a.agencyName, a.zone, nil)) }
         let received = try archive.filings(period: period, asOf: asOf).filter { zoneIDs.contains($0.zone) }
         let receivedByCode = Dictionary(received.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a })
         let expectedCodes = Set(expected.map(\.creditCode))
         var storedFiles: [Int64: Archive.StoredFile] = [:]
         if contacts { for f in try archive.files() { storedFiles[f.id] = f } }
         var rowsOfFile: [Int64: [Int: [(String, String)]]] = [:]
-        func personal(_ filing: Archive.Filing) throws -> (contact: String?, phone: String?) {
-            guard contacts, let file = storedFiles[filing.fileID] else { return (nil, nil) }
+        func personal(_ filing: Archive.Filing?) throws -> (contact: String?, phone: String?) {
+            guard contacts, let filing, let file = storedFiles[filing.fileID] else { return (nil, nil) }
             if rowsOfFile[file.id] == nil {
                 rowsOfFile[file.id] = Dictionary(try archive.rows(of: file).map { ($0.line, $0.values) }, uniquingKeysWith: { a, _ in a })
             }
@@ -85,7 +93,7 @@ public enum FilingStatus {
                                        receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
             } else {
                 counts[e.zone, default: Count(zone: e.zone)].missing += 1
-                let p = try personal(e)
+                let p = try personal(e.filing)
                 agencies.append(Agency(creditCode: e.creditCode, name: e.agencyName, zone: e.zone, state: .missing,
                                        receivedAt: nil, contact: p.contact, phone: p.phone))
             }
@@ -101,7 +109,7 @@ public enum FilingStatus {
         }
         let order = Dictionary(uniqueKeysWithValues: zoneIDs.enumerated().map { ($1, $0) })
         agencies.sort { (order[$0.zone] ?? 0, $0.creditCode) < (order[$1.zone] ?? 0, $1.creditCode) }
-        return Result(period: period, previous: before, asOf: asOf, due: due, agencies: agencies,
+        return Result(period: period, previous: before, asOf: asOf, due: due, registry: !registered.isEmpty, agencies: agencies,
                       counts: zoneIDs.map { counts[$0, default: Count(zone: $0)] } + (zoneIDs.count > 1 ? [total] : []))
     }
 }

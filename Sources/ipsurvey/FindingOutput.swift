@@ -30,7 +30,7 @@ enum FindingOutput {
         // terminal (SafeText.terminal): an ESC or OSC sequence in a cell shows as <U+001B>, never runs.
         let safe = SafeText.terminal
         for s in summaries {
-            let kind = s.kind.map { k in zh ? ["returns": "调查表", "zones": "集聚区名录", "regional": "区域统计", "targets": "规划目标"][k.rawValue]! : k.rawValue } ?? (zh ? "未识别" : "unrecognised")
+            let kind = s.kind.map { zh ? $0.name.zh : $0.rawValue } ?? (zh ? "未识别" : "unrecognised")
             let enc = s.encoding?.label ?? "?"
             out += zh
                 ? "\(safe(s.path))  [\(kind), \(enc)]  行数 \(s.rows)，接受 \(s.accepted)，拒绝 \(s.rejected)，警告 \(s.warnings)\n"

@@ -9,7 +9,9 @@ struct Status: AsyncParsableCommand {
         abstract: "Who has filed for a period and who has not (回收率, 催报). Internal.",
         discussion: """
         The agencies expected to file for the period are those with an accepted return for the period before \
-        (the year before, or the quarter before). For each zone: expected, received (of those expected), late \
+        (the year before, or the quarter before), and those of the registry of resident agencies (入驻机构名录, a \
+        CSV with credit_code, agency_name, zone and optional entered_on / left_on, ingested like any input file, \
+        e.g. INPUT/agencies.csv) resident during the period. For each zone: expected, received (of those expected), late \
         (first return after --due), missing, new (filed without a return for the period before) and the response \
         rate, received ÷ expected; then every missing agency, late filer and new filer by name. Internal: it names \
         agencies; --contacts adds the contact person and phone of each missing agency, read back from its last \
@@ -68,7 +70,7 @@ enum StatusOutput {
                 if contacts { s += ",\"contact\":\(a.contact.map(JSONText.string) ?? "null"),\"phone\":\(a.phone.map(JSONText.string) ?? "null")" }
                 return s + "}"
             }
-            return "{\"period\":\(JSONText.string(r.period.description)),\"expected_from\":\(JSONText.string(r.previous.description)),\"as_of\":\(JSONText.string(r.asOf)),\"due\":\(dueDate.map(JSONText.string) ?? "null"),\"zones\":[\(counts.joined(separator: ","))],\"agencies\":[\(agencies.joined(separator: ","))]}\n"
+            return "{\"period\":\(JSONText.string(r.period.description)),\"expected_from\":\(JSONText.string(r.previous.description)),\"registry\":\(r.registry),\"as_of\":\(JSONText.string(r.asOf)),\"due\":\(dueDate.map(JSONText.string) ?? "null"),\"zones\":[\(counts.joined(separator: ","))],\"agencies\":[\(agencies.joined(separator: ","))]}\n"
         case .csv:
             // For Excel (UTF-8 with BOM, formula-safe): one row per agency that is missing, late or new.
             var out = "\u{FEFF}" + (["zone", "credit_code", "name", "status", "received_at"] + (contacts ? ["contact", "phone"] : [])).joined(separator: ",") + "\r\n"
@@ -78,9 +80,10 @@ enum StatusOutput {
             }
             return out
         case .table:
-            var out = zh ? "\(r.period)统计期报送情况（应报：\(r.previous)有报送的机构；截至 \(asOfText)\(dueDate.map { "；报送截止 \($0)" } ?? "")）\n"
+            let basis = zh ? "\(r.previous)有报送的机构\(r.registry ? "及入驻机构名录中的机构" : "")" : "agencies that filed for \(r.previous)\(r.registry ? " and those in the registry of resident agencies" : "")"
+            var out = zh ? "\(r.period)统计期报送情况（应报：\(basis)；截至 \(asOfText)\(dueDate.map { "；报送截止 \($0)" } ?? "")）\n"
                              + "集聚区\t应报\t已报\t其中逾期\t未报\t新报送\t回收率\n"
-                         : "Returns for \(r.period) (expected: agencies that filed for \(r.previous); as of \(asOfText)\(dueDate.map { "; due \($0)" } ?? ""))\n"
+                         : "Returns for \(r.period) (expected: \(basis); as of \(asOfText)\(dueDate.map { "; due \($0)" } ?? ""))\n"
                              + "zone\texpected\treceived\tof which late\tmissing\tnew\tresponse rate\n"
             for c in r.counts {
                 let shown = c.rate.map { ($0 * 100).fixed(1) + "%" } ?? "—"

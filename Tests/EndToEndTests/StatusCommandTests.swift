@@ -58,3 +58,31 @@ final class StatusCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("按2024年有报送的机构计，应报244家，已报228家，回收率93.4%；另有48家机构为新报送。"), html)
     }
 }
+
+/// The registry of resident agencies (agencies.csv) adds those who never filed; one that left before the period is not expected.
+final class RegistryStatusTests: XCTestCase {
+    func testTheRegistryAddsResidentAgenciesToThoseExpected() throws {
+        let dir = temporaryDirectory()
+        // A resident that never filed (a valid credit code of 宿城's division), and one of 2024's filers that left in 2024.
+        let registry = """
+            统一社会信用代码,机构名称,所在集聚区,入驻日期,迁出日期
+            91321302MA1XYN0017,宿迁示例新入驻知识产权代理有限公司,sucheng,2025-03-01,
+            91321302EE6RL576HU,宿迁示例创新立信知识产权服务中心（第4号）,宿城区,2023-01-01,2024-06-30
+
+            """
+        try registry.write(to: dir.appendingPathComponent("agencies.csv"), atomically: true, encoding: .utf8)
+        let a = dir.appendingPathComponent("a.sqlite").path
+        let ingest = try ipsurvey(["ingest", "input/zones.csv", "input/returns/2024", "input/returns/2025", dir.appendingPathComponent("agencies.csv").path,
+                                   "--archive", a, "--received-at", "2026-02-15"])
+        XCTAssertTrue(ingest.text.contains("agencies.csv  [入驻机构名录"), ingest.text)
+        let r = try ipsurvey(["status", "--period", "2025", "--zone", "sucheng", "--archive", a])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // 22 of 2024 plus the new resident: 23 expected; the one that left is expected all the same (it filed for 2024).
+        XCTAssertTrue(r.text.contains("及入驻机构名录中的机构"), r.text)
+        XCTAssertTrue(r.text.contains("宿迁市宿城区\t23\t19\t0\t4\t4\t82.6%"), r.text)
+        XCTAssertTrue(r.text.contains("91321302MA1XYN0017\t宿迁示例新入驻知识产权代理有限公司"), r.text)
+        // Before it entered, it is not expected.
+        let early = try ipsurvey(["status", "--period", "2024", "--zone", "sucheng", "--archive", a, "--format", "json"])
+        XCTAssertFalse(early.text.contains("91321302MA1XYN0017"), early.text)
+    }
+}

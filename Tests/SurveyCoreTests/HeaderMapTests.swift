@@ -18,6 +18,15 @@ final class HeaderMapTests: XCTestCase {
         XCTAssertTrue(map.hasFileError)
     }
 
+    /// The registry of resident agencies shares a return's first columns: a file is a return only with a column
+    /// of its own (period, revenue …), so a return without its period column is still a return (and an error).
+    func testTheRegistryIsNotMistakenForReturns() {
+        XCTAssertEqual(HeaderMap.recognise(["统一社会信用代码", "机构名称", "所在集聚区", "入驻日期", "迁出日期"]), .agencies)
+        XCTAssertEqual(HeaderMap.recognise(["credit_code", "agency_name", "zone"]), .agencies)
+        XCTAssertEqual(HeaderMap.recognise(["统一社会信用代码", "机构名称", "所在集聚区", "营业收入（万元）"]), .returns)
+        XCTAssertEqual(HeaderMap.recognise(Form.returns.fields.map { $0.header(.zh) }), .returns)
+    }
+
     func testFullWidthBracketsAndEveryBlankFormTitle() {
         for language in Language.allCases {
             let headers = Form.returns.fields.map { $0.header(language) }
