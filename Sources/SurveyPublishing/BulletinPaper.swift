@@ -228,16 +228,7 @@ struct BulletinBuilder {
         }
 
         // Grades of the agencies filing for the quarter.
-        let directory: [DirectoryZoneView] = b.zones.compactMap { z in
-            let agencies = b.directory.filter { $0.zone == z.id }
-            guard !agencies.isEmpty else { return nil }
-            return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: agencies.map {
-                let grade = context.grading?.grades[$0.creditCode]
-                return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none",
-                                  brand: Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel,
-                                  hasGrade: grade != nil, gradeID: grade?.code ?? "", grade: grade.map { "\($0.code) \($0.name[language])" } ?? "")
-            })
-        }
+        let directory = WhitePaperBuilder.directory(zones: b.zones, agencies: b.directory, grading: context.grading, language: language)
         let grading = context.grading.map { GradingView(rules: $0.rules, grades: $0.grades, language: language) } ?? .none
 
         let quartersText = b.quartersWithReturns.map { "Q\($0)" }.joined(separator: zh ? "、" : ", ")
@@ -273,30 +264,8 @@ struct BulletinBuilder {
             """)
         let disclosure = DisclosureView(rule: rule, audit: audit, period: d.period, asOf: d.asOf, digest: d.digest, cells: "\(d.cells)", hidden: "\(d.hidden)",
                                         audited: "\(d.audited)", narrowest: d.narrowest.map { String(format: "%.4f", $0) } ?? "")
-        let files = context.files
-        var quality = QualityView(
-            files: files.map { f in
-                FileView(name: f.name, nameBreakable: .breakable(f.name, after: ["/"]), kind: FileKind(rawValue: f.kind)?.name[language] ?? f.kind, encoding: f.encoding.uppercased(), receivedAt: f.receivedAtText,
-                         rows: format.count(Decimal(f.rows)), accepted: format.count(Decimal(f.accepted)),
-                         rejected: format.count(Decimal(f.rejected)), warnings: format.count(Decimal(f.warnings)))
-            },
-            fileCount: "\(files.count)",
-            rows: format.count(Decimal(files.reduce(0) { $0 + $1.rows })), accepted: format.count(Decimal(files.reduce(0) { $0 + $1.accepted })),
-            rejected: format.count(Decimal(files.reduce(0) { $0 + $1.rejected })), warnings: format.count(Decimal(files.reduce(0) { $0 + $1.warnings })),
-            rowsValue: "\(files.reduce(0) { $0 + $1.rows })", acceptedValue: "\(files.reduce(0) { $0 + $1.accepted })",
-            rejectedValue: "\(files.reduce(0) { $0 + $1.rejected })", warningsValue: "\(files.reduce(0) { $0 + $1.warnings })", findings: [])
-        if let r = context.response {
-            quality.hasResponse = true
-            quality.expected = format.count(Decimal(r.expected)); quality.received = format.count(Decimal(r.received))
-            quality.newFilers = format.count(Decimal(r.newFilers)); quality.responseRate = format.percent(r.rate)
-            quality.lastYear = Self.text(p.previousPeriod, language)
-        }
-        let provenance = ProvenanceView(
-            tool: "ipsurvey", version: context.toolVersion, asOf: context.asOf,
-            options: context.options.map { OptionView(name: $0.name, value: $0.value) },
-            inputs: context.files.map { HashView(name: $0.name, sha256: $0.sha256, detail: "\($0.size) B · \($0.receivedAt)") },
-            templates: context.templates.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") },
-            texts: context.texts.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") }, hasTexts: !context.texts.isEmpty)
+        let quality = WhitePaperBuilder.quality(context, format: format, lastPeriod: Self.text(p.previousPeriod, language))
+        let provenance = WhitePaperBuilder.provenance(context)
         return BulletinView(
             lang: language.rawValue, title: title, runningHead: Markup(WhitePaperBuilder.cssString(title)), scope: zoneNames,
             period: p.description, periodText: periodText, year: "\(p.year)", quarterEnd: QuarterlyBulletin.end(of: p).description,

@@ -473,7 +473,13 @@ public struct WhitePaperBuilder {
          NoteView(sign: NumberFormat.noData, text: t("无数据：无机构填报，或分母为零", "no data: nothing reported, or a zero denominator"))]
     }
 
-    func quality() -> QualityView {
+    func quality() -> QualityView { Self.quality(context, format: format, lastPeriod: "\(report.year - 1)") }
+
+    /// The data-quality section of any published output: the files it rests on, their rows, the findings by rule, and
+    /// the response rate against `lastPeriod`'s filers.
+    static func quality(_ context: ReportContext, format: NumberFormat, lastPeriod: String) -> QualityView {
+        let language = context.language
+        func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
         let files = context.files
         var view = QualityView(
             files: files.map { f in
@@ -495,12 +501,15 @@ public struct WhitePaperBuilder {
             view.expected = format.count(Decimal(r.expected)); view.received = format.count(Decimal(r.received))
             view.newFilers = format.count(Decimal(r.newFilers))
             view.responseRate = format.percent(r.rate)
-            view.lastYear = "\(report.year - 1)"
+            view.lastYear = lastPeriod
         }
         return view
     }
 
-    func provenance() -> ProvenanceView {
+    func provenance() -> ProvenanceView { Self.provenance(context) }
+
+    /// The provenance of any published output: tool, as-of, options, and every input, template and text file's SHA-256.
+    static func provenance(_ context: ReportContext) -> ProvenanceView {
         ProvenanceView(
             tool: "ipsurvey", version: context.toolVersion, asOf: context.asOf,
             options: context.options.map { OptionView(name: $0.name, value: $0.value) },
@@ -510,12 +519,19 @@ public struct WhitePaperBuilder {
     }
 
     func directory() -> [DirectoryZoneView] {
-        report.zones.compactMap { z in
-            let agencies = report.directory.filter { $0.zone == z.id }
+        Self.directory(zones: report.zones, agencies: report.directory, grading: context.grading, language: language)
+    }
+
+    /// The agencies listed by zone, names with brand level and (when the office grades them) grade: never a figure.
+    static func directory(zones: [Zone], agencies listed: [AnnualReport.ListedAgency], grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?,
+                          language: Language) -> [DirectoryZoneView] {
+        zones.compactMap { z in
+            let agencies = listed.filter { $0.zone == z.id }
             guard !agencies.isEmpty else { return nil }
             return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: agencies.map {
-                let grade = context.grading?.grades[$0.creditCode]
-                return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: choice(Choices.brandLevel, $0.brandLevel),
+                let grade = grading?.grades[$0.creditCode]
+                let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
+                return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,
                                   hasGrade: grade != nil, gradeID: grade?.code ?? "", grade: grade.map { "\($0.code) \($0.name[language])" } ?? "")
             })
         }

@@ -66,18 +66,9 @@ struct Assess: AsyncParsableCommand {
             for k in f.cells { Console.err("  \(k)") }
             throw Exit.dataErrors
         }
+        try ReportCommand.write(html: outcome.output.html, xml: outcome.output.xml, baseName: outcome.baseName, options: options)
         let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
         let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")
-        var target = options.out
-        do {
-            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-            target = html
-            try Data(outcome.output.html.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-            target = xml
-            try Data(outcome.output.xml.utf8).write(to: URL(fileURLWithPath: xml), options: .atomic)
-        } catch {
-            throw OutputFailure(path: target, error: error).fail(language)
-        }
         let counts = outcome.output.view.counts.filter { $0.count != "0" }.map { "\($0.status) \($0.count)" }.joined(separator: zh ? "，" : ", ")
         Console.out(zh ? "已写出 \(html)\n已写出 \(xml)（\(outcome.targets.count) 项目标：\(counts)；已通过 \(AssessmentPaper.schemaFile) 校验）\n"
                        : "Wrote \(html)\nWrote \(xml) (\(outcome.targets.count) targets: \(counts); valid against \(AssessmentPaper.schemaFile))\n")
