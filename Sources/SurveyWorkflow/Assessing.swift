@@ -17,6 +17,8 @@ public enum Assessing {
         public let baseName: String
         public let output: AssessmentPaper.Output
         public let targets: [AssessedTarget]
+        /// Per period released: cells it hides that the year's quarterly releases give away (see `Linkage`).
+        public var exposed: [(period: Period, cells: [ReleaseKey])] = []
     }
 
     /// The archive holds no annual returns by the as-of: there is nothing to assess.
@@ -115,6 +117,8 @@ public enum Assessing {
             templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
             toolVersion: toolVersion, options: options)
         let output = try AssessmentPaper.render(input, templates: templates)
-        return Outcome(baseName: "assessment-\(zone)", output: output, targets: assessed)
+        var outcome = Outcome(baseName: "assessment-\(zone)", output: output, targets: assessed)
+        outcome.exposed = published.sorted { $0.key < $1.key }.compactMap { period, p in p.exposed.isEmpty ? nil : (period: period, cells: p.exposed) }
+        return outcome
     }
 }

@@ -16,6 +16,8 @@ public enum Reporting {
         /// Per period released: the published cells that changed since its previous release because of one or
         /// two agencies (the office decides before publishing), with that release's as-of.
         public let revisions: [(period: Period, since: String, revisions: [Revision])]
+        /// Per period released: cells it hides that the year's quarterly releases give away (see `Linkage`).
+        public var exposed: [(period: Period, cells: [ReleaseKey])] = []
     }
 
     /// The release of the paper's year fails the disclosure audit: nothing may be published.
@@ -127,7 +129,9 @@ public enum Reporting {
         let revisions = published.sorted { $0.key < $1.key }.compactMap { period, p in
             p.revisions.isEmpty ? nil : (period: period, since: p.previous!.asOf, revisions: p.revisions)
         }
-        return Outcome(baseName: "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-")),
-                       output: output, revisions: revisions)
+        var outcome = Outcome(baseName: "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-")),
+                              output: output, revisions: revisions)
+        outcome.exposed = published.sorted { $0.key < $1.key }.compactMap { period, p in p.exposed.isEmpty ? nil : (period: period, cells: p.exposed) }
+        return outcome
     }
 }

@@ -66,6 +66,7 @@ struct Assess: AsyncParsableCommand {
             for k in f.cells { Console.err("  \(k)") }
             throw Exit.dataErrors
         }
+        ReportCommand.printExposed(outcome.exposed, language: language)
         try ReportCommand.write(html: outcome.output.html, xml: outcome.output.xml, baseName: outcome.baseName, options: options)
         let html = (options.out as NSString).appendingPathComponent(outcome.baseName + ".html")
         let xml = (options.out as NSString).appendingPathComponent(outcome.baseName + ".xml")

@@ -57,11 +57,7 @@ enum BulletinCommand {
             throw Exit.usageOrIO
         }
         ReportCommand.printRevisions(outcome.revisions, language: language)
-        for (period, cells) in outcome.exposed {
-            Console.err(zh ? "注意：\(period) 隐去的以下数据可由同年已发布的年度数据和其他季度数据相减得出（多为迟报或更正），请在发布前决定：" :
-                             "note: these cells \(period) hides can be worked out from the same year's published annual and other quarterly figures (usually a late return or a revision) — decide before publishing:")
-            for k in cells { Console.err("  \(k)") }
-        }
+        ReportCommand.printExposed(outcome.exposed, language: language)
         try ReportCommand.write(html: outcome.output.html, xml: outcome.output.xml, baseName: outcome.baseName, options: options)
         let figures = outcome.output.view.figures
         let hidden = figures.filter { $0.conf != "F" }.count

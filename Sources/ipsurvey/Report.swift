@@ -112,6 +112,7 @@ enum ReportCommand {
             throw Exit.usageOrIO
         }
         printRevisions(outcome.revisions, language: language)
+        printExposed(outcome.exposed, language: language)
         if outcome.output.replaced > 0 {
             Console.err(zh ? "注意：存档中的文字含 \(outcome.output.replaced) 个不可公布的控制字符或非字符（早于现行检查入库），白皮书中已替换为�；请让有关机构重新报送。"
                            : "note: text in the archive holds \(outcome.output.replaced) control or non-characters that cannot be published (stored before today's check); they are shown as � in the white paper. Ask the agencies to send their returns again.")
@@ -135,6 +136,15 @@ enum ReportCommand {
             for r in revisions {
                 Console.err("  \(r.key): \(r.before.map { $0.fixed(2) } ?? "—") → \(r.after.map { $0.fixed(2) } ?? "—") (\(r.agencies) \(zh ? "家机构" : r.agencies == 1 ? "agency" : "agencies"))")
             }
+        }
+    }
+
+    /// Names the cells a new release hides that the same year's other releases give away all the same.
+    static func printExposed(_ list: [(period: Period, cells: [ReleaseKey])], language: Language) {
+        for (period, cells) in list {
+            Console.err(language == .zh ? "注意：\(period) 隐去的以下数据可由同年已发布的年度数据和季度数据相加减得出（多为迟报或更正），请在发布前决定：" :
+                                          "note: these cells \(period) hides can be worked out from the same year's published annual and quarterly figures (usually a late return or a revision) — decide before publishing:")
+            for k in cells { Console.err("  \(k)") }
         }
     }
 
