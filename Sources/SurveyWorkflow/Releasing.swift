@@ -148,8 +148,8 @@ public enum Releasing {
         guard let release = try load(archive, period: period, stamp: stamp) else {
             if period.quarter != nil {
                 throw Problem(message: Bilingual(
-                    "保密：\(period) 尚无公布数据集（release），保密查询只从已发布的数据集作答；季度数据集将随季度公报发布（尚未实现），内部使用可加 --no-suppress",
-                    "confidential: \(period) has no release, and suppressed figures are answered from a release only; quarterly releases will come with the quarterly bulletin (not built yet); --no-suppress for internal use"))
+                    "保密：\(period) 尚无公布数据集（release），保密查询只从已发布的数据集作答；请先运行 ipsurvey report --quarter \(period) 发布季度公报（内部使用可加 --no-suppress）",
+                    "confidential: \(period) has no release yet, and suppressed figures are answered from a release only; run ipsurvey report --quarter \(period) first (or --no-suppress for internal use)"))
             }
             throw Problem(message: Bilingual(
                 "保密：\(period) 尚无公布数据集（release），只能从已发布的数据集中查询；请先运行 ipsurvey report --year \(period.year)（内部使用可加 --no-suppress）",
