@@ -101,6 +101,26 @@ public struct Linkage: Sendable, Equatable {
         return out
     }
 
+    /// The attacker's check of a whole year once its release and all four quarters' are out: every linked cell
+    /// must be hidden in none of the five, or in at least two (hidden in exactly one, the other four give it
+    /// away). `checked` counts the linked cells present in all five.
+    public static func audit(year: Release, quarters: [Int: Release]) -> (checked: Int, exposed: [ReleaseKey]) {
+        guard (1...4).allSatisfy({ quarters[$0] != nil }) else { return (0, []) }
+        let all = [year] + (1...4).map { quarters[$0]! }
+        func zones(_ r: Release) -> Set<String> { Set(r.cells.filter { $0.key.zone != ReleaseKey.all && $0.reported > 0 }.map(\.key.zone)) }
+        let quarterly = all.dropFirst().map(zones).reduce(into: Set<String>()) { $0.formUnion($1) }
+        let allZonesLinked = !quarterly.isEmpty && zones(year).isSubset(of: quarterly)
+        var checked = 0
+        var exposed: [ReleaseKey] = []
+        for c in year.cells where !c.structural && (c.key.zone == ReleaseKey.all ? allZonesLinked : quarterly.contains(c.key.zone)) {
+            let statuses = all.compactMap { $0.cell(c.key) }.filter { !$0.structural }.map(\.status)
+            guard statuses.count == 5 else { continue }
+            checked += 1
+            if statuses.filter({ $0 != .free }).count == 1 { exposed.append(c.key) }
+        }
+        return (checked, exposed)
+    }
+
     /// The cells `release` hides that the linked releases give away all the same (a late return or a revision in
     /// a quarter the year was published without): the office must know before publishing.
     public func exposed(in release: Release) -> [ReleaseKey] {

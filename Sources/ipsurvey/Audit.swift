@@ -17,7 +17,9 @@ struct Audit: AsyncParsableCommand {
         when the attacker's interval reaches 10 % below and above its value, also for an agency that alone makes \
         another hidden cell of its relations and knows that one, and when no published total implies a sum of \
         hidden cells that fails the primary rule. Prints the narrowest protection found; exit 1 if any cell is \
-        under the rule. The audit's output shows confidential values: internal use only.
+        under the rule. Once the year's release and all four of its quarters' are out, it also checks them together \
+        (a year's cell is the sum of its quarters'): no linked cell may be hidden in only one of the five; exit 1 if \
+        one is. The audit's output shows confidential values: internal use only.
 
         Example:
           ipsurvey audit --period 2025
@@ -46,7 +48,28 @@ struct Audit: AsyncParsableCommand {
         }
         let result = try Auditing.audit(release)
         Console.out(AuditOutput.render(result, all: all, language: language))
-        if !result.failures.isEmpty { throw Exit.dataErrors }
+        // The year and its quarters together, once all five releases are out (a year's cell is the sum of its quarters').
+        var quarters: [Int: Release] = [:]
+        var year: Release?
+        do {
+            year = try Releasing.load(archive, period: Period(year: p.year), stamp: stamp)
+            for q in 1...4 { if let r = try Releasing.load(archive, period: Period(year: p.year, quarter: q), stamp: stamp) { quarters[q] = r } }
+        } catch let e as Releasing.Problem {
+            throw Refusal(e.message).fail(language)
+        }
+        var linkedFailure = false
+        if let year, quarters.count == 4 {
+            let (checked, exposed) = Linkage.audit(year: year, quarters: quarters)
+            Console.out(zh ? "年度与四个季度的公布数据集（年度数据为四个季度之和）：核对 \(checked) 个相关联的单元，" : "The year's release and its four quarters' (a year's cell is the sum of its quarters'): \(checked) linked cells checked, ")
+            if exposed.isEmpty {
+                Console.out(zh ? "没有一个只在其中一个统计期隐去（否则可由其余四个相减得出）。\n" : "none hidden in only one of the five (the other four would give it away).\n")
+            } else {
+                linkedFailure = true
+                Console.out(zh ? "以下单元只在一个统计期隐去，可由其余四个相减得出：\n" : "these are hidden in only one of the five, and the other four give them away:\n")
+                for k in exposed { Console.out("  \(k)\n") }
+            }
+        }
+        if !result.failures.isEmpty || linkedFailure { throw Exit.dataErrors }
     }
 }
 

@@ -108,6 +108,10 @@ final class BulletinCommandTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(linked, 5)
+        // The audit checks the same of the five releases.
+        let audit = try ipsurvey(["audit", "--period", "2025", "--archive", Self.archive])
+        XCTAssertEqual(audit.status, 0, audit.text + audit.stderr)
+        XCTAssertTrue(audit.text.contains("没有一个只在其中一个统计期隐去"), audit.text)
     }
 
     func testAQuarterWithoutReturnsIsAClearError() throws {

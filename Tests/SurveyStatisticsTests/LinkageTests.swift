@@ -57,6 +57,13 @@ final class LinkageTests: XCTestCase {
         XCTAssertFalse(ofYear.hidden.contains(allLawFirms))
         XCTAssertTrue(Linkage.of(Period(year: 2025), current: year, year: nil, quarters: [1: quarters[1]!]).hidden.isEmpty)
 
+        // The audit of the whole year: published in the year and Q1, Q3 and Q4 but hidden in Q2, the cell is given away.
+        let unprotectedQ4 = q4
+        let (checked, exposed) = Linkage.audit(year: year, quarters: [1: quarters[1]!, 2: quarters[2]!, 3: quarters[3]!, 4: unprotectedQ4])
+        XCTAssertGreaterThan(checked, 3)
+        XCTAssertTrue(exposed.contains(patent), "\(exposed)")
+        XCTAssertFalse(exposed.contains(lawFirm), "hidden in all five (the one law firm's cell is primary in each)")
+
         // Protected with the linkage, Q4 hides the patent agencies' cell, and never uses a known cell to protect another.
         var protected = q4
         try protected.protect(using: GLPKSolver(), linkage: link)
