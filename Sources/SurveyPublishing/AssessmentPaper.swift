@@ -81,13 +81,7 @@ public enum AssessmentPaper {
 
     public static func render(_ input: Input, templates: TemplateSet) throws -> Output {
         let view = AssessmentView(input)
-        let (html, _) = SafeText.publishable(try templates.render(htmlTemplate(input.language), model: view))
-        let (xml, _) = SafeText.publishable(try templates.render(xmlTemplate, model: view))
-        guard let xsd = templates.file(schemaFile) else {
-            throw TemplateProblem(template: schemaFile, line: 0, message: "schema not found in \(templates.directory)")
-        }
-        let problems = XMLCheck.validate(xml: xml, xsd: xsd)
-        if !problems.isEmpty { throw WhitePaper.SchemaFailure(problems: problems) }
+        let (html, xml, _) = try templates.publish(html: htmlTemplate(input.language), xml: xmlTemplate, schema: schemaFile, model: view)
         return Output(html: html, xml: xml, view: view)
     }
 }
@@ -222,9 +216,9 @@ public struct AssessmentView: Sendable, Decodable {
         }
         targets = rows
         hasTargets = !rows.isEmpty
-        counts = AssessmentStatus.allCases.map { s in
-            Count(statusID: s.rawValue, status: s.name[language], count: "\(rows.filter { $0.statusID == s.rawValue }.count)")
-        } + [Count(statusID: "confidential", status: t("数据保密", "confidential"), count: "\(rows.filter { $0.statusID == "confidential" }.count)")]
+        counts = AssessmentStatus.counts(input.targets, confidentiality: input.confidentiality).map { c in
+            Count(statusID: c.id, status: AssessmentStatus(rawValue: c.id)?.name[language] ?? t("数据保密", "confidential"), count: "\(c.targets)")
+        }
         total = "\(rows.count)"
         finalCount = "\(input.targets.filter(\.isFinal).count)"
         interimCount = "\(input.targets.filter { !$0.isFinal }.count)"

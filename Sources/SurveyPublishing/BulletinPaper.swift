@@ -18,13 +18,7 @@ public enum BulletinPaper {
     public static func render(_ bulletin: QuarterlyBulletin, context: ReportContext, templates: TemplateSet) throws -> Output {
         var builder = BulletinBuilder(bulletin: bulletin, context: context)
         let view = builder.build()
-        let (html, _) = SafeText.publishable(try templates.render(htmlTemplate(context.language), model: view))
-        let (xml, _) = SafeText.publishable(try templates.render(xmlTemplate, model: view))
-        guard let xsd = templates.file(schemaFile) else {
-            throw TemplateProblem(template: schemaFile, line: 0, message: "schema not found in \(templates.directory)")
-        }
-        let problems = XMLCheck.validate(xml: xml, xsd: xsd)
-        if !problems.isEmpty { throw WhitePaper.SchemaFailure(problems: problems) }
+        let (html, xml, _) = try templates.publish(html: htmlTemplate(context.language), xml: xmlTemplate, schema: schemaFile, model: view)
         return Output(html: html, xml: xml, view: view)
     }
 }
@@ -152,7 +146,7 @@ struct BulletinBuilder {
         var rows: [RowView] = []
         for (id, toDate) in QuarterlyBulletin.indicators {
             let i = Catalogue.indicator(id)!
-            let f = b.headline[id]!
+            let f = b.figures(id)
             let growth = Catalogue.indicator("\(id)_growth") ?? i
             var cells = [
                 figure(f.quarter, i, style: .unit, table: "key", zone: "all", basis: "quarter", period: p),
@@ -179,14 +173,14 @@ struct BulletinBuilder {
         let agencies = Catalogue.indicator("agencies")!, staff = Catalogue.indicator("staff")!
         var zoneRows: [RowView] = []
         for z in b.filingZones {
-            guard let f = b.byZone[z.id] else { continue }
+            func f(_ id: String) -> QuarterlyBulletin.Figures { b.figures(id, zone: z.id) }
             zoneRows.append(RowView(label: z.name[language], cells: [
-                figure(f["agencies"]!.quarter, agencies, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
-                figure(f["staff"]!.quarter, staff, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
-                figure(f["revenue"]!.quarter, revenue, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
-                figure(f["revenue"]!.quarterChange, growth, style: .change, table: "zones", zone: z.id, basis: "quarter", period: p, xmlID: "revenue_growth"),
-                figure(f["revenue"]!.toDate, revenue, style: .plain, table: "zones", zone: z.id, basis: "to_date", period: p),
-                figure(f["revenue"]!.toDateChange, growth, style: .change, table: "zones", zone: z.id, basis: "to_date", period: p, xmlID: "revenue_growth"),
+                figure(f("agencies").quarter, agencies, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
+                figure(f("staff").quarter, staff, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
+                figure(f("revenue").quarter, revenue, style: .plain, table: "zones", zone: z.id, basis: "quarter", period: p),
+                figure(f("revenue").quarterChange, growth, style: .change, table: "zones", zone: z.id, basis: "quarter", period: p, xmlID: "revenue_growth"),
+                figure(f("revenue").toDate, revenue, style: .plain, table: "zones", zone: z.id, basis: "to_date", period: p),
+                figure(f("revenue").toDateChange, growth, style: .change, table: "zones", zone: z.id, basis: "to_date", period: p, xmlID: "revenue_growth"),
             ], total: false))
         }
         let zoneTable = TableView(caption: t("各集聚区", "By zone"), corner: t("集聚区", "Zone"), headers: [
@@ -206,13 +200,8 @@ struct BulletinBuilder {
             let indexes = b.targets.indices.filter { b.targets[$0].target.zone == z.id }
             let results = indexes.map { (b.targets[$0], b.targetConf[$0]) }
             guard !results.isEmpty else { continue }
-            let views = indexes.map { i -> TargetView in
-                let v = text.view(b.targets[i], conf: b.targetConf[i])
-                guard !b.targetMeasurable[i] else { return v }
-                return TargetView(indicator: v.indicator, goal: v.goal,
-                                  actual: t("季度调查表不能计量（年度指标或不可累加），见年度白皮书", "not measured by quarterly returns (a yearly figure, or not additive): see the white paper"),
-                                  progress: v.progress, bar: v.bar, status: v.status, statusID: v.statusID, deadline: v.deadline, source: v.source, quote: v.quote)
-            }
+            let unmeasured = Bilingual("季度调查表不能计量（年度指标或不可累加），见年度白皮书", "not measured by quarterly returns (a yearly figure, or not additive): see the white paper")
+            let views = indexes.map { text.view(b.targets[$0], conf: b.targetConf[$0], unmeasured: b.targetMeasurable[$0] ? nil : unmeasured) }
             let document = zh || z.planDocumentEn.isEmpty ? z.planDocument : z.planDocumentEn
             targetZones.append(TargetZoneView(name: z.name[language], plan: t("依据", "Under ") + WhitePaperBuilder.cited(document, zh: zh),
                                               period: "\(z.planStart)—\(z.planEnd)", hasPeriod: true, targets: views))

@@ -20,9 +20,7 @@ public struct GradingView: Sendable, Decodable {
     /// `grades` are the grades of the agencies listed (by credit code).
     public init(rules: GradingRules, grades: [String: GradingRules.Grade], language: Language) {
         self.init(hasGrading: true, title: rules.title[language], method: GradingView.describe(rules, language: language),
-                  counts: rules.grades.map { g in
-                      GradeCount(code: g.code, name: g.name[language], count: "\(grades.values.filter { $0.code == g.code }.count)")
-                  })
+                  counts: rules.counts(grades).map { GradeCount(code: $0.grade.code, name: $0.grade.name[language], count: "\($0.agencies)") })
     }
 
     init(hasGrading: Bool, title: String, method: String, counts: [GradeCount]) {

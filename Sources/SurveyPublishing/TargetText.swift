@@ -24,7 +24,9 @@ struct TargetText {
         }
     }
 
-    func view(_ result: TargetResult, conf: ConfStatus) -> TargetView {
+    /// `unmeasured`: why the output has no figure for the target although the indicator exists (the bulletin: a yearly
+    /// figure, or one quarters cannot add up); printed instead of what would measure it.
+    func view(_ result: TargetResult, conf: ConfStatus, unmeasured: Bilingual? = nil) -> TargetView {
         let t0 = result.target
         let indicator = result.indicator
         let name = indicator?.name[language] ?? t0.indicator
@@ -33,6 +35,7 @@ struct TargetText {
         var actual = NumberFormat.noData
         if hidden { actual = NumberFormat.suppressed }
         else if let a = result.actual, let indicator { actual = format.withUnit(a, indicator) }
+        else if let unmeasured { actual = unmeasured[language] }
         else if let indicator { actual = t("无数据（需", "no data (needs ") + indicator.measuredBy[language] + t("）", ")") }
         if !hidden, let r = result.reference { actual += zh ? "（参照值 \(format.percent(r))）" : " (reference \(format.percent(r)))" }
         if !hidden, let base = result.base, let change = result.change, let indicator, let year = t0.baseYear {

@@ -29,15 +29,24 @@ public enum WhitePaper {
     public static func render(_ report: AnnualReport, context: ReportContext, templates: TemplateSet) throws -> Output {
         var builder = WhitePaperBuilder(report: report, context: context)
         let view = builder.build()
+        let (html, xml, replaced) = try templates.publish(html: htmlTemplate(context.language), xml: xmlTemplate, schema: schemaFile, model: view)
+        return Output(html: html, xml: xml, view: view, replaced: replaced)
+    }
+}
+
+extension TemplateSet {
+    /// Renders a published output's HTML and XML templates, makes both safe to publish, and checks the XML against
+    /// `schema` of the same folder. Throws `TemplateProblem`, `TemplateLintFailure` or `WhitePaper.SchemaFailure`.
+    func publish<Model: Decodable>(html: String, xml: String, schema: String, model: Model) throws -> (html: String, xml: String, replaced: Int) {
         // One sanitising step for every text that came from a file: XML 1.0 cannot hold a control character
         // even escaped, and one agency's name must never block the publication (SafeText's rule).
-        let (html, replacedInHTML) = SafeText.publishable(try templates.render(htmlTemplate(context.language), model: view))
-        let (xml, replacedInXML) = SafeText.publishable(try templates.render(xmlTemplate, model: view))
-        guard let xsd = templates.file(schemaFile) else {
-            throw TemplateProblem(template: schemaFile, line: 0, message: "schema not found in \(templates.directory)")
+        let (htmlText, replacedInHTML) = SafeText.publishable(try render(html, model: model))
+        let (xmlText, replacedInXML) = SafeText.publishable(try render(xml, model: model))
+        guard let xsd = file(schema) else {
+            throw TemplateProblem(template: schema, line: 0, message: "schema not found in \(directory)")
         }
-        let problems = XMLCheck.validate(xml: xml, xsd: xsd)
-        if !problems.isEmpty { throw SchemaFailure(problems: problems) }
-        return Output(html: html, xml: xml, view: view, replaced: max(replacedInHTML, replacedInXML))
+        let problems = XMLCheck.validate(xml: xmlText, xsd: xsd)
+        if !problems.isEmpty { throw WhitePaper.SchemaFailure(problems: problems) }
+        return (htmlText, xmlText, max(replacedInHTML, replacedInXML))
     }
 }

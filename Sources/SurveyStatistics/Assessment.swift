@@ -26,6 +26,15 @@ public enum AssessmentStatus: String, Sendable, CaseIterable {
     }
 }
 
+extension AssessmentStatus {
+    /// How many targets have each status, in `allCases` order, then how many the release hides (`confidential`: a
+    /// status that would bound a hidden actual is not published).
+    public static func counts(_ targets: [AssessedTarget], confidentiality: [ConfStatus]) -> [(id: String, targets: Int)] {
+        let shown = zip(targets, confidentiality).map { $1 != .free ? "confidential" : $0.status.rawValue }
+        return (allCases.map(\.rawValue) + ["confidential"]).map { id in (id, shown.filter { $0 == id }.count) }
+    }
+}
+
 /// One target of the zone's plan as the assessment judges it.
 public struct AssessedTarget: Sendable {
     /// The evaluation of the year judged by (its actual, progress, base …).

@@ -127,6 +127,11 @@ public struct GradingRules: Sendable, Equatable {
         return rules
     }
 
+    /// How many of `grades` (an agency's grade by credit code) each grade has, in the rules' order.
+    public func counts(_ grades: [String: Grade]) -> [(grade: Grade, agencies: Int)] {
+        self.grades.map { g in (g, grades.values.filter { $0.code == g.code }.count) }
+    }
+
     /// The grade a score earns: the first whose minimum it reaches (a score on a boundary earns the higher grade).
     public func grade(for score: Decimal) -> Grade { grades.first { score >= $0.minimum } ?? grades[grades.count - 1] }
 }
@@ -165,8 +170,8 @@ public enum Grading {
         let zones = Dictionary(grouping: returns, by: \.zone)
         var out: [AgencyGrade] = []
         let totalWeight = rules.criteria.reduce(Decimal(0)) { $0 + $1.weight }
-        for zone in zones.keys.sorted() {
-            let members = zones[zone]!.sorted { $0.creditCode.description < $1.creditCode.description }
+        for (zone, group) in zones.sorted(by: { $0.key < $1.key }) {
+            let members = group.sorted { $0.creditCode.description < $1.creditCode.description }
             // Each criterion's value for each member.
             let values: [[Decimal?]] = rules.criteria.map { c in
                 let indicator = Catalogue.indicator(c.indicator)!

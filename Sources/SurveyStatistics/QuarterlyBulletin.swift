@@ -37,6 +37,15 @@ public struct QuarterlyBulletin: Sendable {
         public let toDate: Cell
         public let toDateLastYear: Cell
         public let toDateChange: Cell
+
+        /// No data for any of them (an indicator or zone the bulletin does not hold).
+        public static let noData = Figures(quarter: .noData, quarterLastYear: .noData, quarterChange: .noData,
+                                           toDate: .noData, toDateLastYear: .noData, toDateChange: .noData)
+    }
+
+    /// The figures of `indicator` for all the zones covered, or for one zone.
+    public func figures(_ indicator: String, zone: String? = nil) -> Figures {
+        (zone.map { byZone[$0]?[indicator] } ?? headline[indicator]) ?? .noData
     }
 
     public let period: Period
@@ -71,10 +80,9 @@ public struct QuarterlyBulletin: Sendable {
     /// of those quarters (every status is theirs).
     public init(period: Period, zones: [Zone], returns: [SurveyReturn], regional: [RegionalFigure], targets: [PlanTarget],
                 releases: [Period: Release]) throws {
-        precondition(period.quarter != nil, "a bulletin is of a quarter")
+        guard let n = period.quarter else { throw OutsideRelease(message: Bilingual("季度公报只能按季度编制：\(period)", "a bulletin is of a quarter: \(period)")) }
         self.period = period
         self.zones = zones
-        let n = period.quarter!
         let ids = zones.map(\.id), covered = Set(ids)
         var byPeriod: [Period: [SurveyReturn]] = [:]
         for r in returns where covered.contains(r.zone) && r.period.quarter != nil { byPeriod[r.period, default: []].append(r) }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SurveyArchive
 import SurveyCore
@@ -48,7 +47,7 @@ public enum Assessing {
         for year in years {
             guard let p = published[Period(year: year)], !p.release.cells.isEmpty else { continue }
             let audit = try Auditing.audit(p.release)
-            guard audit.failures.isEmpty else { throw Reporting.AuditFailure(year: year, cells: audit.failures.map(\.key)) }
+            guard audit.failures.isEmpty else { throw Reporting.AuditFailure(period: Period(year: year), cells: audit.failures.map(\.key)) }
             releases.append(.init(period: "\(year)", asOf: p.release.asOf, asOfText: Timestamp.civilTime(p.release.asOf) ?? p.release.asOf, digest: p.digest, cells: p.release.publishableCount, hidden: p.release.hiddenCount))
         }
         var byYear: [Int: TargetAttainment.Result] = [:]
@@ -56,11 +55,17 @@ public enum Assessing {
 
         let regional = try archive.regional(asOf: stamp).filter { $0.zone == zone }
         var assessed: [AssessedTarget] = [], confs: [ConfStatus] = [], evidence: [AssessmentPaper.Evidence] = []
-        var returnsPerYear: [Int: Int] = [:]
+        // The zone's current returns of a year, read once: counted per target, and their files listed.
+        var filingsOfYear: [Int: [Archive.Filing]] = [:]
+        func filings(_ y: Int) throws -> [Archive.Filing] {
+            if let f = filingsOfYear[y] { return f }
+            let f = try archive.filings(period: Period(year: y), asOf: stamp).filter { $0.zone == zone }
+            filingsOfYear[y] = f
+            return f
+        }
         for target in targets {
             let year = min(target.deadline.year, latest)
-            let result = byYear[year]!
-            guard let i = result.results.firstIndex(where: { $0.target == target }) else { continue }
+            guard let result = byYear[year], let i = result.results.firstIndex(where: { $0.target == target }) else { continue }
             let end = Timestamp.parse(target.deadline.description) ?? Timestamp.end
             let a = AssessedTarget(result.results[i], year: year, deadlinePassed: dataAsOf >= end)
             assessed.append(a)
@@ -80,18 +85,13 @@ public enum Assessing {
                     }
                 }
             }
-            for y in (lastYearToo ? [year, year - 1] : fromReturns ? [year] : []) where returnsPerYear[y] == nil {
-                returnsPerYear[y] = try archive.filings(period: Period(year: y), asOf: stamp).filter { $0.zone == zone }.count
-            }
-            evidence.append(.init(returns: fromReturns ? returnsPerYear[year] : nil, previousReturns: lastYearToo ? returnsPerYear[year - 1] : nil,
+            evidence.append(.init(returns: fromReturns ? try filings(year).count : nil, previousReturns: lastYearToo ? try filings(year - 1).count : nil,
                                   year: year, regional: figures))
         }
 
         // The files the figures come from: the zone's returns of the years judged by, the regional and target files.
         var used: [Int64: Int] = [:]
-        for year in Set(evidence.flatMap { e in e.previousReturns == nil ? [e.year] : [e.year, e.year - 1] }).sorted() {
-            for f in try archive.filings(period: Period(year: year), asOf: stamp) where f.zone == zone { used[f.fileID, default: 0] += 1 }
-        }
+        for (_, list) in filingsOfYear { for f in list { used[f.fileID, default: 0] += 1 } }
         let evidenceFiles = files.filter { used[$0.id] != nil || $0.kind == "regional" || $0.kind == "targets" || $0.kind == "zones" }.map { f in
             AssessmentPaper.File(name: f.name, kind: f.kind, sha256: f.sha256, receivedAt: f.receivedAt,
                                  receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt, returns: used[f.id])
@@ -103,18 +103,16 @@ public enum Assessing {
             guard let data = FileManager.default.contents(atPath: rulesPath) else {
                 throw GradingRules.Problem(file: rulesPath, line: nil, message: Bilingual("无法读取", "cannot be read"))
             }
-            texts.append((rulesPath, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+            texts.append((rulesPath, Releasing.sha256(data)))
             rules = try AssessmentRules.parse(try Publication.text(data, file: rulesPath), file: rulesPath)
         }
-        let date: String
-        if asOf == nil, let epoch = sourceDateEpoch { date = Timestamp.civilDate(Date(timeIntervalSince1970: epoch)) }
-        else { date = Timestamp.civilDate(dataAsOf) ?? String(dataAsOf.prefix(10)) }
+        let date = Reporting.printedDate(asOf: asOf, dataAsOf: dataAsOf, sourceDateEpoch: sourceDateEpoch)
         var options: [(name: String, value: String)] = [("zone", zone), ("lang", language.rawValue), ("templates", templatesFolder)]
         if let asOf { options.append(("as_of", asOf)) }
         let input = AssessmentPaper.Input(
             zone: z, language: language, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date, latestYear: latest,
             targets: assessed, confidentiality: confs, evidence: evidence, releases: releases, files: evidenceFiles, rules: rules, texts: texts,
-            templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
+            templates: Reporting.hashes(templates),
             toolVersion: toolVersion, options: options)
         let output = try AssessmentPaper.render(input, templates: templates)
         var outcome = Outcome(baseName: "assessment-\(zone)", output: output, targets: assessed)

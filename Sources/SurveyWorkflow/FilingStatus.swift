@@ -50,11 +50,7 @@ public enum FilingStatus {
 
     public static func evaluate(_ archive: Archive, period: Period, zones selected: [String], asOf: String, due: String?,
                                 contacts: Bool) throws -> Result {
-        let known = try archive.zones(asOf: asOf).map(\.id)
-        for z in selected where !known.contains(z) {
-            throw UsageError("unknown zone '\(z)'; valid: \(known.joined(separator: ", "))")
-        }
-        let zoneIDs = selected.isEmpty ? known : known.filter { selected.contains($0) }
+        let zoneIDs = try StatisticsInput.zones(archive, selected: selected, asOf: asOf).map(\.id)
         let before = previous(period)
         // Expected: the filers of the period before (whose last return holds their contact), and the agencies of the
         // registry resident during the period that did not file then.

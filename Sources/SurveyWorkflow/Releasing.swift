@@ -16,9 +16,10 @@ public enum Releasing {
     }
 
     /// SHA-256 of a text, hex.
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+
+    /// SHA-256 of bytes, hex.
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     /// The latest receipt in the archive not after `stamp`: what a release made at `stamp` answers for.
     public static func dataAsOf(_ archive: Archive, stamp: String) throws -> String {
@@ -48,11 +49,19 @@ public enum Releasing {
 
     /// What the releases of `period`'s year in force at `asOf` fix about it (see `Linkage`): the year's release for
     /// a quarter, and the year's other quarters.
-    public static func linkage(_ archive: Archive, period: Period, current: Release, asOf: String) throws -> Linkage {
-        let year = period.quarter == nil ? nil : try load(archive, period: Period(year: period.year), stamp: asOf)
+    /// `loaded` keeps the releases read (and those `publish` records) for the next period of the same call: each
+    /// load reads the period's returns again to check the release still answers for them.
+    static func linkage(_ archive: Archive, period: Period, current: Release, asOf: String, loaded: inout [Period: Release?]) throws -> Linkage {
+        func release(_ p: Period) throws -> Release? {
+            if let r = loaded[p] { return r }
+            let r = try load(archive, period: p, stamp: asOf)
+            loaded[p] = r
+            return r
+        }
+        let year = period.quarter == nil ? nil : try release(Period(year: period.year))
         var quarters: [Int: Release] = [:]
         for q in 1...4 where q != period.quarter {
-            if let r = try load(archive, period: Period(year: period.year, quarter: q), stamp: asOf) { quarters[q] = r }
+            if let r = try release(Period(year: period.year, quarter: q)) { quarters[q] = r }
         }
         return Linkage.of(period, current: current, year: year, quarters: quarters)
     }
@@ -63,15 +72,16 @@ public enum Releasing {
     public static func publish(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
         // The quarters of a year are linked to one another and to the year: each is protected knowing those recorded
         // before it, so they are made one after another, in order; years alone (the white paper's), side by side.
+        var loaded: [Period: Release?] = [:]
         guard !periods.contains(where: { $0.quarter != nil }) else {
             var out: [Period: Published] = [:]
-            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf)) { a, _ in a } }
+            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf, loaded: &loaded)) { a, _ in a } }
             return out
         }
-        return try publishSideBySide(archive, periods: periods, asOf: asOf)
+        return try publishSideBySide(archive, periods: periods, asOf: asOf, loaded: &loaded)
     }
 
-    static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
+    static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String, loaded: inout [Period: Release?]) throws -> [Period: Published] {
         var out: [Period: Published] = [:]
         // Cells of every period first; the searches for those not recorded with the same data run side by side
         // (each its own GLPK problems; the demo's three years: 12.0 s one after another).
@@ -80,7 +90,7 @@ public enum Releasing {
         var linkages: [Linkage] = []
         for period in periods {
             var (release, returns) = try cells(archive, period: period, asOf: asOf)
-            linkages.append(try linkage(archive, period: period, current: release, asOf: asOf))
+            linkages.append(try linkage(archive, period: period, current: release, asOf: asOf, loaded: &loaded))
             // The same data as a recorded release: its pattern (the search would find the same one again).
             let dataDigest = sha256(release.valuesText)
             if let same = try archive.releases(of: period).last(where: { $0.asOf == asOf && $0.dataDigest == dataDigest }) {
@@ -112,6 +122,8 @@ public enum Releasing {
             }
             out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier,
                                     exposed: linkages[n].exposed(in: release))
+            loaded[period] = release     // now the release in force for the periods after it
+
         }
         return out
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SurveyArchive
 import SurveyCore
@@ -25,15 +24,10 @@ extension Reporting {
     public static func bulletin(_ archive: Archive, quarter: Period, zones selected: [String], asOf: String?, language: Language,
                                 templatesFolder: String, publicationFolder: String? = nil, gradingRules: String? = nil, toolVersion: String,
                                 sourceDateEpoch: TimeInterval?, lap: (String) -> Void = { _ in }) throws -> BulletinOutcome {
-        precondition(quarter.quarter != nil)
+        guard let n = quarter.quarter else { throw UsageError("--quarter: not a quarter: \(quarter)") }
         let stamp = try StatisticsInput.asOf(asOf)
-        let known = try archive.zones(asOf: stamp)
-        for z in selected where !known.contains(where: { $0.id == z }) {
-            throw UsageError("unknown zone '\(z)'; valid: \(known.map(\.id).joined(separator: ", "))")
-        }
-        let zones = selected.isEmpty ? known : known.filter { selected.contains($0.id) }
+        let zones = try StatisticsInput.zones(archive, selected: selected, asOf: stamp)
         guard !zones.isEmpty else { throw NoZones() }
-        let n = quarter.quarter!
         let periods = (1...n).map { Period(year: quarter.year, quarter: $0) } + (1...n).map { Period(year: quarter.year - 1, quarter: $0) }
         let returns = try archive.returns(periods: periods, zones: zones.map(\.id), asOf: stamp)
         guard returns.contains(where: { $0.period == quarter }) else { throw NoQuarterlyReturns(period: quarter) }
@@ -45,16 +39,14 @@ extension Reporting {
         let allFiles = try archive.files().filter { $0.receivedAt <= stamp }
         let files = allFiles.filter { used.contains($0.id) || $0.kind == "zones" || $0.kind == "targets" }
         let dataAsOf = asOf != nil ? stamp : (allFiles.map(\.receivedAt).max() ?? stamp)
-        let date: String
-        if asOf == nil, let epoch = sourceDateEpoch { date = Timestamp.civilDate(Date(timeIntervalSince1970: epoch)) }
-        else { date = Timestamp.civilDate(dataAsOf) ?? String(dataAsOf.prefix(10)) }
+        let date = printedDate(asOf: asOf, dataAsOf: dataAsOf, sourceDateEpoch: sourceDateEpoch)
 
         let releaseAsOf = try Releasing.dataAsOf(archive, stamp: stamp)
         let published = try Releasing.publish(archive, periods: periods.sorted(), asOf: releaseAsOf)
         lap("releases")
         let current = published[quarter]!
         let audit = try Auditing.audit(current.release)
-        guard audit.failures.isEmpty else { throw QuarterAuditFailure(period: quarter, cells: audit.failures.map(\.key)) }
+        guard audit.failures.isEmpty else { throw AuditFailure(period: quarter, cells: audit.failures.map(\.key)) }
         lap("audit")
         let bulletin = try QuarterlyBulletin(period: quarter, zones: zones, returns: returns, regional: try archive.regional(asOf: stamp),
                                              targets: try archive.targets(asOf: stamp),
@@ -69,16 +61,13 @@ extension Reporting {
         if let asOf { options.append(("as_of", asOf)) }
         var context = ReportContext(
             language: language, disclosure: disclosure, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
-            files: files.map { f in
-                ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
-                                   size: f.size, sha256: f.sha256, rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
-            },
+            files: contextFiles(files),
             findings: [],
-            templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
+            templates: hashes(templates),
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: quarter.year, language: language, into: &context, commentary: false) }
         if let gradingRules, let rules = try AgencyGrading.rules(at: gradingRules) {
-            let graded = try AgencyGrading.grade(archive, period: quarter, zones: zones.map(\.id), asOf: stamp, rules: rules.rules)
+            let graded = Grading.grade(returns.filter { $0.period == quarter }, previous: returns.filter { $0.period == quarter.previousYear }, rules: rules.rules)
             context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
             context.texts.append((name: rules.path, sha256: rules.sha256))
         }
@@ -94,11 +83,5 @@ extension Reporting {
         let exposed = published.sorted { $0.key < $1.key }.compactMap { period, p in p.exposed.isEmpty ? nil : (period: period, cells: p.exposed) }
         return BulletinOutcome(baseName: "bulletin-\(quarter)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-")),
                                output: output, revisions: revisions, exposed: exposed)
-    }
-
-    /// The release of the bulletin's quarter fails the disclosure audit: nothing may be published.
-    public struct QuarterAuditFailure: Error, Sendable {
-        public let period: Period
-        public let cells: [ReleaseKey]
     }
 }

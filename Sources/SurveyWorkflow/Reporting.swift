@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SurveyArchive
 import SurveyCore
@@ -20,14 +19,34 @@ public enum Reporting {
         public var exposed: [(period: Period, cells: [ReleaseKey])] = []
     }
 
-    /// The release of the paper's year fails the disclosure audit: nothing may be published.
+    /// The release of the period an output prints fails the disclosure audit: nothing may be published.
     public struct AuditFailure: Error, Sendable {
-        public let year: Int
+        public let period: Period
         public let cells: [ReleaseKey]
     }
 
     /// The archive holds no zones.
     public struct NoZones: Error, Sendable {}
+
+    /// The date a published output prints: the as-of when one is given, else `SOURCE_DATE_EPOCH`, else the date of
+    /// the latest receipt (`dataAsOf`) — never the clock.
+    static func printedDate(asOf: String?, dataAsOf: String, sourceDateEpoch: TimeInterval?) -> String {
+        if asOf == nil, let epoch = sourceDateEpoch { return Timestamp.civilDate(Date(timeIntervalSince1970: epoch)) }
+        return Timestamp.civilDate(dataAsOf) ?? String(dataAsOf.prefix(10))
+    }
+
+    /// The archived files an output rests on, as its data-quality and provenance sections list them.
+    static func contextFiles(_ files: [Archive.StoredFile]) -> [ReportContext.File] {
+        files.map { f in
+            ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
+                               size: f.size, sha256: f.sha256, rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
+        }
+    }
+
+    /// Every file of a templates folder with its SHA-256, for the provenance.
+    static func hashes(_ templates: TemplateSet) -> [(name: String, sha256: String)] {
+        templates.files.map { (name: $0.path, sha256: Releasing.sha256($0.bytes)) }
+    }
 
     /// The settings file of a publication folder (see `Publication.Settings`).
     public static let settingsFile = "settings.txt"
@@ -44,7 +63,7 @@ public enum Reporting {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw Publication.Problem(file: path, line: nil, zh: "无法读取", en: "cannot be read")
             }
-            context.texts.append((name: path, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+            context.texts.append((name: path, sha256: Releasing.sha256(data)))
             return (try Publication.text(data, file: path), path)
         }
         if let settings = try read(settingsFile) {
@@ -61,21 +80,12 @@ public enum Reporting {
                                   templatesFolder: String, publicationFolder: String? = nil, gradingRules: String? = nil, toolVersion: String, sourceDateEpoch: TimeInterval?,
                                   lap: (String) -> Void = { _ in }) throws -> Outcome {
         let stamp = try StatisticsInput.asOf(asOf)
-        let known = try archive.zones(asOf: stamp)
-        for z in selected where !known.contains(where: { $0.id == z }) {
-            throw UsageError("unknown zone '\(z)'; valid: \(known.map(\.id).joined(separator: ", "))")
-        }
-        let zones = selected.isEmpty ? known : known.filter { selected.contains($0.id) }
+        let zones = try StatisticsInput.zones(archive, selected: selected, asOf: stamp)
         guard !zones.isEmpty else { throw NoZones() }
         let files = try archive.files().filter { $0.receivedAt <= stamp }
         // The data's as-of: the given time, else the latest receipt; the printed date never comes from the clock.
         let dataAsOf = asOf != nil ? stamp : (files.map(\.receivedAt).max() ?? stamp)
-        let date: String
-        if asOf == nil, let epoch = sourceDateEpoch {
-            date = Timestamp.civilDate(Date(timeIntervalSince1970: epoch))
-        } else {
-            date = Timestamp.civilDate(dataAsOf) ?? String(dataAsOf.prefix(10))
-        }
+        let date = printedDate(asOf: asOf, dataAsOf: dataAsOf, sourceDateEpoch: sourceDateEpoch)
         let templates = try TemplateSet(directory: templatesFolder)
 
         // The trend's ten years, none before the first a period may have (and none at all for a year before it).
@@ -90,7 +100,7 @@ public enum Reporting {
         // The attacker's check of the release this paper prints; a pattern under the rule is never published.
         let current = published[Period(year: year)]!
         let audit = try Auditing.audit(current.release)
-        guard audit.failures.isEmpty else { throw AuditFailure(year: year, cells: audit.failures.map(\.key)) }
+        guard audit.failures.isEmpty else { throw AuditFailure(period: Period(year: year), cells: audit.failures.map(\.key)) }
         lap("audit")
         let disclosure = ReportContext.Disclosure(
             period: "\(year)", asOf: current.release.asOf, asOfText: Timestamp.civilTime(current.release.asOf) ?? current.release.asOf,
@@ -106,17 +116,15 @@ public enum Reporting {
         if let asOf { options.append(("as_of", asOf)) }
         var context = ReportContext(
             language: language, disclosure: disclosure, asOf: dataAsOf, asOfText: Timestamp.civilTime(dataAsOf) ?? dataAsOf, date: date,
-            files: files.map { f in
-                ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
-                                   size: f.size, sha256: f.sha256, rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
-            },
+            files: contextFiles(files),
             findings: try archive.findingCounts(asOf: stamp),
-            templates: templates.files.map { (name: $0.path, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined()) },
+            templates: hashes(templates),
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
         if let gradingRules, let rules = try AgencyGrading.rules(at: gradingRules) {
-            // The grades of the agencies in the paper's directory; only the grade is printed.
-            let graded = try AgencyGrading.grade(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, rules: rules.rules)
+            // The grades of the agencies in the paper's directory (from the returns already read); only the grade is printed.
+            let graded = Grading.grade(returns.filter { $0.period == Period(year: year) }, previous: returns.filter { $0.period == Period(year: year - 1) },
+                                       rules: rules.rules)
             context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
             context.texts.append((name: rules.path, sha256: rules.sha256))
         }

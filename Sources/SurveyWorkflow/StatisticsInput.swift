@@ -12,14 +12,20 @@ public enum StatisticsInput {
         return t
     }
 
+    /// The zones of the archive at `asOf` that `selected` names (all of them when it names none), in the archive's
+    /// order; a zone id it does not know is a usage error listing the valid ones.
+    public static func zones(_ archive: Archive, selected: [String], asOf: String) throws -> [Zone] {
+        let known = try archive.zones(asOf: asOf)
+        for z in selected where !known.contains(where: { $0.id == z }) {
+            throw UsageError("unknown zone '\(z)'; valid: \(known.map(\.id).joined(separator: ", "))")
+        }
+        return selected.isEmpty ? known : known.filter { selected.contains($0.id) }
+    }
+
     /// The returns and regional figures a request needs: only the number fields its indicators read, and last
     /// year's returns only when one compares with them.
     public static func dataset(_ archive: Archive, period: Period, zones: [String], asOf: String, indicators: [Indicator]) throws -> Dataset {
-        let known = try archive.zones(asOf: asOf).map(\.id)
-        for z in zones where !known.contains(z) {
-            throw UsageError("unknown zone '\(z)'; valid: \(known.joined(separator: ", "))")
-        }
-        let ids = zones.isEmpty ? known : zones
+        let ids = try self.zones(archive, selected: zones, asOf: asOf).map(\.id)
         let fields = indicators.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
         // This year and last year are read side by side, on two connections (the machine has 2 cores).
         let periods = indicators.contains(where: \.needsPreviousYear) ? [period, period.previousYear] : [period]

@@ -42,29 +42,9 @@ struct Assess: AsyncParsableCommand {
         } catch is Assessing.NoReturns {
             Console.err(zh ? "错误：存档中没有年度调查表，无法评估" : "error: no annual returns in the archive; nothing to assess")
             throw Exit.dataErrors
-        } catch let p as TemplateProblem {
-            Console.err((zh ? "模板错误：" : "template error: ") + p.description)
-            throw Exit.dataErrors
-        } catch let f as TemplateLintFailure {
-            for p in f.problems { Console.err((zh ? "模板错误：" : "template error: ") + p.description) }
-            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
-            throw Exit.dataErrors
-        } catch let f as WhitePaper.SchemaFailure {
-            Console.err(zh ? "XML 评估报告不符合 \(options.templates)/\(AssessmentPaper.schemaFile)，未写出任何文件：" :
-                             "the XML assessment is not valid against \(options.templates)/\(AssessmentPaper.schemaFile); nothing was written:")
-            for p in f.problems { Console.err("  assessment-\(zone).xml:\(p.line): \(p.message)") }
-            throw Exit.dataErrors
-        } catch let p as GradingRules.Problem {
-            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.text(language)))
-            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
-            throw Exit.dataErrors
-        } catch let p as Publication.Problem {
-            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.message(language)))
-            throw Exit.dataErrors
-        } catch let f as Reporting.AuditFailure {
-            Console.err(zh ? "错误：\(f.year)年公布数据集未通过保密审核，未写出任何文件：" : "error: the release of \(f.year) fails the disclosure audit; nothing was written:")
-            for k in f.cells { Console.err("  \(k)") }
-            throw Exit.dataErrors
+        } catch {
+            throw PublishingFailure.exit(for: error, what: Bilingual("评估报告", "assessment"), xmlFile: "assessment-\(zone).xml",
+                                         schema: AssessmentPaper.schemaFile, options: options)
         }
         ReportCommand.printExposed(outcome.exposed, language: language)
         try ReportCommand.write(html: outcome.output.html, xml: outcome.output.xml, baseName: outcome.baseName, options: options)

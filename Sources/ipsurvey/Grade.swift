@@ -29,12 +29,7 @@ struct Grade: AsyncParsableCommand {
     @Option(help: "table, csv or json.") var format: QueryFormat = .table
     @OptionGroup var options: CommonOptions
 
-    func validate() throws {
-        guard let p = Period(period) else {
-            throw ValidationError("--period 应为年份或季度（如 2025、2025Q3）/ --period must be a year or a quarter (2025, 2025Q3); got \(SafeText.terminal(period))")
-        }
-        try YearOption.check(p.year)
-    }
+    func validate() throws { _ = try PeriodOption.parse(period) }
 
     func run() async throws {
         let language = options.language
@@ -52,8 +47,9 @@ struct Grade: AsyncParsableCommand {
         }
         let stamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        let grades = try AgencyGrading.grade(archive, period: Period(period)!, zones: zone, asOf: stamp, rules: loaded.rules)
-        Console.out(GradeOutput.render(grades, rules: loaded.rules, period: Period(period)!, format: format, language: language))
+        let p = try PeriodOption.parse(period)
+        let grades = try AgencyGrading.grade(archive, period: p, zones: zone, asOf: stamp, rules: loaded.rules)
+        Console.out(GradeOutput.render(grades, rules: loaded.rules, period: p, format: format, language: language))
     }
 }
 
@@ -87,7 +83,7 @@ enum GradeOutput {
             }
             return out
         case .table:
-            var out = zh ? "\(period) \(rules.title.zh)（内部：含得分）\n" : "\(period) \(rules.title.en) (internal: with scores)\n"
+            var out = SafeText.terminal(zh ? "\(period) \(rules.title.zh)（内部：含得分）" : "\(period) \(rules.title.en) (internal: with scores)") + "\n"
             out += (zh ? ["集聚区", "统一社会信用代码", "机构名称", "等级", "得分"] : ["zone", "credit code", "name", "grade", "score"]).joined(separator: "\t")
             out += "\t" + ids.map { zh ? "\($0)（值/分）" : "\($0) (value/points)" }.joined(separator: "\t") + "\n"
             for g in grades {
@@ -96,7 +92,7 @@ enum GradeOutput {
                 out += fields.map(SafeText.terminal).joined(separator: "\t") + "\n"
             }
             let counts = rules.grades.map { gr in "\(gr.code) \(gr.name[language]): \(grades.filter { $0.grade.code == gr.code }.count)" }
-            out += "\n" + (zh ? "各等级机构数：" : "Agencies per grade: ") + counts.joined(separator: zh ? "；" : "; ") + "\n"
+            out += "\n" + (zh ? "各等级机构数：" : "Agencies per grade: ") + SafeText.terminal(counts.joined(separator: zh ? "；" : "; ")) + "\n"
             return out
         }
     }

@@ -51,6 +51,17 @@ enum YearOption {
     }
 }
 
+/// `--period` is a statistical period: a year or a quarter, of the years a period may have.
+enum PeriodOption {
+    static func parse(_ text: String) throws -> Period {
+        guard let p = Period(text) else {
+            throw ValidationError("--period 应为年份或季度（如 2025、2025Q3）/ --period must be a year or a quarter (2025, 2025Q3); got \(SafeText.terminal(text))")
+        }
+        try YearOption.check(p.year)
+        return p
+    }
+}
+
 /// Exit codes of SPEC.md.
 enum Exit {
     static let dataErrors = ExitCode(1)

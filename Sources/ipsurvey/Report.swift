@@ -53,10 +53,10 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         let archive = try ArchiveCommand.open(options, writing: true)
-        if let quarter {
-            try BulletinCommand.report(archive, quarter: Period(quarter)!, zones: zone, asOf: asOf, options: options)
-        } else {
-            try ReportCommand.report(archive, year: year!, zones: zone, asOf: asOf, options: options)
+        if let quarter, let p = Period(quarter) {
+            try BulletinCommand.report(archive, quarter: p, zones: zone, asOf: asOf, options: options)
+        } else if let year {
+            try ReportCommand.report(archive, year: year, zones: zone, asOf: asOf, options: options)
         }
     }
 }
@@ -79,37 +79,9 @@ enum ReportCommand {
                                                toolVersion: ToolInfo.version,
                                                sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init),
                                                lap: { lap($0) })
-        } catch is Reporting.NoZones {
-            Console.err(zh ? "错误：存档中没有集聚区（zones.csv）" : "error: the archive holds no zones (zones.csv)")
-            throw Exit.usageOrIO
-        } catch let p as TemplateProblem {
-            Console.err((zh ? "模板错误：" : "template error: ") + p.description)
-            throw Exit.dataErrors
-        } catch let f as TemplateLintFailure {
-            for p in f.problems { Console.err((zh ? "模板错误：" : "template error: ") + p.description) }
-            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
-            throw Exit.dataErrors
-        } catch let f as WhitePaper.SchemaFailure {
-            Console.err(zh ? "XML 白皮书不符合 \(options.templates)/\(WhitePaper.schemaFile)，未写出任何文件：" :
-                             "the XML white paper is not valid against \(options.templates)/\(WhitePaper.schemaFile); nothing was written:")
-            for p in f.problems { Console.err("  whitepaper-\(year).xml:\(p.line): \(p.message)") }
-            throw Exit.dataErrors
-        } catch let p as GradingRules.Problem {
-            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.text(language)))
-            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
-            throw Exit.dataErrors
-        } catch let p as Publication.Problem {
-            Console.err((zh ? "错误：" : "error: ") + SafeText.terminal(p.message(language)))
-            Console.err(zh ? "未写出任何文件。" : "Nothing was written.")
-            throw Exit.dataErrors
-        } catch let f as Reporting.AuditFailure {
-            Console.err(zh ? "错误：\(f.year)年公布数据集未通过保密审核，未写出任何文件（ipsurvey audit --period \(f.year) 列出详情）：" :
-                             "error: the release of \(f.year) fails the disclosure audit; nothing was written (ipsurvey audit --period \(f.year) lists it):")
-            for k in f.cells { Console.err("  \(k)") }
-            throw Exit.dataErrors
-        } catch let e as OutsideRelease {
-            Console.err((zh ? "错误：" : "error: ") + e.message[language])
-            throw Exit.usageOrIO
+        } catch {
+            throw PublishingFailure.exit(for: error, what: Bilingual("白皮书", "white paper"), xmlFile: "whitepaper-\(year).xml",
+                                         schema: WhitePaper.schemaFile, options: options)
         }
         printRevisions(outcome.revisions, language: language)
         printExposed(outcome.exposed, language: language)

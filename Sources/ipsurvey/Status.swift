@@ -33,10 +33,7 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func validate() throws {
-        guard let p = Period(period) else {
-            throw ValidationError("--period 应为年份或季度（如 2025、2025Q1）/ --period must be a year or a quarter (2025, 2025Q1); got \(SafeText.terminal(period))")
-        }
-        try YearOption.check(p.year)
+        _ = try PeriodOption.parse(period)
         if let due, Timestamp.parse(due) == nil || due.count > 10 {
             throw ValidationError("--due 应为日期 YYYY-MM-DD / --due must be a date YYYY-MM-DD; got \(SafeText.terminal(due))")
         }
@@ -45,7 +42,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let asOfStamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        let result = try FilingStatus.evaluate(archive, period: Period(period)!, zones: zone, asOf: asOfStamp,
+        let result = try FilingStatus.evaluate(archive, period: try PeriodOption.parse(period), zones: zone, asOf: asOfStamp,
                                                due: due.flatMap(Timestamp.parse), contacts: contacts)
         let names = Dictionary(uniqueKeysWithValues: try archive.zones(asOf: asOfStamp).map { ($0.id, $0.name[options.language]) })
         Console.out(StatusOutput.render(result, zoneNames: names, dueDate: due, contacts: contacts, format: format, language: options.language))

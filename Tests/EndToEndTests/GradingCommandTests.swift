@@ -3,11 +3,7 @@ import XCTest
 
 /// `ipsurvey grade` (internal: scores) and the grades in the published white paper (grades only).
 final class GradingCommandTests: XCTestCase {
-    static let archive: String = {
-        let a = temporaryDirectory().appendingPathComponent("a.sqlite").path
-        _ = try? ipsurvey(["ingest", "input", "--archive", a, "--received-at", "2026-02-15"])
-        return a
-    }()
+    static var archive: String { demoArchive }
 
     func testScoresAreInternalAndThePaperShowsGradesOnly() throws {
         let r = try ipsurvey(["grade", "--period", "2025", "--zone", "sucheng", "--format", "json", "--archive", Self.archive])

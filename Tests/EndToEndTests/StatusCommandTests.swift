@@ -3,11 +3,7 @@ import XCTest
 
 /// `ipsurvey status`: who has filed for a period and who has not, on the demo data received on 2026-02-15.
 final class StatusCommandTests: XCTestCase {
-    static let archive: String = {
-        let a = temporaryDirectory().appendingPathComponent("a.sqlite").path
-        _ = try? ipsurvey(["ingest", "input", "--archive", a, "--received-at", "2026-02-15"])
-        return a
-    }()
+    static var archive: String { demoArchive }
 
     /// The demo's 2024 returns name 244 agencies; 228 of them filed for 2025 and 16 did not (counted apart, from
     /// the credit codes of input/returns/2024 and 2025 with a short script); 48 agencies filed for 2025 only.

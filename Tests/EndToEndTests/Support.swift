@@ -60,6 +60,13 @@ func ipsurvey(_ arguments: [String], in directory: URL = packageRoot, environmen
     return RunResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// The demo data ingested once, received on 2026-02-15, for the tests that only read it (status, grading).
+let demoArchive: String = {
+    let a = temporaryDirectory().appendingPathComponent("a.sqlite").path
+    _ = try? ipsurvey(["ingest", "input", "--archive", a, "--received-at", "2026-02-15"])
+    return a
+}()
+
 func temporaryDirectory() -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ipsurvey-e2e-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
