@@ -13,17 +13,25 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
         .target(name: "SurveyCore", dependencies: ["CPrefetch"]),
         // One inline C function: a cache prefetch hint, which Swift cannot express (see CPrefetch.h).
         .target(name: "CPrefetch"),
+        // Excel workbooks: reading .xlsx returns into the same records as CSV (ZIPFoundation for the container,
+        // libxml2's SAX parser for the sheet), and writing the blank form and the feedback workbook.
+        .target(
+            name: "SurveyWorkbook",
+            dependencies: ["SurveyCore", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // The archive: every file byte for byte, every row accepted or rejected, history and as-of. SQL stays here.
         .target(
             name: "SurveyArchive",
             dependencies: [
                 "SurveyCore",
+                "SurveyWorkbook",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -52,7 +60,7 @@ let package = Package(
         .target(
             name: "SurveyWorkflow",
             dependencies: [
-                "SurveyCore", "SurveyArchive", "SurveyStatistics", "SurveyAudit", "SurveyPublishing",
+                "SurveyCore", "SurveyWorkbook", "SurveyArchive", "SurveyStatistics", "SurveyAudit", "SurveyPublishing",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -61,6 +69,7 @@ let package = Package(
             name: "ipsurvey",
             dependencies: [
                 "SurveyCore",
+                "SurveyWorkbook",
                 "SurveyArchive",
                 "SurveyStatistics",
                 "SurveyPublishing",
@@ -70,6 +79,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
+        .testTarget(name: "SurveyWorkbookTests", dependencies: ["SurveyWorkbook", "SurveyCore"]),
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),

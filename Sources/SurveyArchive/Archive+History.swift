@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import SurveyCore
+import SurveyWorkbook
 
 extension Archive {
     /// The zones as the archive stood at `asOf`: for each zone id, the row of the latest zones file received by then.
@@ -56,11 +57,7 @@ extension Archive {
             if rows.contains(where: { ($0["cells"] as String?) == nil }) {
                 let content = try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data()
                 let encoding = TextEncoding(rawValue: file.encoding) ?? .utf8
-                try content.withUnsafeBytes { raw in
-                    try SurveyFile.records(bytes: raw.bindMemory(to: UInt8.self), encoding: encoding) { record, _ in
-                        read[record.line] = record.strings
-                    }
-                }
+                try InputFile.rows(of: content, encoding: encoding) { line, cells in read[line] = cells }
             }
             return rows.map { r in
                 let line: Int = r["line"]

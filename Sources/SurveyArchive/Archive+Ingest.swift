@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import SurveyCore
+import SurveyWorkbook
 
 extension Archive {
     /// What ingesting one file did.
@@ -54,7 +55,7 @@ extension Archive {
     ///   - zones: the zones returns and regional rows are checked against.
     ///   - receivedAt: the receipt time to record (ISO 8601, as `Timestamp.string`).
     ///   - progress: called now and then with the number of rows stored so far.
-    ///   - sniffed: the file's encoding and header when the caller already read them (`SurveyFile.sniff`).
+    ///   - sniffed: the file's encoding and header when the caller already read them (`InputFile.sniff`).
     ///   - sha256: the file's SHA-256 when the caller already computed it (`Archive.sha256(of:)`); the bytes
     ///     stored are hashed again as they are read, and a file changed since is not stored.
     public func ingest(_ path: String, zones: ZoneDirectory, receivedAt: String,
@@ -62,9 +63,9 @@ extension Archive {
                        progress: (Int) -> Void = { _ in }) throws -> IngestOutcome {
         let sha = try known ?? Archive.sha256(of: path)
         if let existing = try file(sha256: sha) { return .unchanged(existing) }
-        let (encoding, header) = try sniffed ?? SurveyFile.sniff(path)
+        let (encoding, header) = try sniffed ?? InputFile.sniff(path)
         guard let header, let kind = HeaderMap.recognise(header) else {
-            return .skipped(try SurveyFile.check(path, zones: zones, encoding: encoding))
+            return .skipped(try InputFile.check(path, zones: zones, encoding: encoding))
         }
         let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
         // Room for the file before a byte is written: its blob and rows go into the WAL and then into the archive
@@ -85,9 +86,9 @@ extension Archive {
             }
             let headerLine = header.map(CSVText.escape).joined(separator: ",")
             try db.execute(sql: """
-                INSERT INTO file (sha256, name, size, encoding, kind, received_at, header, rows, accepted, rejected, warnings)
-                VALUES (?, ?, ?, '', ?, ?, ?, 0, 0, 0, 0)
-                """, arguments: [sha, path, size, kind.rawValue, receivedAt, headerLine])
+                INSERT INTO file (sha256, name, size, encoding, format, kind, received_at, header, rows, accepted, rejected, warnings)
+                VALUES (?, ?, ?, '', ?, ?, ?, ?, 0, 0, 0, 0)
+                """, arguments: [sha, path, size, InputFile.format(of: path).rawValue, kind.rawValue, receivedAt, headerLine])
             let fileID = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO file_content (file_id, content) VALUES (?, zeroblob(?))", arguments: [fileID, size])
             let writer = try RowWriter(db: db, fileID: fileID, kind: kind, receivedAt: receivedAt, zones: zones)
@@ -106,7 +107,7 @@ extension Archive {
                 var batch: [CheckedRow] = []
                 batch.reserveCapacity(Handoff.batchSize)
                 let result = Result { () throws -> FileSummary in
-                    let summary = try SurveyFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
+                    let summary = try InputFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
                         hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                         handoff.put(.chunk(Array(chunk)))
                     }, onRow: { _, row in
@@ -166,7 +167,7 @@ extension Archive {
                                          arguments: [period, first]) ?? false
             }
             if !periods.isEmpty { try Archive.resupersede(db, periods: periods) }
-            let fileFindings = summary.findings.filter { $0.line == nil || $0.code.hasPrefix("header.") || $0.code == "file.empty" }
+            let fileFindings = summary.findings.filter { $0.line == nil || $0.code.hasPrefix("header.") || $0.code.hasPrefix("xlsx.") || $0.code == "file.empty" }
             try db.execute(sql: """
                 UPDATE file SET encoding = ?, rows = ?, accepted = ?, rejected = ?, warnings = ?, findings = ?, first_row = ?, last_row = ?
                 WHERE id = ?

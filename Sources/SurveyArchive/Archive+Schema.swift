@@ -206,6 +206,10 @@ extension Archive {
                 CREATE INDEX agency_by_code ON agency(credit_code, received_at);
                 """)
         }
+        m.registerMigration("v9: a file's format") { db in
+            // Excel workbooks are read directly (issue 18): 'csv' or 'xlsx'. Files stored before it were CSV.
+            try db.execute(sql: "ALTER TABLE file ADD COLUMN format TEXT NOT NULL DEFAULT 'csv'")
+        }
         return m
     }
 

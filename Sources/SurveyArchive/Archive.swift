@@ -153,6 +153,8 @@ public final class Archive: @unchecked Sendable {
         public let sha256: String
         public let size: Int64
         public let encoding: String
+        /// `csv` or `xlsx`.
+        public let format: String
         public let kind: String
         public let receivedAt: String
         public let rows: Int
@@ -165,12 +167,12 @@ public final class Archive: @unchecked Sendable {
 
     static func storedFile(_ row: Row) -> StoredFile {
         StoredFile(id: row["id"], name: row["name"], sha256: row["sha256"], size: row["size"], encoding: row["encoding"],
-                   kind: row["kind"], receivedAt: row["received_at"], rows: row["rows"], accepted: row["accepted"],
+                   format: row["format"], kind: row["kind"], receivedAt: row["received_at"], rows: row["rows"], accepted: row["accepted"],
                    rejected: row["rejected"], warnings: row["warnings"],
                    findings: (row["findings"] as String?).map(Finding.fromJSONArray) ?? [])
     }
 
-    static let fileColumns = "id, name, sha256, size, encoding, kind, received_at, rows, accepted, rejected, warnings, findings"
+    static let fileColumns = "id, name, sha256, size, encoding, format, kind, received_at, rows, accepted, rejected, warnings, findings"
 
     /// Every stored file, in the order received.
     public func files() throws -> [StoredFile] {

@@ -26,7 +26,9 @@ public struct CSVRecord {
     let starts: UnsafeBufferPointer<Int>
     let ends: UnsafeBufferPointer<Int>
 
-    init(line: Int, endLine: Int, issues: [CSVIssue], bytes: UnsafePointer<UInt8>?, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>) {
+    /// A record over bytes the caller owns for the duration of one call (a workbook row is built this way):
+    /// cell `i` is `bytes[starts[i]..<ends[i]]`.
+    public init(line: Int, endLine: Int, issues: [CSVIssue], bytes: UnsafePointer<UInt8>?, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>) {
         self.line = line; self.endLine = endLine; self.issues = issues; self.bytes = bytes; self.starts = starts; self.ends = ends
     }
 

@@ -18,10 +18,18 @@ public struct Finding: Sendable, Hashable {
     /// The cell's text as read (after decoding), when there is one.
     public var value: String?
     public var message: Bilingual
+    /// The cell in a workbook (`调查表!H12`), when the file is one and the finding is about a cell.
+    public var cell: String?
 
     public init(code: String, severity: Severity, line: Int?, column: Int?, field: String?, value: String?, message: Bilingual) {
         self.code = code; self.severity = severity; self.line = line; self.column = column
         self.field = field; self.value = value; self.message = message
+    }
+
+    public init(code: String, severity: Severity, line: Int?, column: Int?, field: String?, value: String?, message: Bilingual,
+                cell: String?) {
+        self.init(code: code, severity: severity, line: line, column: column, field: field, value: value, message: message)
+        self.cell = cell
     }
 }
 
@@ -151,8 +159,36 @@ public enum Rulebook {
         "「{field}」第{other}个字符{detail}是不可见的控制字符、方向控制符或非字符，不能公布；请删除后重新报送。",
         "\"{field}\": character {other} ({detail}) is an invisible control, direction override or non-character that cannot be published; remove it and send the return again.")
     public static let notText = FindingKind("file.not_text", .error,
-        "这不是CSV文本文件（{other}），已跳过；请在Excel中“另存为”CSV（UTF-8）后重新报送。",
-        "This is not a CSV text file ({other}); it is skipped. Save it from Excel as CSV (UTF-8) and send it again.")
+        "这不是CSV文本文件（{other}），已跳过；请在Excel中“另存为”Excel工作簿（.xlsx）或CSV（UTF-8）后重新报送。",
+        "This is not a CSV text file ({other}); it is skipped. Save it from Excel as an Excel workbook (.xlsx) or CSV (UTF-8) and send it again.")
+    // Workbooks.
+    public static let excelError = FindingKind("error_value", .error,
+        "「{field}」单元格是Excel错误值{value}（公式无法计算），本行未采用；请修正公式或直接填写数值。",
+        "\"{field}\" holds the Excel error {value} (a formula that cannot be computed); the row is not used. Fix the formula or type the value.")
+    public static let formulaWithoutValue = FindingKind("formula_without_value", .error,
+        "「{field}」是公式（{value}），但文件中没有它的计算结果，本行未采用；请在Excel中打开、保存后重新报送，或直接填写数值。",
+        "\"{field}\" is a formula ({value}) saved without its result; the row is not used. Open and save the workbook in Excel, or type the value.")
+    public static let notWorkbook = FindingKind("xlsx.not_workbook", .error,
+        "这不是Excel工作簿（{detail}），已跳过；请在Excel中“另存为”Excel工作簿（.xlsx）或CSV（UTF-8）后重新报送。",
+        "This is not an Excel workbook ({detail}); it is skipped. Save it from Excel as an Excel workbook (.xlsx) or CSV (UTF-8) and send it again.")
+    public static let encryptedWorkbook = FindingKind("xlsx.encrypted", .error,
+        "工作簿设置了打开密码（已加密），无法读取，已跳过；请在Excel中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新报送。",
+        "The workbook is protected by a password (encrypted) and cannot be read; it is skipped. Remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it) and send it again.")
+    public static let workbookTooLarge = FindingKind("xlsx.too_large", .error,
+        "工作簿解压后超过{detail}的上限（{other}），为防范“压缩炸弹”已停止读取并跳过；请拆分为多个文件报送。",
+        "The workbook unpacks to more than the limit of {detail} ({other}); reading stopped and the file is skipped, as a guard against zip bombs. Split it into several files.")
+    public static let damagedWorkbook = FindingKind("xlsx.damaged", .error,
+        "工作簿已损坏，无法读取（{detail}），已跳过；请在Excel中打开并重新保存后报送。",
+        "The workbook is damaged and cannot be read ({detail}); it is skipped. Open it in Excel, save it again and send it.")
+    public static let mergedHeader = FindingKind("header.merged_cells", .error,
+        "表头有合并单元格（{value}），无法确定每一列的含义，所有数据行均未采用；请取消合并，使每列都有自己的标题。",
+        "The header has merged cells ({value}), so the columns cannot be told apart; no row is used. Unmerge them so that every column has its own title.")
+    public static let mergedCells = FindingKind("xlsx.merged_cells", .warning,
+        "合并单元格{value}：只读取其左上角单元格的值，其余单元格按未填报处理。",
+        "Merged cells {value}: only the top-left cell's value is read; the others count as not reported.")
+    public static let hiddenSheet = FindingKind("xlsx.hidden_sheet", .warning,
+        "工作表“{value}”是隐藏的，未读取；读取的是工作表“{detail}”。",
+        "Sheet \"{value}\" is hidden and was not read; sheet \"{detail}\" was read.")
     public static let notRegular = FindingKind("file.not_regular", .error,
         "不是普通文件（{other}），已跳过。", "Not a regular file ({other}); skipped.")
     public static let fileError = FindingKind("file.has_errors", .error,
@@ -173,7 +209,7 @@ public enum Rulebook {
         "无法读取文件：{detail}", "Cannot read the file: {detail}")
 
     /// Every kind, for describing a code (`invalidBytes` stands for both kinds of `encoding.invalid_byte`).
-    static var kinds: [FindingKind] { [required, notANumber, negative, tooManyDecimals, tooLarge, notWhole, tooLong, unknownValue, badPeriod, badDate, badIdentifier, badDivisionCode, unknownZone, unknownIndicator, creditCodeLength, creditCodeCharacter, creditCodeChecksum, exceedsWhole, breakdownExceedsTotal, breakdownBelowTotal, missingForFinancing, divisionMismatch, duplicateInFile, fieldCount, missingFields, unterminatedQuote, strayQuote, textAfterQuote, invalidBytes, unsafeCharacter, notText, notRegular, fileError, unknownColumn, duplicateColumn, missingColumn, unrecognised, emptyFile, unreadable] }
+    static var kinds: [FindingKind] { [required, notANumber, negative, tooManyDecimals, tooLarge, notWhole, tooLong, unknownValue, badPeriod, badDate, badIdentifier, badDivisionCode, unknownZone, unknownIndicator, creditCodeLength, creditCodeCharacter, creditCodeChecksum, exceedsWhole, breakdownExceedsTotal, breakdownBelowTotal, missingForFinancing, divisionMismatch, duplicateInFile, fieldCount, missingFields, unterminatedQuote, strayQuote, textAfterQuote, invalidBytes, unsafeCharacter, notText, excelError, formulaWithoutValue, notWorkbook, encryptedWorkbook, workbookTooLarge, damagedWorkbook, mergedHeader, mergedCells, hiddenSheet, notRegular, fileError, unknownColumn, duplicateColumn, missingColumn, unrecognised, emptyFile, unreadable] }
 
     /// What a finding code means, in words, for people who do not read codes (the white paper's data-quality
     /// appendix): the kind's message with the field's title and "…" for the values of a particular row —
@@ -204,7 +240,7 @@ public enum Rulebook {
     }
 
     /// A finding of `kind` about `field` of a form (`<field id>.<suffix>`), or a file/row finding when `field` is nil.
-    static func finding(_ kind: FindingKind, field: Field? = nil, line: Int?, column: Int?, value: String? = nil,
+    public static func finding(_ kind: FindingKind, field: Field? = nil, line: Int?, column: Int?, value: String? = nil,
                         other: (Bilingual)? = nil, detail: String = "", codeSuffix: String? = nil) -> Finding {
         let code: String
         if let field { code = "\(field.id).\(codeSuffix ?? kind.suffix)" } else { code = kind.suffix }

@@ -11,7 +11,8 @@ public struct HeaderMap: Sendable {
 
     /// Maps a header row onto a form. Headers may be the field id, the Chinese title (with or without its unit
     /// in half- or full-width brackets, with or without 其中：) or the English title, in any order.
-    public init(headers: [String], form: Form) {
+    /// `line` is the header's line (a workbook's header row need not be its first).
+    public init(headers: [String], form: Form, line: Int = 1) {
         self.form = form
         let keys = HeaderMap.keys(for: form)
         var columnOfField = [Int?](repeating: nil, count: form.fields.count)
@@ -21,11 +22,11 @@ public struct HeaderMap: Sendable {
             let key = HeaderMap.normalize(header)
             if key.isEmpty && header.trimmingASCIIAndIdeographicSpace().isEmpty { continue }
             guard let f = keys[key] else {
-                findings.append(Rulebook.finding(Rulebook.unknownColumn, line: 1, column: column + 1, value: header))
+                findings.append(Rulebook.finding(Rulebook.unknownColumn, line: line, column: column + 1, value: header))
                 continue
             }
             if let earlier = columnOfField[f] {
-                findings.append(Rulebook.finding(Rulebook.duplicateColumn, field: form.fields[f], line: 1, column: column + 1,
+                findings.append(Rulebook.finding(Rulebook.duplicateColumn, field: form.fields[f], line: line, column: column + 1,
                                                  value: header, other: Bilingual("\(earlier + 1)", "\(earlier + 1)"),
                                                  detail: "\(column + 1)", codeSuffix: "duplicate_column"))
                 continue
@@ -34,7 +35,7 @@ public struct HeaderMap: Sendable {
             fieldOfColumn[column] = f
         }
         for (f, field) in form.fields.enumerated() where field.required && columnOfField[f] == nil {
-            findings.append(Rulebook.finding(Rulebook.missingColumn, field: field, line: 1, column: nil, codeSuffix: "missing_column"))
+            findings.append(Rulebook.finding(Rulebook.missingColumn, field: field, line: line, column: nil, codeSuffix: "missing_column"))
         }
         // Codes of header findings are file-level codes (`header.…`), whatever field they name.
         self.findings = findings.map { f in

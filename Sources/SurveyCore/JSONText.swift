@@ -26,7 +26,7 @@ public enum JSONText {
 extension Finding {
     /// `{"code", "severity", "line", "column", "field", "value", "message_zh", "message_en"}` (SPEC.md).
     public var json: String {
-        "{\"code\":\(JSONText.string(code)),\"severity\":\(JSONText.string(severity.rawValue)),\"line\":\(JSONText.optional(line)),\"column\":\(JSONText.optional(column)),\"field\":\(JSONText.optional(field)),\"value\":\(JSONText.optional(value)),\"message_zh\":\(JSONText.string(message.zh)),\"message_en\":\(JSONText.string(message.en))}"
+        "{\"code\":\(JSONText.string(code)),\"severity\":\(JSONText.string(severity.rawValue)),\"line\":\(JSONText.optional(line)),\"column\":\(JSONText.optional(column)),\(cell.map { "\"cell\":\(JSONText.string($0))," } ?? "")\"field\":\(JSONText.optional(field)),\"value\":\(JSONText.optional(value)),\"message_zh\":\(JSONText.string(message.zh)),\"message_en\":\(JSONText.string(message.en))}"
     }
 
     /// A JSON array of findings.
@@ -38,7 +38,7 @@ extension Finding {
         return array.map { o in
             Finding(code: o["code"] as? String ?? "", severity: Severity(rawValue: o["severity"] as? String ?? "") ?? .error,
                     line: o["line"] as? Int, column: o["column"] as? Int, field: o["field"] as? String, value: o["value"] as? String,
-                    message: Bilingual(o["message_zh"] as? String ?? "", o["message_en"] as? String ?? ""))
+                    message: Bilingual(o["message_zh"] as? String ?? "", o["message_en"] as? String ?? ""), cell: o["cell"] as? String)
         }
     }
 }

@@ -10,6 +10,8 @@ public struct CheckedRow: Sendable {
     public let values: [CellValue]
     public let findings: [Finding]
     public var isRejected: Bool { findings.contains { $0.severity == .error } }
+
+    public init(line: Int, values: [CellValue], findings: [Finding]) { self.line = line; self.values = values; self.findings = findings }
 }
 
 /// Checks data rows of one file against a form: each cell against its type, then the rules between cells.

@@ -5,10 +5,21 @@ import Glibc
 import Darwin
 #endif
 
+/// What a file is made of.
+public enum FileFormat: String, Sendable, CaseIterable {
+    /// CSV text (UTF-8 or GB18030).
+    case csv
+    /// An Excel workbook (Office Open XML).
+    case xlsx
+}
+
 /// What checking one file found: its kind, encoding, counts and findings.
 public struct FileSummary: Sendable {
     public var path: String
     public var kind: FileKind?
+    public var format: FileFormat = .csv
+    /// The sheet read, for a workbook.
+    public var sheet: String?
     public var encoding: TextEncoding?
     /// SHA-256 of the bytes as received (hex), when the caller hashed them.
     public var sha256: String?
@@ -244,46 +255,17 @@ public enum SurveyFile {
         // A return is about 230 bytes (the key table grows if there are more).
         let expectedRows = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 230
         summary.encoding = encoding
-        var checker: RowChecker? = nil
-        var headerError = false
-        var sawHeader = false
-        var skip = false
+        let checking = RecordCheck(zones: zones, encoding: encoding, expectedRows: expectedRows, keepValues: keepValues)
         try records(path, encoding: encoding, observe: { chunk in summary.size += chunk.count; observe(chunk) }) { record, decoding in
-            if !sawHeader {
-                sawHeader = true
-                let headers = record.strings
-                if let first = decoding.first {
-                    summary.findings.append(Rulebook.decodingFinding(first, count: decoding.count, field: nil, column: nil, encoding: encoding.label))
-                }
-                guard let kind = HeaderMap.recognise(headers) else {
-                    summary.findings.append(Rulebook.finding(Rulebook.unrecognised, line: nil, column: nil))
-                    skip = true
-                    return
-                }
-                summary.kind = kind
-                let map = HeaderMap(headers: headers, form: .of(kind))
-                summary.findings += map.findings
-                headerError = map.hasFileError
-                checker = RowChecker(form: .of(kind), header: map, zones: zones, encoding: encoding, expectedRows: expectedRows)
-                return
-            }
-            guard !skip, let checker else { return }
-            summary.rows += 1
-            var row = checker.check(record, decoding: decoding, keepValues: keepValues)
-            if headerError {
-                row = CheckedRow(line: row.line, values: row.values,
-                                 findings: [Rulebook.finding(Rulebook.fileError, line: row.line, column: nil)])
-            }
-            if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
-            if !headerError && !row.findings.isEmpty { summary.findings += row.findings }
-            try onRow(record, row)
+            try checking.feed(record, decoding: decoding, into: &summary, onRow: onRow)
         }
-        if !sawHeader { summary.findings.append(Rulebook.finding(Rulebook.emptyFile, line: nil, column: nil)) }
+        checking.finish(into: &summary)
         return summary
     }
 
-    /// Every `.csv` file under the given files and folders (recursively), sorted, without duplicates.
-    public static func collect(_ paths: [String]) throws -> [String] {
+    /// Every file with one of these extensions (`.csv`) under the given files and folders (recursively), sorted,
+    /// without duplicates. A file named on the command line is taken whatever its name.
+    public static func collect(_ paths: [String], extensions: [String] = [".csv"]) throws -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for path in paths {
@@ -294,7 +276,7 @@ public enum SurveyFile {
             if !isDir.boolValue { out.append(path); continue }
             guard let e = fm.enumerator(atPath: path) else { continue }
             var found: [String] = []
-            for case let rel as String in e where rel.lowercased().hasSuffix(".csv") {
+            for case let rel as String in e where extensions.contains(where: rel.lowercased().hasSuffix) {
                 // A folder named `*.csv` is searched, not read; anything else (a FIFO, a dangling link) is kept
                 // and reported by `check`, so one odd entry does not stop the other files.
                 if (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { continue }

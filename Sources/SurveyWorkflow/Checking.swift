@@ -1,16 +1,17 @@
 import Crypto
 import Foundation
 import SurveyCore
+import SurveyWorkbook
 
 /// Checking several files as one call: zones files first, so returns are checked against them.
 public enum Checking {
     public static func checkAll(_ paths: [String], inputFolder: String, hashing: Bool = true,
                                 onFile: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
-        let files = try SurveyFile.collect(paths)
+        let files = try InputFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var encodings: [String: TextEncoding] = [:]
         let sniffs = ParallelResults<(encoding: TextEncoding, header: [String]?)>(count: files.count)
-        inParallel(files.count) { i in sniffs.set(i, Result { try SurveyFile.sniff(files[i]) }) }
+        inParallel(files.count) { i in sniffs.set(i, Result { try InputFile.sniff(files[i]) }) }
         for (f, result) in zip(files, sniffs.values) {
             let sniffed = try result.get()
             kinds[f] = sniffed.header.flatMap(HeaderMap.recognise)
@@ -68,7 +69,7 @@ public enum Checking {
         let path = (inputFolder as NSString).appendingPathComponent("zones.csv")
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         var zones: [Zone] = []
-        _ = try SurveyFile.check(path, zones: .empty, onRow: { _, row in
+        _ = try InputFile.check(path, zones: .empty, onRow: { _, row in
             if !row.isRejected, let z = Zone(form: .zones, values: row.values) { zones.append(z) }
         })
         return zones
@@ -77,7 +78,7 @@ public enum Checking {
     public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, hashing: Bool = true, keepValues: Bool = true,
                       onRow: (CheckedRow) -> Void) throws -> FileSummary {
         var hasher = SHA256()
-        var summary = try SurveyFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues,
+        var summary = try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues,
                                            observe: { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } },
                                            onRow: { _, row in onRow(row) })
         if hashing { summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined() }

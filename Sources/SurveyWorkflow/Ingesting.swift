@@ -1,6 +1,7 @@
 import Foundation
 import SurveyArchive
 import SurveyCore
+import SurveyWorkbook
 
 /// What happened to one file of an ingest.
 public struct IngestedFile: Sendable {
@@ -15,7 +16,7 @@ public enum Ingesting {
     /// form) is the receipt time to record, else now; `progress` is told how far it got, if given.
     public static func ingest(_ paths: [String], into archive: Archive, inputFolder: String, receivedAt: String?,
                               progress: ((String?) -> Void)? = nil) throws -> [IngestedFile] {
-        let files = try SurveyFile.collect(paths)
+        let files = try InputFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]
         var digests: [String: String] = [:]
@@ -24,12 +25,12 @@ public enum Ingesting {
         let found = ParallelResults<(sniffed: (encoding: TextEncoding, header: [String]?), sha256: String)>(count: files.count)
         // A path that is not a readable text file (a FIFO, a dangling link, a workbook) is reported and skipped.
         let problems = ParallelResults<Finding?>(count: files.count)
-        Checking.inParallel(files.count) { i in problems.set(i, .success(SurveyFile.problem(files[i]))) }
+        Checking.inParallel(files.count) { i in problems.set(i, .success(InputFile.problem(files[i]))) }
         var unusable: [String: Finding] = [:]
         for (f, result) in zip(files, problems.values) { if let p = try result.get() { unusable[f] = p } }
         let skip = unusable
         Checking.inParallel(files.count) { i in
-            found.set(i, Result { skip[files[i]] != nil ? ((.utf8, nil), "") : (try SurveyFile.sniff(files[i]), try Archive.sha256(of: files[i])) })
+            found.set(i, Result { skip[files[i]] != nil ? ((.utf8, nil), "") : (try InputFile.sniff(files[i]), try Archive.sha256(of: files[i])) })
         }
         for (f, result) in zip(files, found.values) {
             let (s, sha) = try result.get()
