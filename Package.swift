@@ -79,7 +79,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SurveyCoreTests", dependencies: ["SurveyCore"]),
-        .testTarget(name: "SurveyWorkbookTests", dependencies: ["SurveyWorkbook", "SurveyCore"]),
+        .testTarget(
+            name: "SurveyWorkbookTests",
+            dependencies: ["SurveyWorkbook", "SurveyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),

@@ -134,6 +134,7 @@ public final class RecordCheck {
         header = cells
         headerLine = line
         summary.kind = kind
+        summary.headerLine = line
         let map = HeaderMap(headers: cells, form: .of(kind), line: line)
         summary.findings += cellName.map { name in map.findings.map { Self.named($0, name) } } ?? map.findings
         headerError = map.hasFileError

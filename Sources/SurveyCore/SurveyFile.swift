@@ -20,6 +20,8 @@ public struct FileSummary: Sendable {
     public var format: FileFormat = .csv
     /// The sheet read, for a workbook.
     public var sheet: String?
+    /// The header's line (1 in a CSV file; a workbook's header may have title rows above it).
+    public var headerLine: Int?
     public var encoding: TextEncoding?
     /// SHA-256 of the bytes as received (hex), when the caller hashed them.
     public var sha256: String?

@@ -171,16 +171,18 @@ enum ExcelValues {
 
     /// Whether a number format shows a date or a time: the built-in date formats (14–22, 27–36, 45–47, 50–58, the
     /// East Asian ones among them), or a custom code with y, d, h or s outside quotes, brackets and escapes
-    /// (`yyyy"年"m"月"d"日"`, `[$-804]yyyy/m/d`). `[h]:mm` counts; `0.00 "m"` does not.
+    /// (`yyyy"年"m"月"d"日"`, `[$-804]yyyy/m/d`). `[h]:mm` counts; `0.00 "m"` and `General` (LibreOffice writes it
+    /// as a custom code) do not.
     static func isDateFormat(id: Int, code: String?) -> Bool {
         switch id {
         case 14...22, 27...36, 45...47, 50...58: return true
         default: break
         }
-        guard let code else { return false }
+        guard var code = code?.lowercased() else { return false }
+        code = code.replacingOccurrences(of: "general", with: "")
         var inQuote = false, inBracket = false, escape = false
         var bracket = ""
-        for ch in code.lowercased() {
+        for ch in code {
             if escape { escape = false; continue }
             if inQuote { if ch == "\"" { inQuote = false }; continue }
             if inBracket {
@@ -196,7 +198,7 @@ enum ExcelValues {
             case "\\", "_", "*": escape = true
             case "[": inBracket = true
             case ";": return false          // only the first section decides
-            case "y", "d", "h", "s", "e": return true
+            case "y", "d", "h", "s": return true
             default: continue
             }
         }

@@ -80,6 +80,14 @@ public enum InputFile {
         }
     }
 
+    /// The rows of a file on disk, as `rows(of:)` reads them (for the feedback workbook).
+    public static func rows(ofFile path: String, encoding: TextEncoding?) throws -> [(line: Int, cells: [String])] {
+        var out: [(line: Int, cells: [String])] = []
+        let content = try Data(contentsOf: URL(fileURLWithPath: path))
+        try rows(of: content, encoding: encoding ?? .utf8) { out.append(($0, $1)) }
+        return out
+    }
+
     private static func head(_ path: String) -> [UInt8] {
         var head: [UInt8] = []
         try? ChunkedFile.forEachChunk(path) { chunk in head = Array(chunk.prefix(8)); return false }

@@ -49,23 +49,26 @@ final class Workbook {
     let dateStyles: [Bool]
     private let archive: ZIPFoundation.Archive
     private var unpacked: Int64 = 0
+    /// `unpackedLimit`, lower in tests.
+    private let limit: Int64
 
-    convenience init(path: String) throws {
+    convenience init(path: String, limit: Int64 = Workbook.unpackedLimit) throws {
         let archive: ZIPFoundation.Archive
         do { archive = try ZIPFoundation.Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
         catch { throw WorkbookProblem.damaged("ZIP: \(error)") }
-        try self.init(archive: archive)
+        try self.init(archive: archive, limit: limit)
     }
 
     convenience init(data: Data) throws {
         let archive: ZIPFoundation.Archive
         do { archive = try ZIPFoundation.Archive(data: data, accessMode: .read) }
         catch { throw WorkbookProblem.damaged("ZIP: \(error)") }
-        try self.init(archive: archive)
+        try self.init(archive: archive, limit: Workbook.unpackedLimit)
     }
 
-    private init(archive: ZIPFoundation.Archive) throws {
+    private init(archive: ZIPFoundation.Archive, limit: Int64) throws {
         self.archive = archive
+        self.limit = limit
         var count = 0
         var declared: Int64 = 0
         for entry in archive {
@@ -73,13 +76,13 @@ final class Workbook {
             declared += Int64(entry.uncompressedSize)
             if count > Workbook.entryLimit { throw WorkbookProblem.damaged("more than \(Workbook.entryLimit) parts") }
         }
-        if declared > Workbook.unpackedLimit { throw WorkbookProblem.tooLarge(declared) }
+        if declared > limit { throw WorkbookProblem.tooLarge(declared) }
         guard archive["[Content_Types].xml"] != nil else { throw WorkbookProblem.notWorkbook("[Content_Types].xml") }
         // The package's relationships name the workbook part (xl/workbook.xml in every file Excel writes).
         var workbookPath = "xl/workbook.xml"
         if archive["_rels/.rels"] != nil {
             let rels = Relationships()
-            try Workbook.read(archive, "_rels/.rels", into: rels, unpacked: &unpacked)
+            try Workbook.read(archive, "_rels/.rels", into: rels, unpacked: &unpacked, limit: limit)
             if let target = rels.targets.first(where: { $0.type.hasSuffix("/officeDocument") })?.target {
                 workbookPath = Workbook.resolve(target, from: "")
             }
@@ -88,9 +91,9 @@ final class Workbook {
         let folder = (workbookPath as NSString).deletingLastPathComponent
         let relsPath = folder + "/_rels/" + (workbookPath as NSString).lastPathComponent + ".rels"
         let rels = Relationships()
-        if archive[relsPath] != nil { try Workbook.read(archive, relsPath, into: rels, unpacked: &unpacked) }
+        if archive[relsPath] != nil { try Workbook.read(archive, relsPath, into: rels, unpacked: &unpacked, limit: limit) }
         let book = WorkbookPart()
-        try Workbook.read(archive, workbookPath, into: book, unpacked: &unpacked)
+        try Workbook.read(archive, workbookPath, into: book, unpacked: &unpacked, limit: limit)
         date1904 = book.date1904
         sheets = book.sheets.compactMap { sheet in
             guard let target = rels.targets.first(where: { $0.id == sheet.rid })?.target else { return nil }
@@ -99,11 +102,11 @@ final class Workbook {
         guard !sheets.isEmpty else { throw WorkbookProblem.notWorkbook("\(workbookPath): no sheet") }
         let stringsPart = rels.targets.first { $0.type.hasSuffix("/sharedStrings") }.map { Workbook.resolve($0.target, from: folder) }
         let strings = SharedStrings()
-        if let stringsPart, archive[stringsPart] != nil { try Workbook.read(archive, stringsPart, into: strings, unpacked: &unpacked) }
+        if let stringsPart, archive[stringsPart] != nil { try Workbook.read(archive, stringsPart, into: strings, unpacked: &unpacked, limit: limit) }
         self.strings = strings
         let stylesPart = rels.targets.first { $0.type.hasSuffix("/styles") }.map { Workbook.resolve($0.target, from: folder) }
         let styles = StylesPart()
-        if let stylesPart, archive[stylesPart] != nil { try Workbook.read(archive, stylesPart, into: styles, unpacked: &unpacked) }
+        if let stylesPart, archive[stylesPart] != nil { try Workbook.read(archive, stylesPart, into: styles, unpacked: &unpacked, limit: limit) }
         dateStyles = styles.formatOfStyle.map { ExcelValues.isDateFormat(id: $0, code: styles.codes[$0]) }
     }
 
@@ -112,14 +115,14 @@ final class Workbook {
         let part = SheetPart(workbook: self, body: body)
         defer { part.release() }
         guard archive[sheet.path] != nil else { throw WorkbookProblem.damaged("\(sheet.path) is missing") }
-        try Workbook.read(archive, sheet.path, into: part, unpacked: &unpacked, stop: { part.stopped })
+        try Workbook.read(archive, sheet.path, into: part, unpacked: &unpacked, limit: limit, stop: { part.stopped })
         if let failure = part.failure { throw failure }
         return part
     }
 
     /// Unpacks one part into a SAX reader, counting what is unpacked against the limit.
     private static func read(_ archive: ZIPFoundation.Archive, _ path: String, into events: any XMLEvents, unpacked: inout Int64,
-                             stop: () -> Bool = { false }) throws {
+                             limit: Int64, stop: () -> Bool = { false }) throws {
         guard let entry = archive[path] else { throw WorkbookProblem.damaged("\(path) is missing") }
         let stream = XMLStream(events, part: path)
         struct Stop: Error {}
@@ -127,7 +130,7 @@ final class Workbook {
         do {
             _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { data in
                 total += Int64(data.count)
-                if total > Workbook.unpackedLimit { throw WorkbookProblem.tooLarge(total) }
+                if total > limit { throw WorkbookProblem.tooLarge(total) }
                 try data.withUnsafeBytes { try stream.feed($0) }
                 if stop() { throw Stop() }
             }

@@ -5,6 +5,8 @@ import SurveyCore
 /// Formats of a findings listing.
 enum FindingFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, csv
+    /// A feedback workbook per file (written to OUT/feedback/; `validate` only).
+    case xlsx
 }
 
 /// Writes file summaries and their findings as text, JSON or CSV (the format SPEC.md fixes).
@@ -13,7 +15,7 @@ enum FindingOutput {
         switch format {
         case .text: text(summaries, language)
         case .json: json(summaries)
-        case .csv: csv(summaries, language)
+        case .csv, .xlsx: csv(summaries, language)
         }
     }
 
@@ -31,12 +33,13 @@ enum FindingOutput {
         let safe = SafeText.terminal
         for s in summaries {
             let kind = s.kind.map { zh ? $0.name.zh : $0.rawValue } ?? (zh ? "未识别" : "unrecognised")
-            let enc = s.encoding?.label ?? "?"
+            let enc = s.format == .xlsx ? "Excel" + (s.sheet.map { "「\(safe($0))」" } ?? "") : s.encoding?.label ?? "?"
             out += zh
                 ? "\(safe(s.path))  [\(kind), \(enc)]  行数 \(s.rows)，接受 \(s.accepted)，拒绝 \(s.rejected)，警告 \(s.warnings)\n"
                 : "\(safe(s.path))  [\(kind), \(enc)]  rows \(s.rows), accepted \(s.accepted), rejected \(s.rejected), warnings \(s.warnings)\n"
             for f in s.findings {
                 let place = [safe(s.path), f.line.map(String.init), f.column.map(String.init)].compactMap { $0 }.joined(separator: ":")
+                    + (f.cell.map { " (\(safe($0)))" } ?? "")
                 let sev = f.severity == .error ? "\(red)\(zh ? "错误" : "error")\(reset)" : "\(yellow)\(zh ? "警告" : "warning")\(reset)"
                 var what = ""
                 if f.field != nil { what += " " + fieldLabel(f.field, kind: s.kind, language) }
@@ -55,7 +58,7 @@ enum FindingOutput {
         var out = "{\"files\":["
         for (i, s) in summaries.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"file\":\(JSONText.string(s.path)),\"sha256\":\(JSONText.optional(s.sha256)),\"encoding\":\(JSONText.optional(s.encoding?.rawValue))"
+            out += "{\"file\":\(JSONText.string(s.path)),\"sha256\":\(JSONText.optional(s.sha256)),\"encoding\":\(JSONText.optional(s.encoding?.rawValue)),\"format\":\(JSONText.string(s.format.rawValue))"
             out += ",\"kind\":\(JSONText.optional(s.kind?.rawValue)),\"rows\":\(s.rows),\"accepted\":\(s.accepted),\"rejected\":\(s.rejected),\"warnings\":\(s.warnings),\"findings\":["
             out += s.findings.map(\.json).joined(separator: ",")
             out += "]}"
@@ -64,10 +67,10 @@ enum FindingOutput {
     }
 
     static func csv(_ summaries: [FileSummary], _ language: Language) -> String {
-        var out = "\u{FEFF}file,line,column,field,field_name,value,severity,code,message_zh,message_en\r\n"
+        var out = "\u{FEFF}file,line,column,cell,field,field_name,value,severity,code,message_zh,message_en\r\n"
         for s in summaries {
             for f in s.findings {
-                let cells = [s.path, f.line.map(String.init) ?? "", f.column.map(String.init) ?? "", f.field ?? "",
+                let cells = [s.path, f.line.map(String.init) ?? "", f.column.map(String.init) ?? "", f.cell ?? "", f.field ?? "",
                              fieldLabel(f.field, kind: s.kind, language), f.value ?? "", f.severity.rawValue, f.code,
                              f.message.zh, f.message.en]
                 out += cells.map(CSVText.cell).joined(separator: ",") + "\r\n"

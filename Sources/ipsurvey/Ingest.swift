@@ -66,7 +66,7 @@ enum IngestOutput {
                 return "{\"file\":\(JSONText.string(s.path)),\"status\":\(JSONText.string(f.status.rawValue)),\"id\":\(f.stored.map { "\($0.id)" } ?? "null"),\"sha256\":\(JSONText.optional(s.sha256)),\"encoding\":\(JSONText.optional(s.encoding?.rawValue)),\"kind\":\(JSONText.optional(s.kind?.rawValue)),\"rows\":\(s.rows),\"accepted\":\(s.accepted),\"rejected\":\(s.rejected),\"warnings\":\(f.stored?.warnings ?? s.warnings),\"findings\":\(Finding.jsonArray(s.findings))}"
             }.joined(separator: ",")
             return out + "]}\n"
-        case .text, .csv:
+        case .text, .csv, .xlsx:
             let zh = language == .zh
             var out = FindingOutput.text(files.filter { $0.status != .unchanged }.map(\.summary), language)
             for f in files where f.status == .unchanged {

@@ -83,17 +83,18 @@ enum RunFeedback {
                 warnings = file.warnings
             }
             guard !summary.findings.isEmpty else { continue }
-            var relative = summary.path
-            let prefix = options.input.hasSuffix("/") ? options.input : options.input + "/"
-            if relative.hasPrefix(prefix) { relative = String(relative.dropFirst(prefix.count)) }
-            let safe = String(relative.unicodeScalars.map { c -> Character in
-                CharacterSet.alphanumerics.contains(c) || c == "-" || c == "_" || c == "." ? Character(c) : "-"
-            }).trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
-            let name = (safe.lowercased().hasSuffix(".csv") ? String(safe.dropLast(4)) : safe) + ".feedback.csv"
+            let name = Feedback.name(for: summary.path, input: options.input, extension: "csv")
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try Data(FindingOutput.render([summary], format: .csv, language: options.language).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                // A workbook sent in gets its feedback as a workbook too: its rows with the cells at fault marked.
+                if summary.format == .xlsx || f.stored?.format == FileFormat.xlsx.rawValue {
+                    var marked = summary
+                    marked.format = .xlsx
+                    let book = (folder as NSString).appendingPathComponent(Feedback.name(for: summary.path, input: options.input, extension: "xlsx"))
+                    try Feedback.workbook(marked, language: options.language).write(to: URL(fileURLWithPath: book), options: .atomic)
+                }
             } catch {
                 throw OutputFailure(path: path, error: error).fail(options.language)
             }

@@ -63,9 +63,9 @@ final class ValidateCommandTests: XCTestCase {
         let r = try ipsurvey(["validate", late, "--format", "csv"])
         XCTAssertEqual(Array(r.stdout.prefix(3)), [0xEF, 0xBB, 0xBF])
         let lines = r.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        XCTAssertEqual(lines[0], "file,line,column,field,field_name,value,severity,code,message_zh,message_en")
+        XCTAssertEqual(lines[0], "file,line,column,cell,field,field_name,value,severity,code,message_zh,message_en")
         XCTAssertEqual(lines.count, 13)
-        XCTAssertTrue(lines[1].hasPrefix("\(late),4,1,credit_code,统一社会信用代码,"))
+        XCTAssertTrue(lines[1].hasPrefix("\(late),4,1,,credit_code,统一社会信用代码,"))
     }
 
     func testGB18030CopyOfTheReturnsGivesTheSameFindings() throws {

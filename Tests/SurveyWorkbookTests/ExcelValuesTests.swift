@@ -30,6 +30,7 @@ final class ExcelValuesTests: XCTestCase {
         XCTAssertTrue(ExcelValues.isDateFormat(id: 14, code: nil))
         XCTAssertTrue(ExcelValues.isDateFormat(id: 176, code: "yyyy\"年\"m\"月\"d\"日\""))
         XCTAssertFalse(ExcelValues.isDateFormat(id: 164, code: "0.0000"))
+        XCTAssertFalse(ExcelValues.isDateFormat(id: 164, code: "General"), "LibreOffice writes General as a custom format")
         XCTAssertFalse(ExcelValues.isDateFormat(id: 165, code: "#,##0 \"days\""))
     }
 
