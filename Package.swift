@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyPublishing"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyWorkbook", "SurveyPublishing"]),
     ]
 )

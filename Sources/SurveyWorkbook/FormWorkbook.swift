@@ -9,7 +9,9 @@ public enum FormWorkbook {
     /// Rows of the form that carry formats and validation (the data rows begin on row 3).
     static let rows = 10_000
 
-    public static func data(kind: FileKind, language: Language, zones: [Zone]) throws -> Data {
+    /// The blank form; `filled` are rows to put in it (cells by the header `columns`, as a CSV gives them): an
+    /// agency's filled-in return, for the demo and for tests. Numbers go in as numbers, dates as dates.
+    public static func data(kind: FileKind, language: Language, zones: [Zone], columns: [String] = [], filled: [[String]] = []) throws -> Data {
         let form = Form.of(kind)
         let zh = language == .zh
         let other: Language = zh ? .en : .zh
@@ -20,6 +22,13 @@ public enum FormWorkbook {
         // Row 1: the other language's titles (a title row the reader passes over); row 2: the header.
         sheet.rows.append(form.fields.map { .text(title($0, other), .title) })
         sheet.rows.append(form.fields.map { .text($0.header(language), .header) })
+        let map = HeaderMap(headers: columns, form: form)
+        for row in filled {
+            sheet.rows.append(form.fields.indices.map { f in
+                guard let c = map.columnOfField[f], c < row.count, !row[c].isEmpty else { return WorkbookWriter.Cell(.empty) }
+                return typed(row[c], form.fields[f])
+            })
+        }
         var listColumn = 0
         for (i, field) in form.fields.enumerated() {
             let column = ExcelValues.letters(i)
@@ -91,6 +100,21 @@ public enum FormWorkbook {
         var book = WorkbookWriter()
         book.sheets = [sheet, instructions] + (lists.rows.isEmpty ? [] : [lists])
         return try book.data()
+    }
+
+    /// A cell as someone typing it into the form would leave it: a plain number as a number, a date as a date.
+    static func typed(_ text: String, _ field: Field) -> WorkbookWriter.Cell {
+        switch field.type {
+        case .money, .count, .decimal:
+            let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
+            return plain ? WorkbookWriter.Cell(.number(text), style(field)) : .text(text, .text)
+        case .date:
+            let p = text.split(separator: "-").compactMap { Int($0) }
+            guard p.count == 3, text.count == 10 else { return .text(text, .text) }
+            return WorkbookWriter.Cell(.number("\(ExcelValues.serial(year: p[0], month: p[1], day: p[2]))"), .date)
+        default:
+            return .text(text, .text)
+        }
     }
 
     private static func title(_ field: Field, _ language: Language) -> String { field.label(language) }

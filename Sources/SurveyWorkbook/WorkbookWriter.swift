@@ -186,8 +186,10 @@ struct WorkbookWriter {
     }
 
     /// Text for XML: `& < > "` escaped; characters XML 1.0 cannot hold (C0 controls but tab, LF and CR) shown as
-    /// `<U+001B>`, as a terminal shows them (SafeText), since a workbook holding one would not open.
+    /// `<U+001B>`, as a terminal shows them (SafeText), since a workbook holding one would not open; and a literal
+    /// `_x0041_` kept literal (`_x005F_x0041_`), since readers decode that form as an escaped character.
     static func escape(_ text: String) -> String {
+        let text = text.contains("_x") || text.contains("_X") ? literalEscapes(text) : text
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -206,5 +208,25 @@ struct WorkbookWriter {
             }
         }
         return out
+    }
+
+    private static func literalEscapes(_ text: String) -> String {
+        let escaped = ExcelValues.unescapeOOXML(Array(text.utf8))
+        guard escaped != Array(text.utf8) else { return text }
+        // Some `_xHHHH_` in the text: put `_x005F_` before each one so it reads back as written.
+        var out: [UInt8] = []
+        let b = Array(text.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == 95, i + 6 < b.count, b[i + 1] == 120 || b[i + 1] == 88, b[i + 6] == 95,
+               ExcelValues.unescapeOOXML(Array(b[i...(i + 6)])) != Array(b[i...(i + 6)]) {
+                out += Array("_x005F_".utf8)
+                out += b[(i + 1)...(i + 6)]
+                i += 7
+            } else {
+                out.append(b[i]); i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

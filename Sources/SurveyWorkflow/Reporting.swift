@@ -38,7 +38,7 @@ public enum Reporting {
     /// The archived files an output rests on, as its data-quality and provenance sections list them.
     static func contextFiles(_ files: [Archive.StoredFile]) -> [ReportContext.File] {
         files.map { f in
-            ReportContext.File(name: f.name, kind: f.kind, encoding: f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
+            ReportContext.File(name: f.name, kind: f.kind, encoding: f.format == FileFormat.xlsx.rawValue ? f.format : f.encoding, receivedAt: f.receivedAt, receivedAtText: Timestamp.civilTime(f.receivedAt) ?? f.receivedAt,
                                size: f.size, sha256: f.sha256, rows: f.rows, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings)
         }
     }

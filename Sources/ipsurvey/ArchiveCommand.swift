@@ -98,7 +98,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             let file = try ArchiveCommand.lookup(archive, id, options.language)
             let rows = try archive.rows(of: file)
             if format == .json {
-                var out = "{\"id\":\(file.id),\"file\":\(JSONText.string(file.name)),\"sha256\":\(JSONText.string(file.sha256)),\"encoding\":\(JSONText.string(file.encoding)),\"kind\":\(JSONText.string(file.kind)),\"received_at\":\(JSONText.string(file.receivedAt)),\"findings\":\(Finding.jsonArray(file.findings)),\"rows\":["
+                var out = "{\"id\":\(file.id),\"file\":\(JSONText.string(file.name)),\"sha256\":\(JSONText.string(file.sha256)),\"encoding\":\(JSONText.string(file.encoding)),\"format\":\(JSONText.string(file.format)),\"kind\":\(JSONText.string(file.kind)),\"received_at\":\(JSONText.string(file.receivedAt)),\"findings\":\(Finding.jsonArray(file.findings)),\"rows\":["
                 out += rows.map { r in
                     let values = r.values.map { "\(JSONText.string($0.0)):\(JSONText.string($0.1))" }.joined(separator: ",")
                     let by = r.supersededBy.map { ",\"superseded_by\":{\"file_id\":\($0.fileID),\"received_at\":\(JSONText.string($0.receivedAt))}" } ?? ""
@@ -108,7 +108,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                 return
             }
             let zh = options.language == .zh
-            var out = "#\(file.id) \(SafeText.terminal(file.name))  \(file.sha256)  \(file.encoding)  \(file.receivedAt)\n"
+            var out = "#\(file.id) \(SafeText.terminal(file.name))  \(file.sha256)  \(file.format == "xlsx" ? "xlsx" : file.encoding)  \(file.receivedAt)\n"
             out += zh ? "行数 \(file.rows)，接受 \(file.accepted)，拒绝 \(file.rejected)，警告 \(file.warnings)\n"
                       : "rows \(file.rows), accepted \(file.accepted), rejected \(file.rejected), warnings \(file.warnings)\n"
             for f in file.findings { out += "  [\(f.code)] \(SafeText.terminal(f.message[options.language]))\n" }

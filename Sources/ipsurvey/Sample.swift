@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SurveyCore
+import SurveyWorkflow
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,10 +46,10 @@ struct Sample: ParsableCommand {
     func write() throws {
         let generator = SampleGenerator(seed: demo ? 2025 : seed)
         if demo {
-            for file in generator.demo() {
+            for file in try DemoData.files(generator) {
                 let path = (out as NSString).appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(file.bytes).write(to: URL(fileURLWithPath: path))
+                try file.bytes.write(to: URL(fileURLWithPath: path))
             }
             Console.err("demo data written to \(out)")
         } else {

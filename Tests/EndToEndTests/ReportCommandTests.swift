@@ -65,7 +65,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 5, "five charts")
         XCTAssertTrue(html.contains("收到行数 = 通过行数 + 退回行数"))
         XCTAssertTrue(html.contains("数据行1,145行，其中通过审核1,134行，退回11行"), "data quality: rows in = accepted + rejected")
-        XCTAssertTrue(xml.contains("<totals files=\"22\" rows=\"1145\" accepted=\"1134\" rejected=\"11\" warnings=\"1\"/>"))
+        XCTAssertTrue(xml.contains("<totals files=\"23\" rows=\"1145\" accepted=\"1134\" rejected=\"11\" warnings=\"1\"/>"))
         XCTAssertFalse(html.contains("1999") && html.contains("联系电话"), "no personal data")
         XCTAssertFalse(html.contains("周伟") || xml.contains("周伟"), "a contact person of the demo data never appears")
     }

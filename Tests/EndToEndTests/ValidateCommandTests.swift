@@ -20,7 +20,7 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertTrue(r.text.contains("\(late)  [returns, UTF-8]  rows 15, accepted 4, rejected 11, warnings 1"), r.text)
         XCTAssertTrue(r.text.contains("input/returns/2025/sucheng.csv  [returns, GB18030/GBK]"))
         XCTAssertTrue(r.text.contains("input/returns/2025/binhu.csv  [returns, UTF-8 (BOM)]"))
-        XCTAssertTrue(r.text.contains("Total: 19 files, rows 926, accepted 915, rejected 11, warnings 1"), r.text)
+        XCTAssertTrue(r.text.contains("Total: 20 files, rows 926, accepted 915, rejected 11, warnings 1"), r.text)
     }
 
     func testChineseIsTheDefaultLanguage() throws {
@@ -110,8 +110,9 @@ final class ValidateCommandTests: XCTestCase {
     func testDemoDataIsWhatTheGeneratorWrites() throws {
         let dir = temporaryDirectory()
         XCTAssertEqual(try ipsurvey(["sample", "--demo", "--out", dir.path]).status, 0)
-        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }
-        XCTAssertEqual(files.count, 22)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") || $0.hasSuffix(".xlsx") }
+        XCTAssertEqual(files.count, 23)
+        XCTAssertTrue(files.contains("returns/2025/binhu-agency-return.xlsx"), "one agency's return comes as a workbook")
         for f in files {
             XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent(f)), try Data(contentsOf: packageRoot.appendingPathComponent("input/" + f)), f)
         }

@@ -43,7 +43,7 @@ final class WorkbookReaderTests: XCTestCase {
             ("[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"),
             ("_rels/.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"),
             ("xl/styles.xml", "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"1\"><numFmt numFmtId=\"176\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/></numFmts><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"176\"/></cellXfs></styleSheet>"),
-            ("xl/sharedStrings.xml", "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + strings.map { "<si><t>\(WorkbookWriter.escape($0))</t></si>" }.joined() + "</sst>"),
+            ("xl/sharedStrings.xml", "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + strings.map { "<si><t>\($0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</t></si>" }.joined() + "</sst>"),
         ]
         var book = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
         var rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/><Relationship Id=\"rT\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
@@ -210,5 +210,39 @@ final class WorkbookReaderTests: XCTestCase {
         XCTAssertEqual(summary.findings.map(\.code), ["xlsx.too_large"])
         XCTAssertTrue(summary.findings[0].message.en.contains("2 GiB"), summary.findings[0].message.en)
         XCTAssertEqual(summary.rows, 0)
+    }
+
+    func testAControlCharacterEscapedAsExcelWritesItIsFoundAndNotPassedOn() throws {
+        var strings: [String] = []
+        var rows = Self.demo.map(\.cells)
+        rows[1][1] = "示例_x001B_]0;pwned_x0007_公司"
+        let xml = sheetXML(rows: rows, strings: &strings)
+        let (summary, _) = try check(try workbook(sheets: [("调查表", false, xml)], strings: strings))
+        let finding = try XCTUnwrap(summary.findings.first { $0.code == "agency_name.unsafe_character" }, "\(summary.findings.map(\.code))")
+        XCTAssertEqual(finding.cell, "调查表!B2")
+        XCTAssertEqual(summary.rejected, 1)
+        // Our writer keeps such text literal, and shows a real control character as <U+001B>.
+        XCTAssertEqual(WorkbookWriter.escape("a_x0041_b"), "a_x005F_x0041_b")
+        XCTAssertEqual(String(decoding: ExcelValues.unescapeOOXML(Array(WorkbookWriter.escape("a_x0041_b").utf8)), as: UTF8.self), "a_x0041_b")
+        XCTAssertEqual(WorkbookWriter.escape("<\u{1B}>"), "&lt;&lt;U+001B&gt;&gt;")
+    }
+
+    func testTheFeedbackMarksTheCellsAtFault() throws {
+        var strings: [String] = []
+        var rows = Self.demo.map(\.cells)
+        let staff = rows[0].firstIndex(of: "staff")!
+        rows[2][staff] = "-3"
+        let path = try temporary("r.xlsx", try workbook(sheets: [("调查表", false, sheetXML(rows: rows, strings: &strings))], strings: strings))
+        let summary = try InputFile.check(path, zones: Self.zones)
+        let data = try FeedbackWorkbook.data(summary, rows: try InputFile.rows(ofFile: path, encoding: nil), language: .zh)
+        let archive = try Archive(data: data, accessMode: .read)
+        var sheet = Data()
+        _ = try archive.extract(archive["xl/worksheets/sheet1.xml"]!) { sheet.append($0) }
+        let xml = String(decoding: sheet, as: UTF8.self)
+        // The row of line 3 is on sheet row 4 (title, header); its staff cell is one column right (the line number).
+        let ref = "\(ExcelValues.letters(staff + 1))4"
+        XCTAssertTrue(xml.contains("<c r=\"\(ref)\" s=\"\(WorkbookWriter.Style.error.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">-3</t>"), xml)
+        XCTAssertTrue(xml.contains("未采用"))
+        XCTAssertFalse(xml.contains("<f>"), "no formula in a feedback workbook")
     }
 }
