@@ -83,7 +83,7 @@ let package = Package(
             name: "SurveyWorkbookTests",
             dependencies: ["SurveyWorkbook", "SurveyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore"]),
+        .testTarget(name: "SurveyArchiveTests", dependencies: ["SurveyArchive", "SurveyCore", "SurveyWorkbook"]),
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyWorkbook", "SurveyPublishing"]),

@@ -54,8 +54,11 @@ final class XMLStream {
     private var handler = xmlSAXHandler()
     private let part: String
 
+    /// libxml2's global set-up, once per process before any thread parses (2.9's xmlInitParser is not safe to race).
+    private static let initialised: Bool = { xmlInitParser(); return true }()
+
     init(_ events: any XMLEvents, part: String) {
-        xmlInitParser()
+        _ = XMLStream.initialised
         box = Box(events)
         self.part = part
         handler.initialized = UInt32(XML_SAX2_MAGIC)

@@ -3,6 +3,7 @@ import GRDB
 import XCTest
 @testable import SurveyArchive
 @testable import SurveyCore
+import SurveyWorkbook
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -233,13 +234,14 @@ final class ArchiveTests: XCTestCase {
     func testDemoDataRowsInEqualsAcceptedPlusRejected() throws {
         let archive = try newArchive()
         let input = packageRoot.appendingPathComponent("input").path
-        let files = try SurveyFile.collect([input])
+        let files = try InputFile.collect([input])
         let zonesFile = files.filter { $0.hasSuffix("zones.csv") }
         for f in zonesFile + files.filter({ !$0.hasSuffix("zones.csv") }) {
             _ = try archive.ingest(f, zones: ZoneDirectory(try archive.zones()), receivedAt: Timestamp.string(Date()))
         }
         let stored = try archive.files()
-        XCTAssertEqual(stored.count, 22)
+        XCTAssertEqual(stored.count, 23, "22 CSV files and one workbook")
+        XCTAssertEqual(stored.filter { $0.format == "xlsx" }.map { ($0.name as NSString).lastPathComponent }, ["binhu-agency-return.xlsx"])
         XCTAssertEqual(stored.reduce(0) { $0 + $1.rows }, 1145)
         XCTAssertEqual(stored.reduce(0) { $0 + $1.accepted }, 1134)
         XCTAssertEqual(stored.reduce(0) { $0 + $1.rejected }, 11)
