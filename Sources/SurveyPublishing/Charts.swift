@@ -1,4 +1,5 @@
 import Foundation
+import SurveyCore
 
 /// Bar charts as inline SVG, drawn by our code so the white paper needs no script and no network, prints
 /// sharply, and is byte-for-byte reproducible. Every text is escaped as it is drawn.
@@ -17,21 +18,7 @@ public enum SVGChart {
     static let gridColour = "#d9dee6"
 
     /// Escapes text for SVG (XML) content and attribute values.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     static func n(_ x: Double) -> String { String(format: "%.1f", x) }
 

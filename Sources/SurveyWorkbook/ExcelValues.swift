@@ -113,6 +113,23 @@ enum ExcelValues {
         return out
     }
 
+    /// Whether a number's text is already as Excel shows it: digits with at most one point, no sign or exponent,
+    /// at most 15 digits, no leading zero before another digit, no trailing zero after the point (most cells; no
+    /// work to do).
+    @inline(__always)
+    static func isPlain(_ text: [UInt8]) -> Bool {
+        guard !text.isEmpty, text.count <= 16 else { return false }
+        var point = false
+        for b in text {
+            if b == 46 { if point { return false }; point = true; continue }
+            guard b >= 48 && b <= 57 else { return false }
+        }
+        if text.count == 16 && !point { return false }
+        if text.count > 1 && text[0] == 48 && text[1] != 46 { return false }
+        if point && (text.last == 48 || text.last == 46 || text[0] == 46) { return false }
+        return true
+    }
+
     /// An Excel date serial number as `YYYY-MM-DD` (with ` HH:MM:SS` when it has a time of day). 1900 system:
     /// day 1 is 1900-01-01 and Excel's phantom 1900-02-29 (day 60) is kept as Lotus had it; 1904 system: day 0 is
     /// 1904-01-01. Nil for a negative or absurd serial.

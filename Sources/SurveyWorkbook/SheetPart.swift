@@ -3,7 +3,8 @@ import SurveyCore
 /// One row of a sheet as read: its number and its non-empty cells, valid during the call that hands it over.
 struct SheetRow {
     let line: Int
-    fileprivate unowned let part: SheetPart
+    // Valid only during the call that hands the row over, while the part is reading.
+    fileprivate unowned(unsafe) let part: SheetPart
 
     /// The highest 0-based column holding a value, plus one.
     var width: Int { (part.columns.last ?? -1) + 1 }
@@ -31,7 +32,9 @@ struct SheetRow {
 /// strings, numbers to 15 significant digits, dates of date-formatted cells as `YYYY-MM-DD`, booleans as
 /// TRUE/FALSE, formulas by their cached value — and the merged ranges, which Excel writes after the rows.
 final class SheetPart: XMLEvents {
-    private let workbook: Workbook
+    private unowned(unsafe) let workbook: Workbook
+    private let dateStyles: [Bool]
+    private let date1904: Bool
     private var body: ((SheetRow) throws -> Bool)?
     private(set) var stopped = false
     private(set) var failure: Error? = nil
@@ -58,6 +61,7 @@ final class SheetPart: XMLEvents {
 
     init(workbook: Workbook, body: @escaping (SheetRow) throws -> Bool) {
         self.workbook = workbook; self.body = body
+        dateStyles = workbook.dateStyles; date1904 = workbook.date1904
         buffer.reserveCapacity(4096)
     }
 
@@ -132,7 +136,7 @@ final class SheetPart: XMLEvents {
                 return
             }
         case .inline, .formulaString:
-            buffer += ExcelValues.unescapeOOXML(value)
+            if value.contains(95) { buffer += ExcelValues.unescapeOOXML(value) } else { buffer += value }
         case .boolean:
             if hasValue { buffer += Array((value == [49] ? "TRUE" : "FALSE").utf8) }
         case .error:
@@ -144,11 +148,15 @@ final class SheetPart: XMLEvents {
             buffer += Array((text.hasSuffix("T00:00:00") ? String(text.prefix(10)) : text).utf8)
         case .number:
             if !value.isEmpty {
-                let isDate = style < workbook.dateStyles.count && workbook.dateStyles[style]
-                let shown: [UInt8]? = value.withUnsafeBufferPointer { v in
-                    isDate ? ExcelValues.date(serial: v, date1904: workbook.date1904).map { Array($0.utf8) } : ExcelValues.displayed(v)
+                let isDate = style >= 0 && style < dateStyles.count && dateStyles[style]
+                if !isDate && ExcelValues.isPlain(value) {
+                    buffer += value
+                } else {
+                    let shown: [UInt8]? = value.withUnsafeBufferPointer { v in
+                        isDate ? ExcelValues.date(serial: v, date1904: date1904).map { Array($0.utf8) } : ExcelValues.displayed(v)
+                    }
+                    buffer += shown ?? value
                 }
-                buffer += shown ?? value
             }
         }
         if hasFormula && !hasValue {

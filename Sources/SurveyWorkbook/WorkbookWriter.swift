@@ -185,29 +185,10 @@ struct WorkbookWriter {
         return s + "</worksheet>"
     }
 
-    /// Text for XML: `& < > "` escaped; characters XML 1.0 cannot hold (C0 controls but tab, LF and CR) shown as
-    /// `<U+001B>`, as a terminal shows them (SafeText), since a workbook holding one would not open; and a literal
-    /// `_x0041_` kept literal (`_x005F_x0041_`), since readers decode that form as an escaped character.
+    /// Text for a workbook part (`XMLText.escape`), with a literal `_x0041_` kept literal (`_x005F_x0041_`), since
+    /// readers decode that form as an escaped character.
     static func escape(_ text: String) -> String {
-        let text = text.contains("_x") || text.contains("_X") ? literalEscapes(text) : text
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "&lt;U+" + String(format: "%04X", scalar.value) + "&gt;"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        XMLText.escape(text.contains("_x") || text.contains("_X") ? literalEscapes(text) : text)
     }
 
     private static func literalEscapes(_ text: String) -> String {

@@ -44,7 +44,9 @@ enum XMLName {
 /// error, not an expansion: a "billion laughs" part fails at its first reference.
 final class XMLStream {
     private final class Box {
-        unowned let events: any XMLEvents
+        // Not counted: the reader is the caller's and outlives the stream (`unowned` cost a check, a strong
+        // reference a retain and a release, on every event).
+        unowned(unsafe) let events: any XMLEvents
         var error: String? = nil
         init(_ events: any XMLEvents) { self.events = events }
     }
@@ -64,16 +66,15 @@ final class XMLStream {
         handler.initialized = UInt32(XML_SAX2_MAGIC)
         handler.startElementNs = { ctx, localname, _, _, _, _, count, _, attributes in
             guard let ctx, let localname else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            box.events.start(localname, XMLAttributes(count: Int(count), raw: attributes))
+            Unmanaged<Box>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.events.start(localname, XMLAttributes(count: Int(count), raw: attributes)) }
         }
         handler.endElementNs = { ctx, localname, _, _ in
             guard let ctx, let localname else { return }
-            Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue().events.end(localname)
+            Unmanaged<Box>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.events.end(localname) }
         }
         handler.characters = { ctx, bytes, length in
             guard let ctx, let bytes, length > 0 else { return }
-            Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue().events.text(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            Unmanaged<Box>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.events.text(UnsafeBufferPointer(start: bytes, count: Int(length))) }
         }
         handler.serror = { ctx, error in
             guard let ctx, let error else { return }

@@ -7,6 +7,14 @@ public enum Feedback {
     /// The feedback workbook of a checked file: its rows read again from the file, marked with the summary's
     /// findings, in the agency's language.
     public static func workbook(_ summary: FileSummary, language: Language) throws -> Data {
+        var summary = summary
+        if summary.kind == nil || summary.headerLine == nil {
+            // A summary read back from the archive says no kind or header line: the file says them again.
+            let again = try InputFile.check(summary.path, zones: .empty, keepValues: false)
+            summary.kind = summary.kind ?? again.kind
+            summary.headerLine = again.headerLine
+            summary.encoding = summary.encoding ?? again.encoding
+        }
         let rows = summary.kind == nil ? [] : try InputFile.rows(ofFile: summary.path, encoding: summary.encoding)
         return try FeedbackWorkbook.data(summary, rows: rows, language: language)
     }

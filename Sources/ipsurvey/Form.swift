@@ -23,23 +23,18 @@ struct Form: ParsableCommand {
     @Option(help: "Which file: returns, zones, regional, targets or agencies.")
     var kind: FileKind = .returns
 
-    @Option(help: "zh: Chinese titles; en: field ids.")
-    var lang: Language?
-
     @Option(help: "csv (the header, to stdout) or xlsx (a workbook, to --output).")
     var format: FormFormat = .csv
 
-    @Option(help: "Where the workbook goes (xlsx only).")
+    @Option(help: "Where the workbook goes (xlsx only; default OUT/form-KIND-LANG.xlsx).")
     var output: String?
 
-    @Option(help: "The input folder (its zones.csv fills the zone list of the workbook).")
-    var input = "input"
-
-    @Option(help: "The output folder.")
-    var out = "output"
+    /// --lang zh: Chinese titles, en: field ids; --input: its zones.csv fills the workbook's zone list; --out.
+    @OptionGroup var options: CommonOptions
 
     func run() throws {
-        let language = lang ?? Language.fromLocale(ProcessInfo.processInfo.environment["LANG"])
+        let language = options.language
+        let out = options.out, input = options.input
         let form = SurveyCore.Form.of(kind)
         guard format == .xlsx else {
             Console.out("\u{FEFF}" + form.fields.map { CSVText.escape($0.header(language)) }.joined(separator: ",") + "\r\n")

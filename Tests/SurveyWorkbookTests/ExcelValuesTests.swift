@@ -16,6 +16,10 @@ final class ExcelValuesTests: XCTestCase {
         XCTAssertEqual(shown("-0"), "0")
         XCTAssertEqual(shown("120"), "120")
         XCTAssertNil(shown("abc"))
+        for (text, plain) in [("656.1981", true), ("0.5", true), ("12", true), ("05", false), ("1.50", false), ("-3", false), ("1e5", false), ("1234567890123456", false)] {
+            XCTAssertEqual(ExcelValues.isPlain(Array(text.utf8)), plain, text)
+            if plain { XCTAssertEqual(shown(text), text) }
+        }
         XCTAssertNil(shown("1e"))
     }
 
