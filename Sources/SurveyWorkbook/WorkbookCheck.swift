@@ -37,6 +37,7 @@ enum WorkbookCheck {
         var holding: Bool? = nil
         var held: [(cells: [String], row: CheckedRow)] = []
         var part: SheetPart? = nil
+        var damaged = false
         do { try withoutActuallyEscaping(onRow) { onRow in
             part = try workbook.read(sheet) { row in
                 try row.withRecord(width: checking.headerWidth) { record in
@@ -50,8 +51,10 @@ enum WorkbookCheck {
         } } catch let problem as WorkbookProblem {
             // Rows read before the damage stay as checked; the finding says where reading stopped.
             summary.findings.append(problem.finding)
+            damaged = true
         }
-        checking.finish(into: &summary)
+        // A sheet broken before its header is damaged, not empty or unrecognised.
+        if !damaged || checking.sawHeader { checking.finish(into: &summary) }
         let merges = (part?.merges ?? []).compactMap(Range.init)
         let headerLine = checking.headerLine
         let inHeader = merges.filter { checking.kind != nil && $0.rows.contains(headerLine) && $0.columns.count > 1 }

@@ -192,6 +192,8 @@ final class WorkbookReaderTests: XCTestCase {
         let xml = sheetXML(rows: Self.demo.map(\.cells), strings: &strings)
         let cut = try check(try workbook(sheets: [("调查表", false, String(xml.prefix(xml.count * 2 / 3)))], strings: strings)).0
         XCTAssertTrue(cut.findings.contains { $0.code == "xlsx.damaged" }, "\(cut.findings.map(\.code))")
+        let early = try check(try workbook(sheets: [("调查表", false, String(xml.prefix(200)))], strings: strings)).0
+        XCTAssertEqual(early.findings.map(\.code), ["xlsx.damaged"], "broken before its header: damaged, not also empty")
         // An entity in a part is an error, never an expansion (no "billion laughs").
         let laughs = "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>"
         let entity = try check(try workbook(sheets: [("调查表", false, laughs)])).0
