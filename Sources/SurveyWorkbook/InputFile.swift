@@ -4,9 +4,13 @@ import SurveyCore
 /// Any input file, CSV or Excel workbook: the one door through which the archive and the workflows read files.
 /// A file's bytes decide what it is (a ZIP is a workbook), never its name.
 public enum InputFile {
+    /// The first bytes of a ZIP (an `.xlsx`) and of an OLE compound file (an old `.xls`, or an encrypted workbook).
+    static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+    static let oleMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+
     /// What the file's first bytes say it is.
     public static func format(of path: String) -> FileFormat {
-        head(path).starts(with: [0x50, 0x4B, 0x03, 0x04]) ? .xlsx : .csv
+        head(path).starts(with: zipMagic) ? .xlsx : .csv
     }
 
     /// Every `.csv` and `.xlsx` file under the given files and folders (recursively), sorted, without duplicates.
@@ -36,7 +40,7 @@ public enum InputFile {
                              observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                              onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void = { _, _ in }) throws -> FileSummary {
         let bytes = head(path)
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if bytes.starts(with: zipMagic) {
             var summary = FileSummary(path: path)
             summary.format = .xlsx
             // The bytes as stored (hashed, archived) are the file's; then the sheet is read from the file.
@@ -56,8 +60,8 @@ public enum InputFile {
     /// a ZIP, which `check` reads as a workbook and reports on.
     public static func problem(_ path: String) -> Finding? {
         let bytes = head(path)
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return nil }
-        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), (try? isEncryptedOffice(path)) == true {
+        if bytes.starts(with: zipMagic) { return nil }
+        if bytes.starts(with: oleMagic), (try? isEncryptedOffice(path)) == true {
             return Rulebook.finding(Rulebook.encryptedWorkbook, line: nil, column: nil)
         }
         if let problem = SurveyFile.problem(path) { return problem }
@@ -69,7 +73,7 @@ public enum InputFile {
 
     /// The rows of a stored file (its bytes, as archived): line and cells as read, for showing a file's rows again.
     public static func rows(of content: Data, encoding: TextEncoding, _ body: @escaping (_ line: Int, _ cells: [String]) -> Void) throws {
-        if content.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if content.starts(with: zipMagic) {
             guard let workbook = try? Workbook(data: content) else { return }
             let (sheet, _) = WorkbookCheck.choose(workbook)
             _ = try? workbook.read(sheet) { row in body(row.line, row.strings(width: 0)); return true }
