@@ -16,8 +16,7 @@ public enum XMLText {
             case "\t", "\n", "\r": out.unicodeScalars.append(c)
             default:
                 if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
-                    let hex = String(c.value, radix: 16, uppercase: true)
-                    out += "&lt;U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "&gt;"
+                    out += "&lt;" + SafeText.codePoint(c.value) + "&gt;"
                 } else {
                     out.unicodeScalars.append(c)
                 }

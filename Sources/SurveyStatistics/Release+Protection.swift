@@ -105,8 +105,9 @@ public struct Linkage: Sendable, Equatable {
     /// must be hidden in none of the five, or in at least two (hidden in exactly one, the other four give it
     /// away). `checked` counts the linked cells present in all five.
     public static func audit(year: Release, quarters: [Int: Release]) -> (checked: Int, exposed: [ReleaseKey]) {
-        guard (1...4).allSatisfy({ quarters[$0] != nil }) else { return (0, []) }
-        let all = [year] + (1...4).map { quarters[$0]! }
+        let four = (1...4).compactMap { quarters[$0] }
+        guard four.count == 4 else { return (0, []) }
+        let all = [year] + four
         func zones(_ r: Release) -> Set<String> { Set(r.cells.filter { $0.key.zone != ReleaseKey.all && $0.reported > 0 }.map(\.key.zone)) }
         let quarterly = all.dropFirst().map(zones).reduce(into: Set<String>()) { $0.formUnion($1) }
         let allZonesLinked = !quarterly.isEmpty && zones(year).isSubset(of: quarterly)

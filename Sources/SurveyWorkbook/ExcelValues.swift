@@ -1,3 +1,5 @@
+import SurveyCore
+
 /// How Excel writes cell references, numbers and dates, both ways.
 enum ExcelValues {
     /// `A` → 0, `Z` → 25, `AA` → 26 … from the letters at the start of a reference (`H12` → 7). Nil when there
@@ -130,7 +132,8 @@ enum ExcelValues {
         return true
     }
 
-    /// An Excel date serial number as `YYYY-MM-DD` (with ` HH:MM:SS` when it has a time of day). 1900 system:
+    /// An Excel date serial number as `YYYY-MM-DD` (with ` HH:MM:SS` when it has a time of day; nil outside
+    /// SimpleDate's years, which the form's date rule would refuse anyway). 1900 system:
     /// day 1 is 1900-01-01 and Excel's phantom 1900-02-29 (day 60) is kept as Lotus had it; 1904 system: day 0 is
     /// 1904-01-01. Nil for a negative or absurd serial.
     static func date(serial text: UnsafeBufferPointer<UInt8>, date1904: Bool) -> String? {
@@ -148,8 +151,8 @@ enum ExcelValues {
             if day == 60 { return fraction == 0 ? "1900-02-29" : nil }
             epochDays = (day < 60 ? day + 1 : day) - 25_569
         }
-        let (y, m, d) = civil(fromDays: epochDays)
-        var out = "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        guard let date = SimpleDate(dayNumber: epochDays) else { return nil }
+        var out = date.description
         let seconds = Int((fraction * 86_400).rounded())
         if seconds > 0 && seconds < 86_400 {
             let h = seconds / 3600, mi = seconds / 60 % 60, se = seconds % 60
@@ -159,31 +162,14 @@ enum ExcelValues {
         return out
     }
 
-    /// Days since 1970-01-01 → year, month, day (Howard Hinnant's algorithm).
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
+    /// The serial number of a date (1900 system), for writing a date cell.
+    static func serial(_ date: SimpleDate) -> Int {
+        let serial = date.dayNumber + 25_569
+        return serial <= 60 ? serial - 1 : serial
     }
 
-    /// The serial number of a `YYYY-MM-DD` date (1900 system), for writing a date cell.
     static func serial(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        let serial = days + 25_569
-        return serial <= 60 ? serial - 1 : serial
+        SimpleDate(year: year, month: month, day: day).map(serial) ?? 0
     }
 
     /// Whether a number format shows a date or a time: the built-in date formats (14–22, 27–36, 45–47, 50–58, the

@@ -83,8 +83,9 @@ public enum FormWorkbook {
         var instructions = WorkbookWriter.Sheet(name: zh ? "填表说明" : "Instructions")
         instructions.columns = [(6, .text), (30, .text), (36, .text), (22, .text), (16, .text), (10, .text), (8, .text), (60, .wrapped)]
         instructions.rows.append([.text(zh ? "\(kind.name.zh)填表说明" : "How to fill in the \(kind.name.en) form", .header)])
-        for line in notes(kind, language) { instructions.rows.append([.text(line, .wrapped)]) }
-        instructions.merges = (2...(1 + notes(kind, language).count)).map { "A\($0):H\($0)" }
+        let notes = notes(kind, language)
+        for line in notes { instructions.rows.append([.text(line, .wrapped)]) }
+        instructions.merges = (2...(1 + notes.count)).map { "A\($0):H\($0)" }
         instructions.rows.append([])
         instructions.rows.append((zh ? ["列", "表头", "英文名称", "字段代码", "类型", "单位", "必填", "规则"]
                                      : ["Column", "Header", "Chinese title", "Field id", "Type", "Unit", "Required", "Rule"]).map { .text($0, .header) })
@@ -109,9 +110,8 @@ public enum FormWorkbook {
             let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
             return plain ? WorkbookWriter.Cell(.number(text), style(field)) : .text(text, .text)
         case .date:
-            let p = text.split(separator: "-").compactMap { Int($0) }
-            guard p.count == 3, text.count == 10 else { return .text(text, .text) }
-            return WorkbookWriter.Cell(.number("\(ExcelValues.serial(year: p[0], month: p[1], day: p[2]))"), .date)
+            guard let date = SimpleDate(text) else { return .text(text, .text) }
+            return WorkbookWriter.Cell(.number("\(ExcelValues.serial(date))"), .date)
         default:
             return .text(text, .text)
         }

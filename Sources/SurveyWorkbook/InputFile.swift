@@ -47,7 +47,7 @@ public enum InputFile {
             try ChunkedFile.forEachChunk(path) { chunk in summary.size += chunk.count; observe(chunk); return true }
             return try WorkbookCheck.check(summary, open: { try Workbook(path: path) }, zones: zones, keepValues: keepValues, onRow: onRow)
         }
-        if let problem = problem(path), problem.code.hasPrefix("xlsx.") {
+        if let problem = problem(path, head: bytes), problem.code.hasPrefix("xlsx.") {
             var summary = FileSummary(path: path)
             summary.format = .xlsx
             summary.findings.append(problem)
@@ -58,8 +58,9 @@ public enum InputFile {
 
     /// Why a path cannot be read at all, as a file-level finding (see `SurveyFile.problem`); nil for a text file or
     /// a ZIP, which `check` reads as a workbook and reports on.
-    public static func problem(_ path: String) -> Finding? {
-        let bytes = head(path)
+    public static func problem(_ path: String) -> Finding? { problem(path, head: head(path)) }
+
+    private static func problem(_ path: String, head bytes: [UInt8]) -> Finding? {
         if bytes.starts(with: zipMagic) { return nil }
         if bytes.starts(with: oleMagic), (try? isEncryptedOffice(path)) == true {
             return Rulebook.finding(Rulebook.encryptedWorkbook, line: nil, column: nil)

@@ -73,7 +73,8 @@ final class Workbook {
         var declared: Int64 = 0
         for entry in archive {
             count += 1
-            declared += Int64(entry.uncompressedSize)
+            // A ZIP64 entry may claim any 64-bit size: clamped, so a forged one is too large, not a crash.
+            declared = min(Workbook.unpackedLimit + 1, declared + min(Int64(clamping: entry.uncompressedSize), Workbook.unpackedLimit + 1))
             if count > Workbook.entryLimit { throw WorkbookProblem.damaged("more than \(Workbook.entryLimit) parts") }
         }
         if declared > limit { throw WorkbookProblem.tooLarge(declared) }

@@ -11,7 +11,9 @@ public enum DemoData {
     /// that agency would: the blank form's workbook, filled in (the figures are the same; one file more).
     public static func files(_ generator: SampleGenerator) throws -> [(path: String, bytes: Data)] {
         var out: [(path: String, bytes: Data)] = []
-        for file in generator.demo() {
+        let demo = generator.demo()
+        let zones = demo.first { $0.path == "zones.csv" }.map { zonesOf($0.bytes) } ?? []
+        for file in demo {
             guard file.path == "returns/2025/binhu.csv" else { out.append((file.path, Data(file.bytes))); continue }
             // The file's lines end in CRLF; its last line is the return that goes into the workbook.
             let bytes = file.bytes
@@ -23,7 +25,6 @@ public enum DemoData {
             out.append((file.path, Data(bytes[...lf])))
             let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             let header = CSVText.cells(of: String(decoding: bytes[bom..<first], as: UTF8.self))
-            let zones = generator.demo().first { $0.path == "zones.csv" }.map { zonesOf($0.bytes) } ?? []
             out.append((workbookPath, try FormWorkbook.data(kind: .returns, language: .zh, zones: zones, columns: header,
                                                             filled: [CSVText.cells(of: last)])))
         }
