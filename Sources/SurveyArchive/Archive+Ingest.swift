@@ -111,7 +111,7 @@ extension Archive {
                     let summary = try InputFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
                         hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                         handoff.put(.chunk(Array(chunk)))
-                    }, onRow: { _, row in
+                    }, checkedRow: { row in
                         batch.append(row)
                         if batch.count == IngestItem.batchSize {
                             handoff.put(.rows(batch))

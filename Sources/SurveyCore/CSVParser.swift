@@ -64,6 +64,11 @@ public struct CSVParser {
     private var recordLine = 1
     /// Records emitted so far.
     public private(set) var recordCount = 0
+    /// The physical line the next byte is on (1 + the line breaks read so far).
+    public var currentLine: Int { line }
+    /// Nothing of a record is pending: the bytes read so far ended with a whole record (or none). A parser in
+    /// this state reads what follows exactly as a new parser would (but for its line count).
+    public var isBetweenRecords: Bool { state == .fieldStart && ends.isEmpty && cells.isEmpty && !anyQuoted && issues.isEmpty }
 
     public init() {
         cells.reserveCapacity(4096)

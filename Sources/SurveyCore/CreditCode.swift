@@ -5,7 +5,7 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// comparing are two integer operations, and the order is that of the text (the alphabet is in ASCII order).
     let high: UInt64, low: UInt64
 
-    private init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
+    init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
 
     /// The 18 normalised characters.
     public var text: String {

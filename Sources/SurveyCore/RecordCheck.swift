@@ -44,6 +44,24 @@ public final class RecordCheck {
     /// The form's columns once the header is known (nil before, or for a file of no known kind).
     public var map: HeaderMap? { checker?.header }
 
+    /// A checker for a later part of the same file, read on another thread (`SplitCheck`): the header is this
+    /// one's, already seen (its findings are not repeated), and credit code × period keys are left to the merge
+    /// (`RowChecker.deferredKey`). Nil before the header, or when the file's rows are not checked one by one.
+    public func part() -> RecordCheck? {
+        guard sawHeader, !skip, !headerError, cellName == nil, let checker, let kind else { return nil }
+        let part = RecordCheck(zones: zones, encoding: encoding, expectedRows: 0, keepValues: keepValues)
+        part.sawHeader = true
+        part.kind = kind
+        part.header = header
+        part.headerLine = headerLine
+        part.checker = RowChecker(form: checker.form, header: checker.header, zones: zones, encoding: encoding, expectedRows: 0)
+        part.checker?.defersUniqueness = true
+        return part
+    }
+
+    /// The row checker, once the header is known.
+    public var rowChecker: RowChecker? { checker }
+
     /// Takes the next record. `onRow` gets each data row with its outcome.
     public func feed(_ record: CSVRecord, decoding: [DecodingIssue], cellIssues: [CellIssue] = [], into summary: inout FileSummary,
                      onRow: (_ record: CSVRecord, _ row: CheckedRow) throws -> Void) throws {

@@ -49,6 +49,15 @@ public final class RowChecker {
     /// The credit code and period fields of a credit code × period key, and the later of the two: once it is
     /// read, the key's slot in `seenCodes` is fetched from memory while the rest of the row is read.
     private let keyFields: (code: Int, period: Int, last: Int)
+    /// True for a checker of one part of a file read in parallel (`SplitCheck`): a credit code × period key is
+    /// not looked up here but left in `deferredKey`, and the merge looks it up in line order, so the first
+    /// occurrence is the one kept, as when the file is read in one pass.
+    public var defersUniqueness = false
+    /// The credit code × period key of the row just checked when `defersUniqueness` (nil: none, or the row has
+    /// an error and takes no part in the check).
+    public private(set) var deferredKey: (high: UInt64, low: UInt64)? = nil
+    /// Whether the form's uniqueness rule is on credit code × period (the only key `defersUniqueness` defers).
+    public var hasCodePeriodKey: Bool { keyFields.code >= 0 }
 
     /// A value of the row being checked: a `CellValue` without reference-counted payloads, so a row's values are
     /// written, read and overwritten as plain bits. Values with text in them wait in `boxes`.
@@ -162,6 +171,7 @@ public final class RowChecker {
     public func check(_ record: CSVRecord, decoding: [DecodingIssue] = [], keepValues: Bool = true) -> CheckedRow {
         var findings: [Finding] = []
         let line = record.line
+        deferredKey = nil
         for issue in record.issues {
             switch issue {
             case .unterminatedQuote(let c): findings.append(Rulebook.finding(Rulebook.unterminatedQuote, line: line, column: c))
@@ -213,7 +223,7 @@ public final class RowChecker {
                 let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
                 slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
                 next += 1
-                if f == keyFields.last, case .creditCode(let code) = slots[keyFields.code],
+                if f == keyFields.last, !defersUniqueness, case .creditCode(let code) = slots[keyFields.code],
                    case .period(let period) = slots[keyFields.period] {
                     let (high, low) = Self.key(code, period)
                     seenCodes.prefetch(high, low)
@@ -409,25 +419,43 @@ public final class RowChecker {
                 guard let key = uniqueKey(keys) else { continue }
                 let earlier: Int?
                 switch key {
-                case .creditCodePeriod(let high, let low): earlier = seenCodes.insert(high, low, line: line)
+                case .creditCodePeriod(let high, let low):
+                    if defersUniqueness { deferredKey = (high, low); continue }
+                    earlier = seenCodes.insert(high, low, line: line)
                 case .text(let text):
                     earlier = seenText[text]
                     if earlier == nil { seenText[text] = line }
                 }
                 if let first = earlier {
-                    let keys = ruleFields[keys]
-                    let names = Bilingual(keys.map { fields[$0].title.zh }.joined(separator: "、"),
-                                          keys.map { fields[$0].title.en }.joined(separator: " + "))
-                    let k0 = keys.first!
-                    var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[k0], line: line, column: column(k0),
-                                                   value: keys.map { describe(value(slots[$0])) }.joined(separator: " "),
-                                                   other: Bilingual("\(first)", "\(first)"))
-                    finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[k0].label(.zh), with: names.zh),
-                                                finding.message.en.replacingOccurrences(of: fields[k0].label(.en), with: names.en))
-                    findings.append(finding)
+                    findings.append(duplicate(keys: ruleFields[keys], value: keys.map { describe(value(slots[ruleFields[$0]])) }.joined(separator: " "),
+                                              line: line, first: first))
                 }
             }
         }
+    }
+
+    /// The finding of a row whose key (`keys`, field indexes; `value`, their values as shown) was first seen on
+    /// line `first`.
+    private func duplicate(keys: ArraySlice<Int>, value: String, line: Int, first: Int) -> Finding {
+        let fields = form.fields
+        func column(_ f: Int) -> Int? { header.columnOfField[f].map { $0 + 1 } }
+        let names = Bilingual(keys.map { fields[$0].title.zh }.joined(separator: "、"),
+                              keys.map { fields[$0].title.en }.joined(separator: " + "))
+        let k0 = keys.first!
+        var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[k0], line: line, column: column(k0),
+                                       value: value, other: Bilingual("\(first)", "\(first)"))
+        finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[k0].label(.zh), with: names.zh),
+                                    finding.message.en.replacingOccurrences(of: fields[k0].label(.en), with: names.en))
+        return finding
+    }
+
+    /// The finding `check` gives a row on `line` whose deferred key (`deferredKey`) was first seen on line `first`.
+    public func duplicate(of key: (high: UInt64, low: UInt64), line: Int, first: Int) -> Finding {
+        let code = CreditCode(high: key.high, low: key.low >> 16)
+        let quarter = Int(key.low & 7)
+        let period = Period(year: Int((key.low >> 3) & 0x1FFF), quarter: quarter == 0 ? nil : quarter)
+        // The rule's keys are credit code then period (`keyFields` is only set for that order).
+        return duplicate(keys: [keyFields.code, keyFields.period], value: "\(code.text) \(period.description)", line: line, first: first)
     }
 
     /// Credit code × period packs exactly into 128 bits (18 × 5 bits + period), so a million-row file keeps

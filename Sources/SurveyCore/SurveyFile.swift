@@ -84,6 +84,12 @@ public enum SurveyFile {
     /// when its valid UTF-8 characters outnumber its invalid bytes eight to one) — a UTF-8 file with a few
     /// damaged bytes is read as UTF-8 with those bytes reported, never as GB18030 mojibake; else GB18030.
     public static func detectEncoding(_ path: String) throws -> TextEncoding {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue, size >= SplitCheck.minimumSize {
+            var head: [UInt8] = []
+            try ChunkedFile.forEachChunk(path) { chunk in head = Array(chunk.prefix(3)); return false }
+            if head == [0xEF, 0xBB, 0xBF] { return .utf8BOM }
+            if SplitCheck.isStrictUTF8(path, size: size) == true { return .utf8 }
+        }
         var validator = UTF8Validator()
         var first = true, bom = false
         try ChunkedFile.forEachChunk(path) { chunk in
@@ -263,6 +269,36 @@ public enum SurveyFile {
         }
         checking.finish(into: &summary)
         return summary
+    }
+
+    /// Checks one file as `check(_:zones:encoding:keepValues:observe:onRow:)` does, for a caller that needs the
+    /// checked rows but not the records they came from: a big UTF-8 file is then read on every core
+    /// (`SplitCheck`), with the same summary, rows and bytes handed on, in the same order.
+    public static func check(_ path: String, zones: ZoneDirectory, encoding known: TextEncoding? = nil, keepValues: Bool = true,
+                             observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                             checkedRow: (CheckedRow) throws -> Void) throws -> FileSummary {
+        var delivered = SplitCheck.Delivered()
+        if problem(path) == nil, let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
+           size >= SplitCheck.minimumSize {
+            let encoding = try known ?? detectEncoding(path)
+            switch try SplitCheck.check(path, size: size, zones: zones, encoding: encoding, keepValues: keepValues, collectRows: true,
+                                        observe: observe, onRow: checkedRow) {
+            case .done(let summary): return summary
+            case .oneFile(let d): delivered = d
+            }
+            // One pass from the start; what was handed on already is not handed on again.
+            var skipBytes = delivered.bytes, skipRows = delivered.rows
+            return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: { chunk in
+                if skipBytes >= chunk.count { skipBytes -= chunk.count; return }
+                let rest = UnsafeBufferPointer(rebasing: chunk[skipBytes...])
+                skipBytes = 0
+                observe(rest)
+            }, onRow: { _, row in
+                if skipRows > 0 { skipRows -= 1; return }
+                try checkedRow(row)
+            })
+        }
+        return try check(path, zones: zones, encoding: known, keepValues: keepValues, observe: observe, onRow: { _, row in try checkedRow(row) })
     }
 
     /// Every file with one of these extensions (`.csv`) under the given files and folders (recursively), sorted,

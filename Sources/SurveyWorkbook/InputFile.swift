@@ -56,6 +56,18 @@ public enum InputFile {
         return try SurveyFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: onRow)
     }
 
+    /// Checks one file, CSV or workbook, for a caller that needs the checked rows but not the records they came
+    /// from (a big CSV file is then read on every core: `SurveyFile.check(_:…:checkedRow:)`).
+    public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding? = nil, keepValues: Bool = true,
+                             observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                             checkedRow: (CheckedRow) throws -> Void) throws -> FileSummary {
+        let bytes = head(path)
+        if bytes.starts(with: zipMagic) || problem(path, head: bytes)?.code.hasPrefix("xlsx.") == true {
+            return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: { _, row in try checkedRow(row) })
+        }
+        return try SurveyFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, checkedRow: checkedRow)
+    }
+
     /// Why a path cannot be read at all, as a file-level finding (see `SurveyFile.problem`); nil for a text file or
     /// a ZIP, which `check` reads as a workbook and reports on.
     public static func problem(_ path: String) -> Finding? { problem(path, head: head(path)) }

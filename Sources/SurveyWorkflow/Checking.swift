@@ -80,7 +80,7 @@ public enum Checking {
         var hasher = SHA256()
         var summary = try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues,
                                            observe: { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } },
-                                           onRow: { _, row in onRow(row) })
+                                           checkedRow: onRow)
         if hashing { summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined() }
         return summary
     }

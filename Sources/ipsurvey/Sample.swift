@@ -13,6 +13,7 @@ struct Sample: ParsableCommand {
 
         Example:
           ipsurvey sample --rows 1000000 --seed 1 --out /tmp/big
+          ipsurvey sample --rows 1000000 --one-year 2025 --seed 1 --out /tmp/national
           ipsurvey sample --demo --out input
         """
     )
@@ -25,6 +26,9 @@ struct Sample: ParsableCommand {
 
     @Option(help: "Folder to write to.")
     var out: String
+
+    @Option(name: .customLong("one-year"), help: "Write all the returns as one file of this year, every field filled, one name in ten with a comma and quotes (the national-census shape of the single-file benchmark).")
+    var oneYear: Int?
 
     @Flag(help: "Write the demo data set of input/ (three zones, 2023–2025, with revisions and deliberate errors).")
     var demo = false
@@ -52,6 +56,9 @@ struct Sample: ParsableCommand {
                 try file.bytes.write(to: URL(fileURLWithPath: path))
             }
             Console.err("demo data written to \(out)")
+        } else if let oneYear {
+            try generator.writeOneYear(rows: rows, year: oneYear, to: out)
+            Console.err("\(rows) returns of \(oneYear) written to \(out)")
         } else {
             try generator.write(rows: rows, to: out)
             Console.err("\(rows) returns written to \(out)")
