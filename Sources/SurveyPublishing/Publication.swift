@@ -15,6 +15,9 @@ public enum Publication {
         public var contact = Bilingual("", "")
         /// The publication date printed on the cover (YYYY-MM-DD), if the office set one.
         public var date: String?
+        /// The most agencies the printed paper lists by name (`名录上限` / `directory_limit`; 1,000 when not set):
+        /// above it the appendix gives counts and the full directory is a file of its own.
+        public var directoryLimit: Int?
         public init() {}
     }
 
@@ -87,10 +90,18 @@ public enum Publication {
                 settings.date = day.description
                 continue
             }
+            if key == "名录上限" || key == "directory_limit" {
+                guard let limit = Int(value), limit >= 0 else {
+                    throw Problem(file: file, line: index + 1, zh: "名录上限应为不小于0的整数：\(SafeText.echo(value))",
+                                  en: "the directory limit must be a whole number from 0: \(SafeText.echo(value))")
+                }
+                settings.directoryLimit = limit
+                continue
+            }
             guard let known = keys.first(where: { $0.zh == key || $0.en == key }) else {
                 let names = keys.map { "\($0.zh) / \($0.en)" }.joined(separator: "，")
-                throw Problem(file: file, line: index + 1, zh: "未知的设置“\(SafeText.echo(key))”；可用：\(names)，发布日期 / date",
-                              en: "unknown setting “\(SafeText.echo(key))”; known: \(names), 发布日期 / date")
+                throw Problem(file: file, line: index + 1, zh: "未知的设置“\(SafeText.echo(key))”；可用：\(names)，发布日期 / date，名录上限 / directory_limit",
+                              en: "unknown setting “\(SafeText.echo(key))”; known: \(names), 发布日期 / date, 名录上限 / directory_limit")
             }
             if key == known.zh { settings[keyPath: known.field] = Bilingual(value, settings[keyPath: known.field].en) }
             else { settings[keyPath: known.field] = Bilingual(settings[keyPath: known.field].zh, value) }

@@ -12,6 +12,9 @@ public enum WhitePaper {
         /// Unsafe characters (SafeText) that reached the rendering from the archive and were replaced by U+FFFD:
         /// the checker rejects them today, but an archive may hold text stored before it did.
         public var replaced: Int = 0
+        /// The full directory (CSV, UTF-8 with BOM) when the paper lists too many agencies to print their names:
+        /// written beside the paper as `ReportContext.directoryFile`.
+        public var directory: String? = nil
     }
 
     /// The rendered XML is not valid against `whitepaper.xsd`: nothing may be written.
@@ -30,7 +33,7 @@ public enum WhitePaper {
         var builder = WhitePaperBuilder(report: report, context: context)
         let view = builder.build()
         let (html, xml, replaced) = try templates.publish(html: htmlTemplate(context.language), xml: xmlTemplate, schema: schemaFile, model: view)
-        return Output(html: html, xml: xml, view: view, replaced: replaced)
+        return Output(html: html, xml: xml, view: view, replaced: replaced, directory: builder.directoryFile())
     }
 }
 

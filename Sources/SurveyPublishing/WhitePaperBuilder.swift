@@ -76,6 +76,10 @@ public struct ReportContext: Sendable {
     /// The office's grading of agencies (input/grading.txt), when it grades them: the rules, and each agency's grade
     /// by credit code. Only the grade is printed, never the score.
     public var grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?
+    /// The most agencies the printed paper lists by name; above it the directory is a file of its own,
+    /// `directoryFile` (see `DirectoryListingView`).
+    public var directoryLimit = 1_000
+    public var directoryFile = "directory.csv"
 
     public init(language: Language, disclosure: Disclosure, asOf: String, asOfText: String, date: String, files: [File], findings: [(code: String, severity: Severity, count: Int)],
                 templates: [(name: String, sha256: String)], toolVersion: String, options: [(name: String, value: String)]) {
@@ -322,7 +326,7 @@ public struct WhitePaperBuilder {
             innovatorTable: innovatorTable, zoneTable: zoneTable, trendTable: trendTable,
             charts: charts(), targetZones: targetZones(), hasTargets: !report.targets.isEmpty,
             methodology: methodology(), disclosure: disclosure(), notes: notes(), quality: quality(), provenance: provenance(),
-            directory: directory(), grading: context.grading.map { GradingView(rules: $0.rules, grades: $0.grades, language: language) } ?? .none,
+            directory: directory(), directoryListing: directoryListing(), grading: context.grading.map { GradingView(rules: $0.rules, grades: $0.grades, language: language) } ?? .none,
             figures: figures, targets: xmlTargets())
     }
 
@@ -518,22 +522,56 @@ public struct WhitePaperBuilder {
             texts: context.texts.map { HashView(name: $0.name, sha256: $0.sha256, detail: "") }, hasTexts: !context.texts.isEmpty)
     }
 
+    var directoryLimit: Int { context.settings.directoryLimit ?? context.directoryLimit }
+    var listsDirectory: Bool { report.directory.count <= directoryLimit }
+
     func directory() -> [DirectoryZoneView] {
-        Self.directory(zones: report.zones, agencies: report.directory, grading: context.grading, language: language)
+        Self.directory(zones: report.zones, agencies: report.directory, grading: context.grading, language: language, names: listsDirectory)
+    }
+
+    func directoryListing() -> DirectoryListingView {
+        let total = report.directory.count, limit = directoryLimit, file = context.directoryFile
+        let grades = context.grading != nil
+        let rule = listsDirectory
+            ? t("名录：附录三列出报送有效统计调查表的全部机构（\(format.count(Decimal(total)))家）；机构超过\(format.count(Decimal(limit)))家时，附录三只列各集聚区按品牌级别的机构数，完整名录另行发布。",
+                "Directory: Appendix C lists every agency with an accepted return (\(format.count(Decimal(total)))); above \(format.count(Decimal(limit))) agencies it gives their count by zone and brand level only, and the full list is published as a file of its own.")
+            : t("名录：本年报送有效统计调查表的机构共\(format.count(Decimal(total)))家，超过印刷版名录上限（\(format.count(Decimal(limit)))家），附录三只列各集聚区按品牌级别的机构数；完整名录另行发布为 \(file)（机构名称、所在集聚区、品牌级别\(grades ? "、分级评价等级" : "")，不含任何数据）。",
+                "Directory: \(format.count(Decimal(total))) agencies sent an accepted return this year, more than a printed directory holds (\(format.count(Decimal(limit)))); Appendix C gives their count by zone and brand level, and the full list is published as \(file) (agency name, zone, brand level\(grades ? ", grade" : ""); no figures).")
+        return DirectoryListingView(listed: listsDirectory, total: format.count(Decimal(total)), totalValue: "\(total)", limit: format.count(Decimal(limit)), file: file, rule: rule)
+    }
+
+    /// The full directory as a file of its own (UTF-8 with BOM, every cell made safe for Excel), when the paper
+    /// does not list it; nil when it does.
+    func directoryFile() -> String? {
+        guard !listsDirectory else { return nil }
+        let zh = language == .zh
+        var lines = [[zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (context.grading != nil ? [zh ? "分级评价等级" : "Grade"] : [])]
+        for zone in Self.directory(zones: report.zones, agencies: report.directory, grading: context.grading, language: language, names: true) {
+            for a in zone.agencies {
+                lines.append([zone.name, a.name, a.brand] + (context.grading != nil ? [a.grade] : []))
+            }
+        }
+        return "\u{FEFF}" + lines.map { $0.map(CSVText.cell).joined(separator: ",") + "\r\n" }.joined()
     }
 
     /// The agencies listed by zone, names with brand level and (when the office grades them) grade: never a figure.
+    /// Without `names`, only the counts by brand level.
     static func directory(zones: [Zone], agencies listed: [AnnualReport.ListedAgency], grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?,
-                          language: Language) -> [DirectoryZoneView] {
-        zones.compactMap { z in
-            let agencies = listed.filter { $0.zone == z.id }
-            guard !agencies.isEmpty else { return nil }
-            return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: agencies.map {
+                          language: Language, names: Bool = true) -> [DirectoryZoneView] {
+        let byZone = Dictionary(grouping: listed, by: \.zone)
+        return zones.compactMap { z in
+            guard let agencies = byZone[z.id], !agencies.isEmpty else { return nil }
+            var perBrand: [String: Int] = [:]
+            for a in agencies { perBrand[a.brandLevel, default: 0] += 1 }
+            let brands = Choices.brandLevel.options.reversed().compactMap { o in
+                perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
+            }
+            return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: !names ? [] : agencies.map {
                 let grade = grading?.grades[$0.creditCode]
                 let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
                 return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,
                                   hasGrade: grade != nil, gradeID: grade?.code ?? "", grade: grade.map { "\($0.code) \($0.name[language])" } ?? "")
-            })
+            }, brands: brands)
         }
     }
 }

@@ -258,7 +258,29 @@ public struct ChartsView: Sendable, Decodable {
 public struct DirectoryZoneView: Sendable, Decodable {
     public let name: String
     public let count: String
+    /// Every agency by name, when the paper lists them (`DirectoryListingView.listed`); else none.
     public let agencies: [AgencyView]
+    /// The zone's agencies counted by brand level (always given; the paper prints it when the names are not listed).
+    public let brands: [BrandCountView]
+}
+
+public struct BrandCountView: Sendable, Decodable {
+    public let brandID: String
+    public let brand: String
+    public let count: String
+}
+
+/// Whether the printed paper lists the agencies by name: up to `ReportContext.directoryLimit` of them it does; a
+/// national-scale year (100,000 agencies would be thousands of pages) gets counts by zone and brand level, and the
+/// full list goes to a file of its own (`file`), named in the appendix and the methodology (`rule`).
+public struct DirectoryListingView: Sendable, Decodable {
+    public let listed: Bool
+    public let total: String
+    /// The total as a plain number (for the XML).
+    public let totalValue: String
+    public let limit: String
+    public let file: String
+    public let rule: String
 }
 
 /// One figure of the XML white paper: where it belongs and its machine value (empty when suppressed or missing).
@@ -397,6 +419,7 @@ public struct WhitePaperView: Sendable, Decodable {
     public let quality: QualityView
     public let provenance: ProvenanceView
     public let directory: [DirectoryZoneView]
+    public let directoryListing: DirectoryListingView
     /// The grading of the agencies listed, when the office grades them (input/grading.txt).
     public let grading: GradingView
     public let figures: [XMLFigureView]

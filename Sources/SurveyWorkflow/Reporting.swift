@@ -128,6 +128,8 @@ public enum Reporting {
             context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
             context.texts.append((name: rules.path, sha256: rules.sha256))
         }
+        let baseName = "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-"))
+        context.directoryFile = baseName + "-directory.csv"
         let filed = try FilingStatus.evaluate(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, due: nil, contacts: false)
         if let total = filed.counts.last, let rate = total.rate {
             context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)
@@ -137,8 +139,7 @@ public enum Reporting {
         let revisions = published.sorted { $0.key < $1.key }.compactMap { period, p in
             p.revisions.isEmpty ? nil : (period: period, since: p.previous!.asOf, revisions: p.revisions)
         }
-        var outcome = Outcome(baseName: "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-")),
-                              output: output, revisions: revisions)
+        var outcome = Outcome(baseName: baseName, output: output, revisions: revisions)
         outcome.exposed = published.sorted { $0.key < $1.key }.compactMap { period, p in p.exposed.isEmpty ? nil : (period: period, cells: p.exposed) }
         return outcome
     }

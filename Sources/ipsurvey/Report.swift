@@ -96,6 +96,15 @@ enum ReportCommand {
         let hidden = figures.filter { $0.conf != "F" }.count
         Console.out(zh ? "已写出 \(html)\n已写出 \(xml)（\(figures.count) 项数据，其中 \(hidden) 项保密；已通过 \(WhitePaper.schemaFile) 校验）\n"
                        : "Wrote \(html)\nWrote \(xml) (\(figures.count) figures, \(hidden) confidential; valid against \(WhitePaper.schemaFile))\n")
+        if let directory = outcome.output.directory {
+            let listing = outcome.output.view.directoryListing
+            let path = (options.out as NSString).appendingPathComponent(listing.file)
+            do { try Data(directory.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                throw OutputFailure(path: path, error: error).fail(options.language)
+            }
+            Console.out(zh ? "已写出 \(path)（机构名录 \(listing.total) 家，多于白皮书印刷名录上限 \(listing.limit) 家）\n"
+                           : "Wrote \(path) (the directory of \(listing.total) agencies, more than the paper prints: \(listing.limit))\n")
+        }
     }
 
     /// Names the published cells a new release changes because of one or two agencies.

@@ -1,4 +1,5 @@
 import Foundation
+import SurveyCore
 import SurveyPublishing
 import XCTest
 
@@ -228,6 +229,47 @@ final class ReportCommandTests: XCTestCase {
         let section = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--input", input.path, "--out", temporaryDirectory().path])
         XCTAssertEqual(section.status, 1)
         XCTAssertTrue(section.stderr.contains("commentary-2025.zh.md:3: 未知的章节“展望”；应为 ## 前言、## 发展特点、## 存在问题与下一步"), section.stderr)
+    }
+
+    /// A year with more agencies than the printed directory holds (the office's `名录上限`, here 20): the paper
+    /// lists none by name but counts them by zone and brand level, says where the full list is, and the list is a
+    /// CSV of names, zones and brand levels only (safe for Excel); the XML says so too.
+    func testAYearAboveTheDirectoryLimitPublishesItsDirectoryAsAFile() throws {
+        _ = Self.first
+        let input = temporaryDirectory(), out = temporaryDirectory()
+        let folder = input.appendingPathComponent("publication")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "名录上限 = 20\n".write(to: folder.appendingPathComponent("settings.txt"), atomically: true, encoding: .utf8)
+        let r = try ipsurvey(["report", "--year", "2025", "--archive", archive, "--input", input.path, "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let listed = try read(Self.first.dir, "whitepaper-2025.html")
+        let html = try read(out, "whitepaper-2025.html"), xml = try read(out, "whitepaper-2025.xml")
+        let csv = try Data(contentsOf: out.appendingPathComponent("whitepaper-2025-directory.csv"))
+        XCTAssertTrue(r.text.contains("whitepaper-2025-directory.csv"), r.text)
+        // The demo's paper (limit 1,000) lists every agency by name; this one lists none, and names the file.
+        let names = listed.components(separatedBy: "<div class=\"directory\">")[1].components(separatedBy: "<li>").dropFirst()
+            .map { String($0.prefix { $0 != "<" }) }
+        XCTAssertGreaterThan(names.count, 20)
+        XCTAssertFalse(html.contains("<div class=\"directory\">"))
+        for name in names.prefix(50) { XCTAssertFalse(html.contains(name), name) }
+        XCTAssertTrue(html.contains("超过印刷版名录上限（20家）") && html.contains("另行发布为 whitepaper-2025-directory.csv"), html)
+        XCTAssertTrue(html.contains("<td>无锡市滨湖区</td><td>国家级</td>") || html.contains("<td>无锡市滨湖区</td><td>无</td>"), html)
+        XCTAssertTrue(xml.contains("<agencies count=\"\(names.count)\" listed=\"false\" file=\"whitepaper-2025-directory.csv\">"), xml)
+        XCTAssertFalse(xml.contains("<agency "))
+        XCTAssertTrue(try read(Self.first.dir, "whitepaper-2025.xml").contains("<agencies count=\"\(names.count)\" listed=\"true\">"))
+        // The file: BOM, a header and one line per agency, the same names; no figure, no credit code.
+        XCTAssertEqual(Array(csv.prefix(3)), [0xEF, 0xBB, 0xBF])
+        let lines = String(decoding: csv.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        XCTAssertEqual(lines.first, "所在集聚区,机构名称,品牌机构级别")
+        XCTAssertEqual(lines.count, names.count + 1)
+        func unescaped(_ s: String) -> String {
+            s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        for name in names { XCTAssertTrue(lines.contains { $0.contains(CSVText.cell(unescaped(name))) }, name) }
+        XCTAssertFalse(lines.joined().contains("91320"), "no credit code")
+        XCTAssertNil(lines.dropFirst().first { !["宿迁市宿城区,", "无锡市滨湖区,", "徐州市泉山区,"].contains(where: $0.hasPrefix) }, "a zone first")
+        XCTAssertNil(lines.dropFirst().first { !["无", "市级", "省级", "国家级"].contains(where: $0.hasSuffix) }, "a brand level last")
     }
 
     /// The attacker of the issue: every money figure of the all-zone paper and the three zone papers as one
