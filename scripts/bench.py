@@ -41,6 +41,17 @@ GROUP BY c.zone, c.agency_kind ORDER BY 1, 2''').fetchall())
 """
 
 
+# The white paper's six grouped tables, for the single-file case: what DuckDB does for `report` there.
+DUCK_REPORT = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+m = "count(DISTINCT credit_code), sum(revenue), avg(revenue), sum(staff), sum(revenue) / nullif(sum(staff), 0), sum(patent_filings), sum(patent_filings_local), sum(trademark_filings), sum(pledge_financing), sum(clients)"
+for by in ["zone", "agency_kind", "brand_level", "zone, agency_kind", "zone, brand_level"]:
+    print(con.execute(f"SELECT {by}, {m} FROM returns WHERE period = 2025 GROUP BY {by} ORDER BY {by}").fetchall())
+print(con.execute(f"SELECT t, {m} FROM (SELECT *, unnest(string_split(business_types, ';')) AS t FROM returns WHERE period = 2025) GROUP BY t ORDER BY t").fetchall())
+"""
+
+
 def measure(cmd, setup=None):
     """Wall seconds and peak RSS (MB) of one run; `setup` runs first, untimed."""
     if setup:
@@ -67,9 +78,50 @@ def rm(path):
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--bin"); a.add_argument("--work"); a.add_argument("--runs", type=int); a.add_argument("--out")
-    a.add_argument("--sizes", nargs="+", type=int)
+    a.add_argument("--sizes", nargs="*", type=int, default=[])
+    a.add_argument("--single", nargs="*", type=int, default=[])
     o = a.parse_args()
     results = []   # (size, task, tool, median s, peak MB, rows)
+
+    def run(n, tasks):
+        for task, tools in tasks:
+            times = {t[0]: [] for t in tools}
+            rss = {t[0]: [] for t in tools}
+            for _ in range(o.runs):
+                for name, cmd, setup in tools:
+                    s, m = measure(cmd, setup)
+                    times[name].append(s); rss[name].append(m)
+            for name, _, _ in tools:
+                results.append((n, task, name, statistics.median(times[name]), max(rss[name])))
+                print(f"{n:>9} {task:<24} {name:<9} {statistics.median(times[name]):8.3f} s {max(rss[name]):8.1f} MB", flush=True)
+
+    # One big file: a national census of one year in one returns file (`sample --one-year`: every field filled,
+    # one name in ten with a comma and quotes).
+    for n in o.single:
+        data = os.path.join(o.work, f"national-{n}")
+        if not os.path.exists(os.path.join(data, "zones.csv")):
+            subprocess.run([o.bin, "sample", "--rows", str(n), "--one-year", "2025", "--seed", "2025", "--out", data], check=True, stdout=subprocess.DEVNULL)
+        returns = [os.path.join(data, "returns", "returns-2025.csv")]
+        archive = os.path.join(o.work, f"national-archive-{n}.sqlite")
+        duck = os.path.join(o.work, f"national-duck-{n}.db")
+        out = os.path.join(o.work, f"national-report-{n}")
+        run(n, [
+            ("one file: validate", [
+                ("ipsurvey", [o.bin, "validate", data], None),
+                ("DuckDB", [PY, "-c", DUCK_VALIDATE] + returns, None)]),
+            ("one file: ingest", [
+                ("ipsurvey", [o.bin, "ingest", data, "--archive", archive, "--received-at", "2026-03-31"], rm(archive)),
+                ("DuckDB", [PY, "-c", DUCK_LOAD, duck] + returns, rm(duck))]),
+            ("one file: report", [
+                ("ipsurvey", [o.bin, "report", "--year", "2025", "--archive", archive, "--out", out, "--input", data], None),
+                ("DuckDB", [PY, "-c", DUCK_REPORT, duck], None)]),
+            ("one file: query", [
+                ("ipsurvey", [o.bin, "query", "--period", "2025", "--by", "zone,agency_kind", "--metrics", METRICS,
+                              "--archive", archive, "--format", "csv"], None),
+                ("DuckDB", [PY, "-c", DUCK_QUERY, duck], None)]),
+        ])
+        sizes = {f: os.path.getsize(os.path.join(out, f)) for f in sorted(os.listdir(out))}
+        results.append((n, "one file: report's files", ", ".join(f"{f} {b / 1e6:.2f} MB" for f, b in sizes.items()), None, None))
     for n in o.sizes:
         data = os.path.join(o.work, f"data-{n}")
         if not os.path.exists(os.path.join(data, "zones.csv")):
@@ -98,23 +150,14 @@ def main():
             ("ingest", [
                 ("ipsurvey", [o.bin, "ingest", data, "--archive", archive, "--received-at", "2026-03-31"], rm(archive)),
                 ("DuckDB", [PY, "-c", DUCK_LOAD, duck] + returns, rm(duck))]),
+            ("report", [
+                ("ipsurvey", [o.bin, "report", "--year", "2025", "--archive", archive, "--out", out], None)]),
             ("query", [
                 ("ipsurvey", [o.bin, "query", "--period", "2025", "--by", "zone,agency_kind", "--metrics", METRICS,
                               "--archive", archive, "--format", "csv"], None),
                 ("DuckDB", [PY, "-c", DUCK_QUERY, duck], None)]),
-            ("report", [
-                ("ipsurvey", [o.bin, "report", "--year", "2025", "--archive", archive, "--out", out], None)]),
-        ]
-        for task, tools in tasks:
-            times = {t[0]: [] for t in tools}
-            rss = {t[0]: [] for t in tools}
-            for _ in range(o.runs):
-                for name, cmd, setup in tools:
-                    s, m = measure(cmd, setup)
-                    times[name].append(s); rss[name].append(m)
-            for name, _, _ in tools:
-                results.append((n, task, name, statistics.median(times[name]), max(rss[name])))
-                print(f"{n:>9} {task:<17} {name:<9} {statistics.median(times[name]):8.3f} s {max(rss[name]):8.1f} MB", flush=True)
+        ]   # (the query after the report: money figures come from the release the report records)
+        run(n, tasks)
 
     lines = ["# ipsurvey beside DuckDB and pandas", "",
              f"Median of {o.runs} runs (tools alternating), peak RSS from `/usr/bin/time -v`; machine: "
@@ -124,9 +167,14 @@ def main():
              "and compute per-zone totals (no checks). **ingest** — ipsurvey checks and archives every row and the file's "
              "bytes with history; DuckDB loads the CSV into a table file. **query** — 10 metrics by zone × kind for 2025 "
              "(ipsurvey: current returns as of now, disclosure control; DuckDB: plain GROUP BY on its table). "
-             "**report** — the white paper, HTML + XML with the XSD check (no peer).", "",
+             "**report** — the white paper, HTML + XML with the XSD check (no peer; in the one-file case DuckDB computes the "
+             "paper's six grouped tables from its table file). **one file** — a national census year in one returns file "
+             "(`sample --one-year 2025`), validated, ingested and reported on.", "",
              "| rows | task | tool | median s | rows/s | peak MB | ratio to DuckDB |", "|---:|---|---|---:|---:|---:|---:|"]
     for n, task, name, s, m in results:
+        if s is None:
+            lines.append(f"| {n:,} | {task} | {name} | | | | |")
+            continue
         duck = next((r[3] for r in results if r[0] == n and r[1] == task and r[2] == "DuckDB"), None)
         if duck is None and task == "validate GB18030":
             duck = next((r[3] for r in results if r[0] == n and r[1] == "validate" and r[2] == "DuckDB"), None)

@@ -351,23 +351,26 @@ extension Archive {
     /// Sorted by zone, then credit code.
     public func filings(period: Period, asOf: String = Timestamp.end) throws -> [Filing] {
         try queue.read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            // A cursor read by column position; the rows of one credit code come together, the first the earliest
+            // (fetching every row and looking columns up by name was 11 % of a 1M-return report).
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT credit_code, agency_name, zone, received_at, file_id, line,
                        (superseded_at IS NULL OR superseded_at > ?) AS current
                 FROM record WHERE credit_code IS NOT NULL AND period = ? AND received_at <= ?
                 ORDER BY credit_code, received_at, id
                 """, arguments: [asOf, period.description, asOf])
-            var first: [String: String] = [:]
-            var out: [Filing] = []
-            for r in rows {
-                let code: String = r["credit_code"]
-                let received: String = r["received_at"]
-                if first[code] == nil { first[code] = received }
-                guard (r["current"] as Bool?) == true else { continue }
-                out.append(Filing(creditCode: code, agencyName: r["agency_name"] ?? "", zone: r["zone"] ?? "",
-                                  firstReceivedAt: first[code] ?? received, fileID: r["file_id"], line: r["line"]))
+            var byZone: [String: [Filing]] = [:]
+            var code = "", firstReceived = ""
+            while let r = try rows.next() {
+                let c: String = r[0]
+                if c != code { code = c; firstReceived = r[3] }
+                guard (r[6] as Bool?) == true else { continue }
+                let zone: String = r[2] ?? ""
+                byZone[zone, default: []].append(Filing(creditCode: c, agencyName: r[1] ?? "", zone: zone,
+                                                        firstReceivedAt: firstReceived, fileID: r[4], line: r[5]))
             }
-            return out.sorted { ($0.zone, $0.creditCode) < ($1.zone, $1.creditCode) }
+            // By zone, then credit code (the order they came in).
+            return byZone.keys.sorted().flatMap { byZone[$0]! }
         }
     }
 }

@@ -72,7 +72,10 @@ public enum CSVText {
 
     /// RFC 4180 quoting only (for CSV text ipsurvey itself stores and reads back, never for a file a user opens).
     public static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        // Over the bytes, not the Characters: a cell with CR LF in it (one Character, equal to neither) or a comma
+        // under a combining mark is quoted too, and a million cells are scanned without grapheme breaking
+        // (9 % of writing a 1M-agency directory).
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

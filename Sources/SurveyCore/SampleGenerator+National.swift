@@ -8,14 +8,7 @@ extension SampleGenerator {
     public func writeOneYear(rows: Int, year: Int, to directory: String) throws {
         var rng = SplitMix64(seed: seed)
         let fm = FileManager.default
-        for sub in ["regional", "returns"] {
-            try fm.createDirectory(atPath: (directory as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
-        }
-        func put(_ path: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(path)))
-        }
-        try put("zones.csv", Self.zonesCSV)
-        try put("targets.csv", Self.targetsCSV)
+        let put = try Self.startDataSet(in: directory)
         let path = (directory as NSString).appendingPathComponent("returns/returns-\(year).csv")
         guard fm.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw FileReadError(path: path, reason: "cannot create")

@@ -342,19 +342,25 @@ public struct SampleGenerator {
         return ([header] + rows).map(Self.csvLine).joined(separator: "\n") + "\n"
     }
 
+    /// Makes a data set's folders and writes its zones.csv and targets.csv; returns how to write a file in it.
+    static func startDataSet(in directory: String) throws -> (_ path: String, _ text: String) throws -> Void {
+        for sub in ["regional", "returns"] {
+            try FileManager.default.createDirectory(atPath: (directory as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let put = { (path: String, text: String) throws in
+            try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(path)))
+        }
+        try put("zones.csv", zonesCSV)
+        try put("targets.csv", targetsCSV)
+        return put
+    }
+
     /// A data set of `rows` returns over 2023–2025 in the three demo zones (for tests and benchmarks), written
     /// to `directory` as zones.csv, targets.csv, regional/ and returns/returns-YYYY.csv, in plain UTF-8.
     public func write(rows: Int, to directory: String) throws {
         var rng = SplitMix64(seed: seed)
         let fm = FileManager.default
-        for sub in ["regional", "returns"] {
-            try fm.createDirectory(atPath: (directory as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
-        }
-        func put(_ path: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(path)))
-        }
-        try put("zones.csv", Self.zonesCSV)
-        try put("targets.csv", Self.targetsCSV)
+        let put = try Self.startDataSet(in: directory)
         // Agencies per zone in the ratio of the demo (25 : 150 : 100), a third of the rows per year; the same
         // agencies report every year, and fresh ones are added when a year needs more rows than there are agencies.
         let rows = max(1, rows)         // (the command refuses fewer than 1; a caller of the library gets one)

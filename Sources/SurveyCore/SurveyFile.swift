@@ -271,6 +271,9 @@ public enum SurveyFile {
         return summary
     }
 
+    /// The size from which a file is read on every core (`check(_:…:checkedRow:)`).
+    public static var splitSize: Int { SplitCheck.minimumSize }
+
     /// Checks one file as `check(_:zones:encoding:keepValues:observe:onRow:)` does, for a caller that needs the
     /// checked rows but not the records they came from: a big UTF-8 file is then read on every core
     /// (`SplitCheck`), with the same summary, rows and bytes handed on, in the same order.

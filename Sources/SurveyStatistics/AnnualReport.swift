@@ -120,8 +120,29 @@ public struct AnnualReport: Sendable {
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
             (part(subset, now.returns, current), part(subset, now.previous, previous))
         }
-        directory = (byYear[year] ?? []).map { ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode.description) }
-            .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }   // code point order, fast
+        directory = Self.sortedByZoneAndName((byYear[year] ?? []).map {
+            ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode.description)
+        })
+    }
+
+    /// By zone, then by name in code point order (its UTF-8 bytes), equal names as they came. Comparing the
+    /// names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the zones) was 11 % of a 1M-return report
+    /// (perf); here each name's bytes are compared with memcmp.
+    static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
+        let zones = Set(agencies.map(\.zone)).sorted()
+        let rank = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
+        let zone = agencies.map { rank[$0.zone]! }
+        let names = agencies.map { ContiguousArray($0.name.utf8) }
+        let order = agencies.indices.sorted { a, b in
+            if zone[a] != zone[b] { return zone[a] < zone[b] }
+            let c = names[a].withUnsafeBufferPointer { x in names[b].withUnsafeBufferPointer { y in
+                let n = min(x.count, y.count)
+                return n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            } }
+            if c != 0 { return c < 0 }
+            return names[a].count != names[b].count ? names[a].count < names[b].count : a < b
+        }
+        return order.map { agencies[$0] }
     }
 }
 

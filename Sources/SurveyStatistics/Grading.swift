@@ -171,7 +171,7 @@ public enum Grading {
         var out: [AgencyGrade] = []
         let totalWeight = rules.criteria.reduce(Decimal(0)) { $0 + $1.weight }
         for (zone, group) in zones.sorted(by: { $0.key < $1.key }) {
-            let members = group.sorted { $0.creditCode.description < $1.creditCode.description }
+            let members = group.map { ($0.creditCode.description, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
             // Each criterion's value for each member.
             let values: [[Decimal?]] = rules.criteria.map { c in
                 let indicator = Catalogue.indicator(c.indicator)!
@@ -180,11 +180,19 @@ public enum Grading {
                                      zones: [zone], period: r.period).value
                 }
             }
+            // Each criterion's reported values in order: an agency's rank is two binary searches (counting the
+            // worse and equal values for each agency took hours for a national census, quadratic in a zone's size).
+            let reported: [[Decimal]] = values.map { $0.compactMap { $0 }.sorted() }
+            func bound(_ a: [Decimal], _ v: Decimal, including: Bool) -> Int {     // the first index past the values < v (or ≤ v)
+                var lo = 0, hi = a.count
+                while lo < hi { let mid = (lo + hi) / 2; if a[mid] < v || (including && a[mid] == v) { lo = mid + 1 } else { hi = mid } }
+                return lo
+            }
             for (m, r) in members.enumerated() {
                 var parts: [AgencyGrade.Part] = []
                 var sum = Decimal(0)
                 for (ci, c) in rules.criteria.enumerated() {
-                    let reported = values[ci].compactMap { $0 }
+                    let reported = reported[ci]
                     guard let v = values[ci][m] else {
                         parts.append(.init(indicator: c.indicator, value: nil, points: 0, peers: reported.count))
                         continue
@@ -192,8 +200,9 @@ public enum Grading {
                     let others = reported.count - 1
                     var points: Decimal = 50
                     if others > 0 {
-                        let worse = reported.filter { c.higherIsBetter ? $0 < v : $0 > v }.count
-                        let equal = reported.filter { $0 == v }.count - 1
+                        let below = bound(reported, v, including: false), upTo = bound(reported, v, including: true)
+                        let worse = c.higherIsBetter ? below : reported.count - upTo
+                        let equal = upTo - below - 1
                         points = (Decimal(100 * (2 * worse + equal)) / Decimal(2 * others)).rounded(4)
                     }
                     parts.append(.init(indicator: c.indicator, value: v, points: points, peers: reported.count))

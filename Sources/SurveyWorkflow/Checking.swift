@@ -34,8 +34,12 @@ public enum Checking {
         let others = files.filter { kinds[$0] != .zones }
         let otherEncodings = others.map { encodings[$0] }
         let results = ParallelResults<FileSummary>(count: others.count)
+        // A big file is read on every core only when the files do not keep the cores busy already: three 80 MB
+        // files cut into parts took longer than three files read in one pass each, side by side.
+        let big = others.filter { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue ?? 0) >= SurveyFile.splitSize }
+        let split = big.count < ProcessInfo.processInfo.activeProcessorCount
         inParallel(others.count) { i in
-            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i], hashing: hashing, keepValues: false) { _ in } })
+            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i], hashing: hashing, keepValues: false, split: split) { _ in } })
         }
         for (f, result) in zip(others, results.values) {
             let s = try result.get()         // the first failing file in path order
@@ -76,11 +80,11 @@ public enum Checking {
     }
 
     public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, hashing: Bool = true, keepValues: Bool = true,
-                      onRow: (CheckedRow) -> Void) throws -> FileSummary {
+                      split: Bool = true, onRow: (CheckedRow) -> Void) throws -> FileSummary {
         var hasher = SHA256()
-        var summary = try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues,
-                                           observe: { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } },
-                                           checkedRow: onRow)
+        let observe: (UnsafeBufferPointer<UInt8>) -> Void = { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
+        var summary = split ? try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, checkedRow: onRow)
+                            : try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: { _, row in onRow(row) })
         if hashing { summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined() }
         return summary
     }

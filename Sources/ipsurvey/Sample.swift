@@ -37,6 +37,9 @@ struct Sample: ParsableCommand {
         guard demo || (1...100_000_000).contains(rows) else {
             throw ValidationError("--rows 应为 1 到 100000000 之间的整数 / --rows must be a whole number from 1 to 100,000,000; got \(rows)")
         }
+        if let oneYear, !(1990...2100).contains(oneYear) {
+            throw ValidationError("--one-year 应为 1990 到 2100 之间的年份 / --one-year must be a year from 1990 to 2100; got \(oneYear)")
+        }
     }
 
     func run() throws {
