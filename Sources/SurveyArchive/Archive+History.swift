@@ -370,7 +370,7 @@ extension Archive {
                                                         firstReceivedAt: firstReceived, fileID: r[4], line: r[5]))
             }
             // By zone, then credit code (the order they came in).
-            return byZone.keys.sorted().flatMap { byZone[$0]! }
+            return byZone.sorted { $0.key < $1.key }.flatMap(\.value)
         }
     }
 }

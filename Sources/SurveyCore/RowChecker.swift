@@ -441,7 +441,9 @@ public final class RowChecker {
         func column(_ f: Int) -> Int? { header.columnOfField[f].map { $0 + 1 } }
         let names = Bilingual(keys.map { fields[$0].title.zh }.joined(separator: "、"),
                               keys.map { fields[$0].title.en }.joined(separator: " + "))
-        let k0 = keys.first!
+        guard let k0 = keys.first else {       // (a form's key has at least one field)
+            return Rulebook.finding(Rulebook.duplicateInFile, line: line, column: nil, value: value, other: Bilingual("\(first)", "\(first)"))
+        }
         var finding = Rulebook.finding(Rulebook.duplicateInFile, field: fields[k0], line: line, column: column(k0),
                                        value: value, other: Bilingual("\(first)", "\(first)"))
         finding.message = Bilingual(finding.message.zh.replacingOccurrences(of: fields[k0].label(.zh), with: names.zh),

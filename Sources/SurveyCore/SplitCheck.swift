@@ -198,17 +198,7 @@ enum SplitCheck {
                 let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: pieceSize)
                 defer { buffer.deallocate() }
                 // [start(c), start(c + 1)): start(0) = 0, else just after the first line break at or after c × share − 1.
-                func start(_ c: Int) -> Int {
-                    if c == 0 { return 0 }
-                    var p = c * share - 1
-                    while p < size {
-                        let n = readFully(file.fd, buffer, min(pieceSize, size - p), at: p)
-                        guard n > 0 else { return size }
-                        if let k = UnsafeBufferPointer(start: buffer, count: n).firstIndex(of: 0x0A) { return p + k + 1 }
-                        p += n
-                    }
-                    return size
-                }
+                func start(_ c: Int) -> Int { c == 0 ? 0 : lineStart(atOrAfter: c * share, size: size, fd: file.fd, buffer: buffer) }
                 let end = c == cores - 1 ? size : start(c + 1)
                 var p = start(c)
                 var validator = UTF8Validator()
@@ -245,16 +235,7 @@ enum SplitCheck {
     private static func read(part: Part, index: Int, from start: Int, findStart: Bool, nominalEnd: Int?, size: Int, fd: Int32,
                              buffer: UnsafeMutablePointer<UInt8>, checking: RecordCheck, collectRows: Bool, cancelled: SharedState) {
         var position = start
-        if findStart {
-            position = start - 1
-            var found = false
-            while !found && position < size {
-                let n = readFully(fd, buffer, min(pieceSize, size - position), at: position)
-                guard n > 0 else { break }
-                if let k = UnsafeBufferPointer(start: buffer, count: n).firstIndex(of: 0x0A) { position += k + 1; found = true } else { position += n }
-            }
-            if !found { position = size }
-        }
+        if findStart { position = lineStart(atOrAfter: start, size: size, fd: fd, buffer: buffer) }
         var parser = CSVParser()
         var validator = UTF8Validator()
         var summary = FileSummary(path: "")
@@ -301,6 +282,19 @@ enum SplitCheck {
         part.end = position
         part.lineBreaks = parser.currentLine - 1
         part.endsBetweenRecords = parser.isBetweenRecords
+    }
+
+    /// The first offset at or after `offset` that follows a line break (`size` when none does): where a part or
+    /// a piece of the file begins. The part before ends there too, so the two always meet.
+    static func lineStart(atOrAfter offset: Int, size: Int, fd: Int32, buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        var p = offset - 1
+        while p < size {
+            let n = readFully(fd, buffer, min(pieceSize, size - p), at: p)
+            guard n > 0 else { return size }
+            if let k = UnsafeBufferPointer(start: buffer, count: n).firstIndex(of: 0x0A) { return p + k + 1 }
+            p += n
+        }
+        return size
     }
 
     /// Reads `count` bytes at `offset` (fewer only at the end of the file or on an error).

@@ -551,12 +551,12 @@ public struct WhitePaperBuilder {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         func line(_ cells: [String]) { out += cells.map(CSVText.cell).joined(separator: ",").utf8; out += [0x0D, 0x0A] }
         line([zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (grades != nil ? [zh ? "分级评价等级" : "Grade"] : []))
-        let zoneCell = Dictionary(report.zones.map { ($0.id, Array((CSVText.cell($0.name[language]) + ",").utf8)) }, uniquingKeysWith: { a, _ in a })
         let brandCell = Dictionary(uniqueKeysWithValues: Choices.brandLevel.options.map { ($0.id, Array(("," + CSVText.cell($0.name[language])).utf8)) })
         let byZone = Dictionary(grouping: report.directory, by: \.zone)
         for z in report.zones {
+            let zoneCell = Array((CSVText.cell(z.name[language]) + ",").utf8)
             for a in byZone[z.id] ?? [] {
-                out += zoneCell[z.id]!
+                out += zoneCell
                 out += CSVText.cell(a.name).utf8
                 out += brandCell[a.brandLevel] ?? Array(("," + CSVText.cell(a.brandLevel)).utf8)
                 if let grades { out += ("," + CSVText.cell(grades[a.creditCode].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
@@ -573,8 +573,7 @@ public struct WhitePaperBuilder {
         let byZone = Dictionary(grouping: listed, by: \.zone)
         return zones.compactMap { z in
             guard let agencies = byZone[z.id], !agencies.isEmpty else { return nil }
-            var perBrand: [String: Int] = [:]
-            for a in agencies { perBrand[a.brandLevel, default: 0] += 1 }
+            let perBrand = AnnualReport.brandCounts(agencies)
             let brands = Choices.brandLevel.options.reversed().compactMap { o in
                 perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
             }

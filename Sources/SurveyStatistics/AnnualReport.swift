@@ -125,13 +125,20 @@ public struct AnnualReport: Sendable {
         })
     }
 
+    /// How many of `agencies` have each brand level (the directory's counts when it is too long to print).
+    public static func brandCounts(_ agencies: [ListedAgency]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for a in agencies { counts[a.brandLevel, default: 0] += 1 }
+        return counts
+    }
+
     /// By zone, then by name in code point order (its UTF-8 bytes), equal names as they came. Comparing the
     /// names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the zones) was 11 % of a 1M-return report
     /// (perf); here each name's bytes are compared with memcmp.
     static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
         let zones = Set(agencies.map(\.zone)).sorted()
         let rank = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
-        let zone = agencies.map { rank[$0.zone]! }
+        let zone = agencies.map { rank[$0.zone] ?? 0 }       // (every zone is ranked)
         let names = agencies.map { ContiguousArray($0.name.utf8) }
         let order = agencies.indices.sorted { a, b in
             if zone[a] != zone[b] { return zone[a] < zone[b] }
