@@ -5,14 +5,19 @@ import SurveyCore
 /// and the regional figures, for a set of zones.
 public struct Dataset: Sendable {
     public var period: Period
-    public var returns: [SurveyReturn]
+    public let returns: [SurveyReturn]
     public var previous: [SurveyReturn]
     public var regional: [RegionalFigure]
     /// The zones the request covers (regional figures of these zones are summed when a group spans zones).
     public var zones: [String]
 
+    /// No credit code is in `returns` twice (so the agencies of a group are its returns, without a set of codes).
+    public let codesAreDistinct: Bool
+
     public init(period: Period, returns: [SurveyReturn], previous: [SurveyReturn], regional: [RegionalFigure], zones: [String]) {
         self.period = period; self.returns = returns; self.previous = previous; self.regional = regional; self.zones = zones
+        var seen = Set<CreditCode>(minimumCapacity: returns.count)
+        codesAreDistinct = returns.allSatisfy { seen.insert($0.creditCode).inserted }
     }
 }
 
@@ -80,78 +85,12 @@ public struct Cell: Sendable {
 
 /// Exact aggregation of indicators over groups of returns.
 public enum Aggregation {
-    static let tenThousand = Decimal(10_000)
-
     /// The value of one indicator over `returns` (a group), with `previous` the same group a year earlier.
     public static func cell(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
                             regional: [RegionalFigure], zones: Set<String>, period: Period) -> Cell {
-        func total(_ field: String, _ rs: [SurveyReturn]) -> (sum: Int64, reporting: Int) {
-            let i = SurveyReturn.numberIndex[field]!      // resolved once, not per return
-            var s: Int64 = 0, n = 0
-            for r in rs { if let v = r.numbers[i] { s += v; n += 1 } }
-            return (s, n)
-        }
-        func isMoney(_ field: String) -> Bool { Form.returns[field].type == .money }
-        func decimal(_ field: String, _ v: Int64) -> Decimal { isMoney(field) ? Decimal(v) / tenThousand : Decimal(v) }
-        func ratio(_ n: Decimal, _ d: Decimal, reporting: Int) -> Cell {
-            Cell(value: d == 0 ? nil : n / d, numerator: n, denominator: d, reporting: reporting)
-        }
-        func regionalSum(_ id: String, _ p: Period) -> Decimal? {
-            let figures = regional.filter { $0.indicator == id && $0.period == p && zones.contains($0.zone) }
-            guard Set(figures.map(\.zone)) == zones else { return nil }     // a zone without the figure: no data
-            return figures.reduce(Decimal(0)) { $0 + $1.value }
-        }
-        switch indicator.computation {
-        case .agencies:
-            return Cell(value: Decimal(Set(returns.map(\.creditCode)).count), reporting: returns.count)
-        case .designated(let id):
-            guard returns.contains(where: { $0.designation != nil }) else { return Cell(value: nil, reporting: 0) }
-            return Cell(value: Decimal(returns.filter { $0.designation == id }.count), reporting: returns.filter { $0.designation != nil }.count)
-        case .brandAgencies:
-            return Cell(value: Decimal(returns.filter { $0.brandLevel == "provincial" || $0.brandLevel == "national" }.count), reporting: returns.count)
-        case .agenciesWithRevenueAtLeast(let threshold):
-            return Cell(value: Decimal(returns.filter { ($0["revenue"] ?? 0) >= threshold }.count), reporting: returns.count)
-        case .sum(let field):
-            let t = total(field, returns)
-            return Cell(value: t.reporting == 0 ? nil : decimal(field, t.sum), reporting: t.reporting)
-        case .fieldRatio(let n, let d):
-            // Over the agencies that reported both, in one pass (no copy of the group).
-            let ni = SurveyReturn.numberIndex[n]!, di = SurveyReturn.numberIndex[d]!
-            var sn: Int64 = 0, sd: Int64 = 0, both = 0
-            for r in returns { if let a = r.numbers[ni], let b = r.numbers[di] { sn += a; sd += b; both += 1 } }
-            return ratio(decimal(n, sn), decimal(d, sd), reporting: both)
-        case .average(let field):
-            let t = total(field, returns)
-            return ratio(decimal(field, t.sum), Decimal(t.reporting), reporting: t.reporting)
-        case .regionalRatio(let n, let id):
-            let t = total(n, returns)
-            guard t.reporting > 0, let d = regionalSum(id, period) else { return Cell(value: nil, reporting: t.reporting) }
-            return ratio(decimal(n, t.sum), d, reporting: t.reporting)
-        case .regional(let id):
-            return Cell(value: regionalSum(id, period), reporting: 0)
-        case .growth(let base):
-            guard let b = Catalogue.indicator(base) else { return Cell(value: nil, reporting: 0) }
-            let now = cell(b, returns: returns, previous: [], regional: regional, zones: zones, period: period)
-            let before = cell(b, returns: previous, previous: [], regional: regional, zones: zones, period: period.previousYear)
-            guard let a = now.value, let p = before.value, p != 0 else { return Cell(value: nil, reporting: now.reporting) }
-            return Cell(value: (a - p) / p, numerator: a - p, denominator: p, reporting: now.reporting)
-        case .sameSampleGrowth(let field):
-            var earlier: [CreditCode: Int64] = [:]
-            for r in previous { if let v = r[field] { earlier[r.creditCode] = v } }
-            var a: Int64 = 0, p: Int64 = 0, n = 0
-            for r in returns { if let v = r[field], let e = earlier[r.creditCode] { a += v; p += e; n += 1 } }
-            return ratio(decimal(field, a - p), decimal(field, p), reporting: n)
-        case .concentrationTop5:
-            let values = returns.compactMap { $0["revenue"] }.sorted(by: >)
-            let sum = values.reduce(0, +)
-            return ratio(Decimal(values.prefix(5).reduce(0, +)), Decimal(sum), reporting: values.count)
-        case .herfindahl:
-            let values = returns.compactMap { $0["revenue"] }
-            let sum = Decimal(values.reduce(0, +))
-            guard sum > 0 else { return Cell(value: nil, reporting: values.count) }
-            let h = values.reduce(Decimal(0)) { acc, v in let s = Decimal(v) / sum; return acc + s * s }
-            return Cell(value: h, reporting: values.count)
-        }
+        let plan = TotalsPlan([indicator])
+        let (now, before) = totals(plan, returns: returns, previous: indicator.needsPreviousYear ? previous : [])
+        return now.cell(indicator, before: before, plan: plan, regional: regional, zones: zones, period: period)
     }
 
     /// The rules a derived figure needs beyond its base cell's status, checked on the group's own returns:
@@ -160,24 +99,17 @@ public enum Aggregation {
     /// it in both years. D when a rule fails.
     public static func localStatus(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
                                    rule: DisclosureRule = .standard) -> ConfStatus {
-        func passes(_ values: [Int64]) -> Bool {
-            let positive = values.filter { $0 > 0 }
-            return rule.primary(contributors: positive.count, sum: positive.reduce(0, +), largest: positive.max() ?? 0) == .free
-        }
-        switch indicator.computation {
-        case .concentrationTop5:
-            let values = returns.compactMap { $0["revenue"] }.filter { $0 > 0 }.sorted(by: >)
-            guard values.count > 5 else { return .free }           // CR5 = 100 %: nothing beyond the total
-            return passes(Array(values.prefix(5))) && passes(Array(values.dropFirst(5))) ? .free : .secondary
-        case .sameSampleGrowth(let field):
-            var earlier: [CreditCode: Int64] = [:]
-            for r in previous { if let v = r[field] { earlier[r.creditCode] = v } }
-            var now: [Int64] = [], before: [Int64] = []
-            for r in returns { if let v = r[field], let e = earlier[r.creditCode] { now.append(v); before.append(e) } }
-            return passes(now) && passes(before) ? .free : .secondary
-        default:
-            return .free
-        }
+        let plan = TotalsPlan([indicator])
+        return totals(plan, returns: returns, previous: previous).now.localStatus(indicator, plan: plan, rule: rule)
+    }
+
+    /// One group's totals this period and a year earlier.
+    static func totals(_ plan: TotalsPlan, returns: [SurveyReturn], previous: [SurveyReturn]) -> (now: GroupTotals, before: GroupTotals) {
+        let earlier = plan.sameSample.isEmpty ? nil : GroupTotals.earlier(previous, plan)
+        var now = GroupTotals(plan, codesMayRepeat: true), before = GroupTotals(plan, codesMayRepeat: true)
+        for r in returns { now.add(r, plan, earlier: earlier) }
+        for r in previous { before.add(r, plan, earlier: nil) }
+        return (now, before)
     }
 }
 
@@ -194,64 +126,93 @@ public struct StatTable: Sendable {
     public var rows: [Row]
 
     /// Computes a table over a dataset: exact values, every status free. Statuses come from the period's release
-    /// (`protect(with:)`); a table that is not protected is for internal use only.
+    /// (`protect(with:)`); a table that is not protected is for internal use only. One pass over the returns
+    /// (and one over last year's when an indicator compares with them): each return is added to the totals of
+    /// its groups (`GroupTotals`), and the cells are computed from those.
     public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator]) {
         self.dimensions = dimensions
         self.indicators = indicators
-        // Grouping a million returns: each dimension value gets a small number, a group key packs them into one
-        // UInt64 (12 bits a dimension), so no key array is made per return.
-        func groups(_ returns: [SurveyReturn]) -> [[String]: [SurveyReturn]] {
-            if dimensions.isEmpty { return returns.isEmpty ? [:] : [[]: returns] }   // one group: share the array, no copies
-            var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
-            var names = Array(repeating: [String](), count: dimensions.count)
-            func number(_ d: Int, _ value: String) -> UInt64 {
-                if let n = numbering[d][value] { return n }
-                let n = UInt64(names[d].count)
-                precondition(n < 4096, "more than 4096 values in one breakdown")
-                numbering[d][value] = n
-                names[d].append(value)
-                return n
-            }
-            var packed: [UInt64: [SurveyReturn]] = [:]
-            var codes: [UInt64] = [], next: [UInt64] = []
-            for r in returns {
-                codes.removeAll(keepingCapacity: true)
-                codes.append(0)
-                for (d, dimension) in dimensions.enumerated() {
-                    switch dimension {
-                    case .zone: let n = number(d, r.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                    case .agency_kind: let n = number(d, r.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                    case .brand_level: let n = number(d, r.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                    case .period, .business_type:    // period: rare; business type: a firm counts in each of its types
-                        next.removeAll(keepingCapacity: true)
-                        for value in dimension.keys(r) {
-                            let n = number(d, value)
-                            for c in codes { next.append(c << 12 | n) }
-                        }
-                        swap(&codes, &next)
-                    }
-                }
-                for c in codes { packed[c, default: []].append(r) }
-            }
-            var out: [[String]: [SurveyReturn]] = [:]
-            for (code, members) in packed {
-                var key = [String](repeating: "", count: dimensions.count)
-                var rest = code
-                for d in dimensions.indices.reversed() { key[d] = names[d][Int(rest & 0xFFF)]; rest >>= 12 }
-                out[key] = members
-            }
-            return out
+        let plan = TotalsPlan(indicators)
+        // Each dimension value gets a small number, shared by both years; a group key packs them into one UInt64
+        // (12 bits a dimension), so no key array is made per return.
+        var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
+        var names = Array(repeating: [String](), count: dimensions.count)
+        func number(_ d: Int, _ value: String) -> UInt64 {
+            if let n = numbering[d][value] { return n }
+            let n = UInt64(names[d].count)
+            precondition(n < 4096, "more than 4096 values in one breakdown")
+            numbering[d][value] = n
+            names[d].append(value)
+            return n
         }
-        let current = groups(data.returns)
-        // Last year's groups only when an indicator needs them (growth); grouping copies every return.
-        let previous = indicators.contains(where: \.needsPreviousYear) ? groups(data.previous) : [:]
+        var codes: [UInt64] = [], next: [UInt64] = []
+        /// The groups of `r` into `codes` (several for business types: a firm counts in each of its types).
+        func groups(of r: SurveyReturn) {
+            codes.removeAll(keepingCapacity: true)
+            codes.append(0)
+            for (d, dimension) in dimensions.enumerated() {
+                switch dimension {
+                case .zone: let n = number(d, r.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .agency_kind: let n = number(d, r.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .brand_level: let n = number(d, r.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .period, .business_type:
+                    next.removeAll(keepingCapacity: true)
+                    for value in dimension.keys(r) {
+                        let n = number(d, value)
+                        for c in codes { next.append(c << 12 | n) }
+                    }
+                    swap(&codes, &next)
+                }
+            }
+        }
+        let mayRepeat = plan.distinct && !data.codesAreDistinct
+        // Last year first (only when an indicator compares with it): its totals, and each same-sample field's
+        // values by credit code within each group.
+        var beforeIndex: [UInt64: Int] = [:], before: [GroupTotals] = [], earlier: [GroupTotals.Earlier] = []
+        if indicators.contains(where: \.needsPreviousYear) {
+            for r in data.previous {
+                groups(of: r)
+                for c in codes {
+                    let g: Int
+                    if let i = beforeIndex[c] { g = i } else {
+                        g = before.count; beforeIndex[c] = g
+                        before.append(GroupTotals(plan, codesMayRepeat: true))
+                        earlier.append(GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count))
+                    }
+                    before[g].add(r, plan, earlier: nil)
+                    if !plan.sameSample.isEmpty { GroupTotals.record(r, plan, into: &earlier[g]) }
+                }
+            }
+        }
+        var nowIndex: [UInt64: Int] = [:], now: [GroupTotals] = [], nowCodes: [UInt64] = []
+        var nowEarlier: [GroupTotals.Earlier?] = []      // each group's table of last year (nil: no same-sample field)
+        let none = GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count)
+        for r in data.returns {
+            groups(of: r)
+            for c in codes {
+                let g: Int
+                if let i = nowIndex[c] { g = i } else {
+                    g = now.count; nowIndex[c] = g; nowCodes.append(c)
+                    now.append(GroupTotals(plan, codesMayRepeat: mayRepeat))
+                    nowEarlier.append(plan.sameSample.isEmpty ? nil : beforeIndex[c].map { earlier[$0] } ?? none)
+                }
+                now[g].add(r, plan, earlier: nowEarlier[g])
+            }
+        }
+        let empty = GroupTotals(plan, codesMayRepeat: true)
         let zoneIndex = dimensions.firstIndex(of: .zone)
-        rows = current.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
-            let rs = current[key]!
+        let keyed: [(key: [String], group: Int)] = nowCodes.enumerated().map { g, code in
+            var key = [String](repeating: "", count: dimensions.count)
+            var rest = code
+            for d in dimensions.indices.reversed() { key[d] = names[d][Int(rest & 0xFFF)]; rest >>= 12 }
+            return (key, g)
+        }
+        rows = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, g in
             let zones: Set<String> = zoneIndex.map { [key[$0]] } ?? Set(data.zones)
+            let b = beforeIndex[nowCodes[g]].map { before[$0] } ?? empty
             let cells = indicators.map { ind -> Cell in
-                var c = Aggregation.cell(ind, returns: rs, previous: previous[key] ?? [], regional: data.regional, zones: zones, period: data.period)
-                if c.value != nil { c.localStatus = Aggregation.localStatus(ind, returns: rs, previous: previous[key] ?? []) }
+                var c = now[g].cell(ind, before: b, plan: plan, regional: data.regional, zones: zones, period: data.period)
+                if c.value != nil { c.localStatus = now[g].localStatus(ind, plan: plan, rule: .standard) }
                 return c
             }
             return Row(key: key, cells: cells)

@@ -80,12 +80,14 @@ public struct AnnualReport: Sendable {
         for r in returns where r.period.quarter == nil && r.period.year <= year && covered.contains(r.zone) {
             byYear[r.period.year, default: []].append(r)
         }
-        func dataset(_ y: Int) -> Dataset {
-            Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids)
-        }
+        years = byYear.keys.filter { $0 <= year }.sorted()
+        // Each year's dataset once (a dataset finds whether its credit codes repeat).
+        let datasets = Dictionary(uniqueKeysWithValues: Set(years + [year, year - 1]).map { y in
+            (y, Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids))
+        })
+        func dataset(_ y: Int) -> Dataset { datasets[y]! }
         func indicators(_ list: [String]) -> [Indicator] { list.map { Catalogue.indicator($0)! } }
         let now = dataset(year)
-        years = byYear.keys.filter { $0 <= year }.sorted()
         guard let release = releases[year] else {
             throw OutsideRelease(message: Bilingual("没有\(year)年的公布数据集（release）", "no release of \(year)"))
         }
