@@ -76,36 +76,68 @@ public enum FilingStatus {
         }
 
         var agencies: [Agency] = []
-        var counts = Dictionary(uniqueKeysWithValues: zoneIDs.map { ($0, Count(zone: $0)) })
         // An agency is counted in the zone of its return for the period before (its zone now, when it moved, is in
         // the list); one that filed only now, in the zone of its return.
         for e in expected {
-            counts[e.zone, default: Count(zone: e.zone)].expected += 1
             if let r = receivedByCode[e.creditCode] {
                 let late = due.map { r.firstReceivedAt > $0 } ?? false
-                counts[e.zone, default: Count(zone: e.zone)].received += 1
-                if late { counts[e.zone, default: Count(zone: e.zone)].late += 1 }
                 agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: late ? .late : .filed,
                                        receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
             } else {
-                counts[e.zone, default: Count(zone: e.zone)].missing += 1
                 let p = try personal(e.filing)
                 agencies.append(Agency(creditCode: e.creditCode, name: e.agencyName, zone: e.zone, state: .missing,
                                        receivedAt: nil, contact: p.contact, phone: p.phone))
             }
         }
         for r in received where !expectedCodes.contains(r.creditCode) {
-            counts[r.zone, default: Count(zone: r.zone)].new += 1
             agencies.append(Agency(creditCode: r.creditCode, name: r.agencyName, zone: r.zone, state: .new,
                                    receivedAt: r.firstReceivedAt, contact: nil, phone: nil))
         }
+        let counts = Self.counts(zones: zoneIDs, expected: expected.map { ($0.creditCode, $0.zone) },
+                                 received: received.map { r in (r.creditCode, r.zone, due.map { r.firstReceivedAt > $0 } ?? false) })
+        let order = Dictionary(uniqueKeysWithValues: zoneIDs.enumerated().map { ($1, $0) })
+        agencies.sort { (order[$0.zone] ?? 0, $0.creditCode) < (order[$1.zone] ?? 0, $1.creditCode) }
+        return Result(period: period, previous: before, asOf: asOf, due: due, registry: !registered.isEmpty, agencies: agencies,
+                      counts: counts)
+    }
+
+    /// The counts per zone of `zones` (then the total, when more than one): each expected agency in its zone,
+    /// received (late) when it filed, else missing; an agency that filed but was not expected is new, in the zone
+    /// of its return. The first filing of a code counts.
+    static func counts<Code: Hashable>(zones zoneIDs: [String], expected: [(code: Code, zone: String)],
+                                       received: [(code: Code, zone: String, late: Bool)]) -> [Count] {
+        var late: [Code: Bool] = Dictionary(received.map { ($0.code, $0.late) }, uniquingKeysWith: { a, _ in a })
+        var counts = Dictionary(uniqueKeysWithValues: zoneIDs.map { ($0, Count(zone: $0)) })
+        var expectedCodes = Set<Code>(minimumCapacity: expected.count)
+        for e in expected {
+            expectedCodes.insert(e.code)
+            counts[e.zone, default: Count(zone: e.zone)].expected += 1
+            if let l = late[e.code] {
+                counts[e.zone, default: Count(zone: e.zone)].received += 1
+                if l { counts[e.zone, default: Count(zone: e.zone)].late += 1 }
+            } else {
+                counts[e.zone, default: Count(zone: e.zone)].missing += 1
+            }
+        }
+        late = [:]
+        for r in received where !expectedCodes.contains(r.code) { counts[r.zone, default: Count(zone: r.zone)].new += 1 }
         var total = Count(zone: "all")
         for c in counts.values {
             total.expected += c.expected; total.received += c.received; total.late += c.late; total.missing += c.missing; total.new += c.new
         }
-        let order = Dictionary(uniqueKeysWithValues: zoneIDs.enumerated().map { ($1, $0) })
-        agencies.sort { (order[$0.zone] ?? 0, $0.creditCode) < (order[$1.zone] ?? 0, $1.creditCode) }
-        return Result(period: period, previous: before, asOf: asOf, due: due, registry: !registered.isEmpty, agencies: agencies,
-                      counts: zoneIDs.map { counts[$0, default: Count(zone: $0)] } + (zoneIDs.count > 1 ? [total] : []))
+        return zoneIDs.map { counts[$0, default: Count(zone: $0)] } + (zoneIDs.count > 1 ? [total] : [])
+    }
+
+    /// The counts of `evaluate` (no due date) from returns already read: `previous` and `returns` the current
+    /// returns of the period before and of `period` in `zones` as of `asOf`, which are the filings of those
+    /// periods; the registry is read from the archive. A national report reads a million filings less.
+    public static func counts(_ archive: Archive, period: Period, zones zoneIDs: [String], asOf: String,
+                              previous: [SurveyReturn], returns: [SurveyReturn]) throws -> [Count] {
+        var expected = previous.map { (code: $0.creditCode.text, zone: $0.zone) }
+        let filedBefore = Set(expected.map(\.code))
+        for a in try archive.registry(asOf: asOf) where zoneIDs.contains(a.zone) && a.isResident(during: period) && !filedBefore.contains(a.creditCode) {
+            expected.append((a.creditCode, a.zone))
+        }
+        return counts(zones: zoneIDs, expected: expected, received: returns.map { ($0.creditCode.text, $0.zone, false) })
     }
 }

@@ -130,8 +130,11 @@ public enum Reporting {
         }
         let baseName = "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-"))
         context.directoryFile = baseName + "-directory.csv"
-        let filed = try FilingStatus.evaluate(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp, due: nil, contacts: false)
-        if let total = filed.counts.last, let rate = total.rate {
+        // Who filed, from the returns already read (the current returns of a period are its filings).
+        let filed = try FilingStatus.counts(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp,
+                                            previous: returns.filter { $0.period == Period(year: year - 1) },
+                                            returns: returns.filter { $0.period == Period(year: year) })
+        if let total = filed.last, let rate = total.rate {
             context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)
         }
         let output = try WhitePaper.render(report, context: context, templates: templates)

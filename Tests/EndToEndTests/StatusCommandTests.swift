@@ -77,6 +77,12 @@ final class RegistryStatusTests: XCTestCase {
         XCTAssertTrue(r.text.contains("及入驻机构名录中的机构"), r.text)
         XCTAssertTrue(r.text.contains("宿迁市宿城区\t23\t19\t0\t4\t4\t82.6%"), r.text)
         XCTAssertTrue(r.text.contains("91321302MA1XYN0017\t宿迁示例新入驻知识产权代理有限公司"), r.text)
+        // The white paper counts from the returns it has read, and the registry, as status does.
+        let out = temporaryDirectory()
+        let paper = try ipsurvey(["report", "--year", "2025", "--zone", "sucheng", "--archive", a, "--out", out.path])
+        XCTAssertEqual(paper.status, 0, paper.stderr)
+        let html = try String(contentsOf: out.appendingPathComponent("whitepaper-2025-sucheng.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("应报23家，已报19家，回收率82.6%；另有4家机构为新报送。"), html)
         // Before it entered, it is not expected.
         let early = try ipsurvey(["status", "--period", "2024", "--zone", "sucheng", "--archive", a, "--format", "json"])
         XCTAssertFalse(early.text.contains("91321302MA1XYN0017"), early.text)
