@@ -76,7 +76,13 @@ public enum CSVText {
         // under a combining mark is quoted too, and a million cells are scanned without grapheme breaking
         // (9 % of writing a 1M-agency directory).
         guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // A quote doubled byte by byte (it is ASCII, never inside another character): `replacingOccurrences`
+        // went through NSString, 3.5 % of a 1M-agency report.
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(s.utf8.count + 8)
+        for b in s.utf8 { out.append(b); if b == 0x22 { out.append(0x22) } }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Splits one CSV line back into cells (the header of a stored file; the cells rows stored by schema v1 copied).

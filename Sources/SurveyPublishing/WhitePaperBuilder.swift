@@ -552,16 +552,16 @@ public struct WhitePaperBuilder {
         func line(_ cells: [String]) { out += cells.map(CSVText.cell).joined(separator: ",").utf8; out += [0x0D, 0x0A] }
         line([zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (grades != nil ? [zh ? "分级评价等级" : "Grade"] : []))
         let brandCell = Dictionary(uniqueKeysWithValues: Choices.brandLevel.options.map { ($0.id, Array(("," + CSVText.cell($0.name[language])).utf8)) })
-        let byZone = Dictionary(grouping: report.directory, by: \.zone)
+        let runs = AnnualReport.runsByZone(report.directory)
         for z in report.zones {
             let zoneCell = Array((CSVText.cell(z.name[language]) + ",").utf8)
-            for a in byZone[z.id] ?? [] {
+            for run in runs[z.id] ?? [] { for a in report.directory[run] {
                 out += zoneCell
                 out += CSVText.cell(a.name).utf8
                 out += brandCell[a.brandLevel] ?? Array(("," + CSVText.cell(a.brandLevel)).utf8)
                 if let grades { out += ("," + CSVText.cell(grades[a.creditCode].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
                 out += [0x0D, 0x0A]
-            }
+            } }
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -570,14 +570,16 @@ public struct WhitePaperBuilder {
     /// Without `names`, only the counts by brand level.
     static func directory(zones: [Zone], agencies listed: [AnnualReport.ListedAgency], grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?,
                           language: Language, names: Bool = true) -> [DirectoryZoneView] {
-        let byZone = Dictionary(grouping: listed, by: \.zone)
+        let runs = AnnualReport.runsByZone(listed)
         return zones.compactMap { z in
-            guard let agencies = byZone[z.id], !agencies.isEmpty else { return nil }
+            guard let zoneRuns = runs[z.id] else { return nil }
+            let agencies = zoneRuns.lazy.flatMap { listed[$0] }
+            let count = zoneRuns.reduce(0) { $0 + $1.count }
             let perBrand = AnnualReport.brandCounts(agencies)
             let brands = Choices.brandLevel.options.reversed().compactMap { o in
                 perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
             }
-            return DirectoryZoneView(name: z.name[language], count: "\(agencies.count)", agencies: !names ? [] : agencies.map {
+            return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : Array(agencies).map {
                 let grade = grading?.grades[$0.creditCode]
                 let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
                 return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,

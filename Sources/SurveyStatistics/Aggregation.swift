@@ -142,6 +142,9 @@ public struct StatTable: Sendable {
         var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
         var names = Array(repeating: [String](), count: dimensions.count)
         func number(_ d: Int, _ value: String) -> UInt64 {
+            // A breakdown has a handful of values, most of them small strings (compared as two words): a scan
+            // beats hashing the value for every return.
+            if names[d].count <= 16, let n = names[d].firstIndex(of: value) { return UInt64(n) }
             if let n = numbering[d][value] { return n }
             let n = UInt64(names[d].count)
             precondition(n < 4096, "more than 4096 values in one breakdown")
@@ -173,9 +176,10 @@ public struct StatTable: Sendable {
         // Last year first (only when an indicator compares with it): its totals, and each same-sample field's
         // values by credit code within each group.
         var beforeIndex: [UInt64: Int] = [:], before: [GroupTotals] = [], earlier: [GroupTotals.Earlier] = []
-        if indicators.contains(where: \.needsPreviousYear) {
-            for r in data.previous {
-                groups(of: r)
+        // (Returns are read in place through a buffer: `for r in array` copies each, six retains and releases.)
+        if indicators.contains(where: \.needsPreviousYear) { data.previous.withUnsafeBufferPointer { previous in
+            for i in previous.indices {
+                groups(of: previous[i])
                 for c in codes {
                     let g: Int
                     if let i = beforeIndex[c] { g = i } else {
@@ -183,16 +187,16 @@ public struct StatTable: Sendable {
                         before.append(GroupTotals(plan, codesMayRepeat: true))
                         earlier.append(GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count))
                     }
-                    before[g].add(r, plan, earlier: nil)
-                    if !plan.sameSample.isEmpty { GroupTotals.record(r, plan, into: &earlier[g]) }
+                    before[g].add(previous[i], plan, earlier: nil)
+                    if !plan.sameSample.isEmpty { GroupTotals.record(previous[i], plan, into: &earlier[g]) }
                 }
             }
-        }
+        } }
         var nowIndex: [UInt64: Int] = [:], now: [GroupTotals] = [], nowCodes: [UInt64] = []
         var nowEarlier: [GroupTotals.Earlier?] = []      // each group's table of last year (nil: no same-sample field)
         let none = GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count)
-        for r in data.returns {
-            groups(of: r)
+        data.returns.withUnsafeBufferPointer { returns in for i in returns.indices {
+            groups(of: returns[i])
             for c in codes {
                 let g: Int
                 if let i = nowIndex[c] { g = i } else {
@@ -200,9 +204,9 @@ public struct StatTable: Sendable {
                     now.append(GroupTotals(plan, codesMayRepeat: mayRepeat))
                     nowEarlier.append(plan.sameSample.isEmpty ? nil : beforeIndex[c].map { earlier[$0] } ?? none)
                 }
-                now[g].add(r, plan, earlier: nowEarlier[g])
+                now[g].add(returns[i], plan, earlier: nowEarlier[g])
             }
-        }
+        } }
         let empty = GroupTotals(plan, codesMayRepeat: true)
         let zoneIndex = dimensions.firstIndex(of: .zone)
         let keyed: [(key: [String], group: Int)] = nowCodes.enumerated().map { g, code in

@@ -128,28 +128,45 @@ public struct AnnualReport: Sendable {
     }
 
     /// How many of `agencies` have each brand level (the directory's counts when it is too long to print).
-    public static func brandCounts(_ agencies: [ListedAgency]) -> [String: Int] {
+    public static func brandCounts(_ agencies: some Sequence<ListedAgency>) -> [String: Int] {
         var counts: [String: Int] = [:]
         for a in agencies { counts[a.brandLevel, default: 0] += 1 }
         return counts
     }
 
-    /// By zone, then by name in code point order (its UTF-8 bytes), equal names as they came. Comparing the
-    /// names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the zones) was 11 % of a 1M-return report
-    /// (perf); here each name's bytes are compared with memcmp.
+    /// Where each zone's agencies lie in `agencies`: its runs of neighbours, in order (one run when sorted by
+    /// zone). Grouping a million agencies into arrays by zone copied each of them.
+    public static func runsByZone(_ agencies: [ListedAgency]) -> [String: [Range<Int>]] {
+        var runs: [String: [Range<Int>]] = [:]
+        var start = 0
+        for i in agencies.indices where i + 1 == agencies.count || agencies[i + 1].zone != agencies[i].zone {
+            runs[agencies[i].zone, default: []].append(start..<(i + 1))
+            start = i + 1
+        }
+        return runs
+    }
+
+    /// By zone, then by name in code point order (its UTF-8 bytes), equal names by credit code (the returns may
+    /// come in any order). Comparing the names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the
+    /// zones) was 11 % of a 1M-return report (perf); here the names' bytes lie in one buffer and are compared
+    /// with memcmp, without an array per name.
     static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
         let zones = Set(agencies.map(\.zone)).sorted()
         let rank = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
         let zone = agencies.map { rank[$0.zone] ?? 0 }       // (every zone is ranked)
-        let names = agencies.map { ContiguousArray($0.name.utf8) }
-        let order = agencies.indices.sorted { a, b in
-            if zone[a] != zone[b] { return zone[a] < zone[b] }
-            let c = names[a].withUnsafeBufferPointer { x in names[b].withUnsafeBufferPointer { y in
-                let n = min(x.count, y.count)
-                return n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-            } }
-            if c != 0 { return c < 0 }
-            return names[a].count != names[b].count ? names[a].count < names[b].count : a < b
+        var bytes: [UInt8] = [], start: [Int] = [0]
+        bytes.reserveCapacity(agencies.count * 32)
+        for a in agencies { bytes += a.name.utf8; start.append(bytes.count) }
+        let order: [Int] = bytes.withUnsafeBufferPointer { all in
+            let base = all.baseAddress
+            return agencies.indices.sorted { a, b in
+                if zone[a] != zone[b] { return zone[a] < zone[b] }
+                let na = start[a + 1] - start[a], nb = start[b + 1] - start[b], n = min(na, nb)
+                let c = n == 0 ? 0 : memcmp(base! + start[a], base! + start[b], n)
+                if c != 0 { return c < 0 }
+                if na != nb { return na < nb }
+                return agencies[a].creditCode < agencies[b].creditCode
+            }
         }
         return order.map { agencies[$0] }
     }

@@ -133,11 +133,15 @@ public enum FilingStatus {
     /// periods; the registry is read from the archive. A national report reads a million filings less.
     public static func counts(_ archive: Archive, period: Period, zones zoneIDs: [String], asOf: String,
                               previous: [SurveyReturn], returns: [SurveyReturn]) throws -> [Count] {
-        var expected = previous.map { (code: $0.creditCode.text, zone: $0.zone) }
-        let filedBefore = Set(expected.map(\.code))
-        for a in try archive.registry(asOf: asOf) where zoneIDs.contains(a.zone) && a.isResident(during: period) && !filedBefore.contains(a.creditCode) {
-            expected.append((a.creditCode, a.zone))
+        // Codes as numbers (no string per return); a registry code that is not a valid credit code (nil) cannot
+        // have filed, and is expected and missing all the same.
+        var expected: [(code: CreditCode?, zone: String)] = previous.map { ($0.creditCode, $0.zone) }
+        let filedBefore = Set(previous.map(\.creditCode))
+        for a in try archive.registry(asOf: asOf) where zoneIDs.contains(a.zone) && a.isResident(during: period) {
+            let code = CreditCode(a.creditCode)
+            if let code, filedBefore.contains(code) { continue }
+            expected.append((code, a.zone))
         }
-        return counts(zones: zoneIDs, expected: expected, received: returns.map { ($0.creditCode.text, $0.zone, false) })
+        return counts(zones: zoneIDs, expected: expected, received: returns.map { ($0.creditCode, $0.zone, false) })
     }
 }
