@@ -99,10 +99,7 @@ public enum Aggregation {
     /// it in both years. D when a rule fails.
     public static func localStatus(_ indicator: Indicator, returns: [SurveyReturn], previous: [SurveyReturn],
                                    rule: DisclosureRule = .standard) -> ConfStatus {
-        switch indicator.computation {
-        case .concentrationTop5, .sameSampleGrowth: break
-        default: return .free                          // no rule beyond the base cell's: no pass over the returns
-        }
+        guard indicator.hasLocalRule else { return .free }     // no pass over the returns
         let plan = TotalsPlan([indicator])
         return totals(plan, returns: returns, previous: previous).now.localStatus(indicator, plan: plan, rule: rule)
     }

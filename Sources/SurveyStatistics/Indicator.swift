@@ -94,6 +94,11 @@ extension Indicator {
         return out
     }
 
+    /// Whether the indicator's own group must pass a rule beyond its base cell's status (`Aggregation.localStatus`).
+    public var hasLocalRule: Bool {
+        switch computation { case .concentrationTop5, .sameSampleGrowth: true; default: false }
+    }
+
     /// Whether the indicator compares with the same period a year earlier.
     public var needsPreviousYear: Bool {
         switch computation { case .growth, .sameSampleGrowth: true; default: false }

@@ -166,7 +166,7 @@ extension TargetEvaluation {
             for ind in compared where status == .free {
                 guard let field = ind.protectedBy else { continue }
                 status = release.status(of: ind, at: ReleaseKey(measure: field, zone: group), previous: previous, hasValue: true)
-                if status == .free {
+                if status == .free, ind.hasLocalRule {
                     let (now, before) = returns(group == ReleaseKey.all ? ids : [group])
                     status = Aggregation.localStatus(ind, returns: now, previous: before)
                 }
