@@ -573,13 +573,12 @@ public struct WhitePaperBuilder {
         let runs = AnnualReport.runsByZone(listed)
         return zones.compactMap { z in
             guard let zoneRuns = runs[z.id] else { return nil }
-            let agencies = zoneRuns.lazy.flatMap { listed[$0] }
             let count = zoneRuns.reduce(0) { $0 + $1.count }
-            let perBrand = AnnualReport.brandCounts(agencies)
+            let perBrand = AnnualReport.brandCounts(listed, at: zoneRuns)
             let brands = Choices.brandLevel.options.reversed().compactMap { o in
                 perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
             }
-            return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : Array(agencies).map {
+            return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : zoneRuns.flatMap { listed[$0] }.map {
                 let grade = grading?.grades[$0.creditCode]
                 let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
                 return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,

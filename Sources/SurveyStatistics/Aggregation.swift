@@ -108,8 +108,8 @@ public enum Aggregation {
     static func totals(_ plan: TotalsPlan, returns: [SurveyReturn], previous: [SurveyReturn]) -> (now: GroupTotals, before: GroupTotals) {
         let earlier = plan.sameSample.isEmpty ? nil : GroupTotals.earlier(previous, plan)
         var now = GroupTotals(plan, codesMayRepeat: true), before = GroupTotals(plan, codesMayRepeat: true)
-        for r in returns { now.add(r, plan, earlier: earlier) }
-        for r in previous { before.add(r, plan, earlier: nil) }
+        returns.withUnsafeBufferPointer { rs in for i in rs.indices { now.add(rs.baseAddress! + i, plan, earlier: earlier) } }
+        previous.withUnsafeBufferPointer { rs in for i in rs.indices { before.add(rs.baseAddress! + i, plan, earlier: nil) } }
         return (now, before)
     }
 }
@@ -151,17 +151,17 @@ public struct StatTable: Sendable {
         }
         var codes: [UInt64] = [], next: [UInt64] = []
         /// The groups of `r` into `codes` (several for business types: a firm counts in each of its types).
-        func groups(of r: SurveyReturn) {
+        func groups(of p: UnsafePointer<SurveyReturn>) {
             codes.removeAll(keepingCapacity: true)
             codes.append(0)
             for (d, dimension) in dimensions.enumerated() {
                 switch dimension {
-                case .zone: let n = number(d, r.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                case .agency_kind: let n = number(d, r.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                case .brand_level: let n = number(d, r.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .zone: let n = number(d, p.pointee.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .agency_kind: let n = number(d, p.pointee.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .brand_level: let n = number(d, p.pointee.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
                 case .period, .business_type:
                     next.removeAll(keepingCapacity: true)
-                    for value in dimension.keys(r) {
+                    for value in dimension.keys(p.pointee) {
                         let n = number(d, value)
                         for c in codes { next.append(c << 12 | n) }
                     }
@@ -173,10 +173,10 @@ public struct StatTable: Sendable {
         // Last year first (only when an indicator compares with it): its totals, and each same-sample field's
         // values by credit code within each group.
         var beforeIndex: [UInt64: Int] = [:], before: [GroupTotals] = [], earlier: [GroupTotals.Earlier] = []
-        // (Returns are read in place through a buffer: `for r in array` copies each, six retains and releases.)
         if indicators.contains(where: \.needsPreviousYear) { data.previous.withUnsafeBufferPointer { previous in
             for i in previous.indices {
-                groups(of: previous[i])
+                let r = previous.baseAddress! + i      // (a pointer: a return copied is six retains and releases)
+                groups(of: r)
                 for c in codes {
                     let g: Int
                     if let i = beforeIndex[c] { g = i } else {
@@ -184,8 +184,8 @@ public struct StatTable: Sendable {
                         before.append(GroupTotals(plan, codesMayRepeat: true))
                         earlier.append(GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count))
                     }
-                    before[g].add(previous[i], plan, earlier: nil)
-                    if !plan.sameSample.isEmpty { GroupTotals.record(previous[i], plan, into: &earlier[g]) }
+                    before[g].add(r, plan, earlier: nil)
+                    if !plan.sameSample.isEmpty { GroupTotals.record(r, plan, into: &earlier[g]) }
                 }
             }
         } }
@@ -193,7 +193,8 @@ public struct StatTable: Sendable {
         var nowEarlier: [GroupTotals.Earlier?] = []      // each group's table of last year (nil: no same-sample field)
         let none = GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count)
         data.returns.withUnsafeBufferPointer { returns in for i in returns.indices {
-            groups(of: returns[i])
+            let r = returns.baseAddress! + i
+            groups(of: r)
             for c in codes {
                 let g: Int
                 if let i = nowIndex[c] { g = i } else {
@@ -201,7 +202,7 @@ public struct StatTable: Sendable {
                     now.append(GroupTotals(plan, codesMayRepeat: mayRepeat))
                     nowEarlier.append(plan.sameSample.isEmpty ? nil : beforeIndex[c].map { earlier[$0] } ?? none)
                 }
-                now[g].add(returns[i], plan, earlier: nowEarlier[g])
+                now[g].add(r, plan, earlier: nowEarlier[g])
             }
         } }
         let empty = GroupTotals(plan, codesMayRepeat: true)

@@ -72,15 +72,23 @@ public struct AnnualReport: Sendable {
     /// theirs. `zones` is all zones of the releases or one of them; else `OutsideRelease` is thrown.
     public init(year: Int, zones: [Zone], returns: [SurveyReturn], regional: [RegionalFigure], targets: [PlanTarget],
                 releases: [Int: Release]) throws {
-        self.year = year
-        self.zones = zones
-        let ids = zones.map(\.id)
-        let covered = Set(ids)
+        let covered = Set(zones.map(\.id))
         var byYear: [Int: [SurveyReturn]] = [:]
         for r in returns where r.period.quarter == nil && r.period.year <= year && covered.contains(r.zone) {
             byYear[r.period.year, default: []].append(r)
         }
-        years = byYear.keys.filter { $0 <= year }.sorted()
+        try self.init(year: year, zones: zones, returnsByYear: byYear, regional: regional, targets: targets, releases: releases)
+    }
+
+    /// The same from each year's annual returns of `zones` (years after `year` are left out): a caller that
+    /// reads them year by year hands its arrays on as they are (grouping a million returns copied each).
+    public init(year: Int, zones: [Zone], returnsByYear byYear: [Int: [SurveyReturn]], regional: [RegionalFigure],
+                targets: [PlanTarget], releases: [Int: Release]) throws {
+        self.year = year
+        self.zones = zones
+        let ids = zones.map(\.id)
+        let covered = Set(ids)
+        years = byYear.filter { $0.key <= year && !$0.value.isEmpty }.keys.sorted()
         // Each year's dataset once (a dataset finds whether its credit codes repeat).
         let datasets = Dictionary(uniqueKeysWithValues: Set(years + [year, year - 1]).map { y in
             (y, Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids))
@@ -107,30 +115,29 @@ public struct AnnualReport: Sendable {
         businessByZone = try table(year, by: [.zone], Self.businessByZoneIndicators)
         trend = try years.map { try table($0, by: [], Self.trendIndicators) }
         let planTargets = targets.filter { $0.zone == "all" || covered.contains($0.zone) }
-        // Each zone's returns once; "all" is the whole report.
-        var current: [String: [SurveyReturn]] = [:], previous: [String: [SurveyReturn]] = [:]
-        for r in now.returns { current[r.zone, default: []].append(r) }
-        for r in now.previous { previous[r.zone, default: []].append(r) }
-        func part(_ subset: [String], _ all: [SurveyReturn], _ byZone: [String: [SurveyReturn]]) -> [SurveyReturn] {
-            subset.count == ids.count ? all : subset.flatMap { byZone[$0] ?? [] }
+        // "all" is the whole report; a subset's returns are gathered only when asked for (the targets of single
+        // zones come from one table by zone, and only a rule of CR5 or a same-sample growth reads a zone's returns).
+        func part(_ subset: [String], _ all: [SurveyReturn]) -> [SurveyReturn] {
+            subset.count == ids.count ? all : all.filter { subset.contains($0.zone) }
         }
         let results = TargetEvaluation.evaluate(planTargets, year: year, zones: zones) { subset in
-            Dataset(period: Period(year: year), returns: part(subset, now.returns, current),
-                    previous: part(subset, now.previous, previous), regional: regional, zones: subset)
+            subset.count == ids.count ? now : Dataset(period: Period(year: year), returns: part(subset, now.returns),
+                                                      previous: part(subset, now.previous), regional: regional, zones: subset)
         }
         self.targets = results
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
-            (part(subset, now.returns, current), part(subset, now.previous, previous))
+            (part(subset, now.returns), part(subset, now.previous))
         }
         directory = Self.sortedByZoneAndName((byYear[year] ?? []).map {
             ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode.description)
         })
     }
 
-    /// How many of `agencies` have each brand level (the directory's counts when it is too long to print).
-    public static func brandCounts(_ agencies: some Sequence<ListedAgency>) -> [String: Int] {
+    /// How many of the agencies at `positions` of `agencies` have each brand level (the directory's counts when
+    /// it is too long to print).
+    public static func brandCounts(_ agencies: [ListedAgency], at positions: [Range<Int>]) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for a in agencies { counts[a.brandLevel, default: 0] += 1 }
+        for run in positions { for i in run { counts[agencies[i].brandLevel, default: 0] += 1 } }
         return counts
     }
 
@@ -149,7 +156,9 @@ public struct AnnualReport: Sendable {
     /// By zone, then by name in code point order (its UTF-8 bytes), equal names by credit code (the returns may
     /// come in any order). Comparing the names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the
     /// zones) was 11 % of a 1M-return report (perf); here the names' bytes lie in one buffer and are compared
-    /// with memcmp, without an array per name.
+    /// with memcmp, without an array per name; each name's first 16 bytes are also two big-endian integers
+    /// (zero after its end), compared first: they order names as their bytes do, and when they are equal the
+    /// whole names are compared.
     static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
         let zones = Set(agencies.map(\.zone)).sorted()
         let rank = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
@@ -157,10 +166,17 @@ public struct AnnualReport: Sendable {
         var bytes: [UInt8] = [], start: [Int] = [0]
         bytes.reserveCapacity(agencies.count * 32)
         for a in agencies { bytes += a.name.utf8; start.append(bytes.count) }
+        func word(_ from: Int, _ end: Int) -> UInt64 {
+            var w: UInt64 = 0
+            for i in from..<(from + 8) { w = w << 8 | UInt64(i < end ? bytes[i] : 0) }
+            return w
+        }
+        let prefix: [(UInt64, UInt64)] = agencies.indices.map { i in (word(start[i], start[i + 1]), word(start[i] + 8, start[i + 1])) }
         let order: [Int] = bytes.withUnsafeBufferPointer { all in
             let base = all.baseAddress
             return agencies.indices.sorted { a, b in
                 if zone[a] != zone[b] { return zone[a] < zone[b] }
+                if prefix[a] != prefix[b] { return prefix[a] < prefix[b] }
                 let na = start[a + 1] - start[a], nb = start[b + 1] - start[b], n = min(na, nb)
                 let c = n == 0 ? 0 : memcmp(base! + start[a], base! + start[b], n)
                 if c != 0 { return c < 0 }

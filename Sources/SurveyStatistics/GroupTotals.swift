@@ -111,18 +111,20 @@ struct GroupTotals {
 
     static func earlier(_ previous: some Sequence<SurveyReturn>, _ plan: TotalsPlan) -> Earlier {
         var out = Earlier(repeating: [:], count: plan.sameSample.count)
-        for r in previous { record(r, plan, into: &out) }
+        for r in previous { withUnsafePointer(to: r) { record($0, plan, into: &out) } }
         return out
     }
 
-    static func record(_ r: SurveyReturn, _ plan: TotalsPlan, into earlier: inout Earlier) {
-        for (s, f) in plan.sameSample.enumerated() { if let v = r.numbers[f] { earlier[s][r.creditCode] = v } }
+    static func record(_ r: UnsafePointer<SurveyReturn>, _ plan: TotalsPlan, into earlier: inout Earlier) {
+        for (s, f) in plan.sameSample.enumerated() { if let v = r.pointee.numbers[f] { earlier[s][r.pointee.creditCode] = v } }
     }
 
-    mutating func add(_ r: SurveyReturn, _ plan: TotalsPlan, earlier: Earlier?) {
+    /// Adds the return at `r` (a pointer into the caller's array: a return passed by value was copied, six
+    /// retains and releases, a tenth of a national report).
+    mutating func add(_ r: UnsafePointer<SurveyReturn>, _ plan: TotalsPlan, earlier: Earlier?) {
         returns += 1
-        if codes != nil { codes!.insert(r.creditCode) }
-        let numbers = r.numbers
+        if codes != nil { codes!.insert(r.pointee.creditCode) }
+        let numbers = r.pointee.numbers
         for (s, f) in plan.fields.enumerated() {
             if let v = numbers[f] { sums[s] += v; reported[s] += 1 }
         }
@@ -133,8 +135,8 @@ struct GroupTotals {
             let revenue = numbers[plan.revenue] ?? 0
             for (s, t) in plan.thresholds.enumerated() where revenue >= t { atLeast[s] += 1 }
         }
-        if plan.designations, let d = r.designation { designated[d, default: 0] += 1; designatedAny += 1 }
-        if plan.brand, r.brandLevel == "provincial" || r.brandLevel == "national" { brand += 1 }
+        if plan.designations, let d = r.pointee.designation { designated[d, default: 0] += 1; designatedAny += 1 }
+        if plan.brand, r.pointee.brandLevel == "provincial" || r.pointee.brandLevel == "national" { brand += 1 }
         if plan.top || plan.squares, let v = numbers[plan.revenue] {
             revenues += 1; revenueSum += v
             positive.add(v)
@@ -152,7 +154,7 @@ struct GroupTotals {
         }
         if let earlier {
             for (s, f) in plan.sameSample.enumerated() {
-                guard let v = numbers[f], let e = earlier[s][r.creditCode] else { continue }
+                guard let v = numbers[f], let e = earlier[s][r.pointee.creditCode] else { continue }
                 same[s].now += v; same[s].before += e; same[s].both += 1
                 same[s].nowPositive.add(v); same[s].beforePositive.add(e)
             }

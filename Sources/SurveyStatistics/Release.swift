@@ -263,17 +263,25 @@ extension Release {
     /// The cells published in both `earlier` and this release whose value differs because fewer than the
     /// minimum number of agencies changed their returns (`before` and `now` are the two releases' returns).
     public func revisions(since earlier: Release, before: [SurveyReturn], now: [SurveyReturn]) -> [Revision] {
+        // The returns of the release's zones (as its cells: a return of a zone it does not know is in none), and
+        // two returns alike when they are in the same groups with the same measures: the returns may have been
+        // read with names and every field, or without.
+        let zoneSet = Set(zones)
         func byCode(_ rs: [SurveyReturn]) -> [CreditCode: SurveyReturn] {
             var out: [CreditCode: SurveyReturn] = [:]
-            for r in rs where r.period == period { out[r.creditCode] = r }
+            for r in rs where r.period == period && zoneSet.contains(r.zone) { out[r.creditCode] = r }
             return out
         }
         let old = byCode(before), new = byCode(now)
         var changed: [ReleaseKey: Int] = [:]
         let fields = Release.measures.map { ($0, SurveyReturn.numberIndex[$0]!) }
+        func alike(_ a: SurveyReturn?, _ b: SurveyReturn?) -> Bool {
+            guard let a, let b else { return a == nil && b == nil }
+            return a.zone == b.zone && a.agencyKind == b.agencyKind && a.brandLevel == b.brandLevel && fields.allSatisfy { a.numbers[$0.1] == b.numbers[$0.1] }
+        }
         for code in Set(old.keys).union(new.keys) {
             let a = old[code], b = new[code]
-            if a == b { continue }
+            if alike(a, b) { continue }
             for (measure, fi) in fields {
                 var contribution: [ReleaseKey: Int64] = [:]
                 if let a, let v = a.numbers[fi] { for g in Release.groups(of: a) { contribution[g, default: 0] -= v } }

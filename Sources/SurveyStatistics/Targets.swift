@@ -53,26 +53,36 @@ public enum TargetEvaluation {
             cache[ids] = d
             return d
         }
-        func subset(_ t: PlanTarget) -> [String] { t.zone == "all" ? zones.map(\.id) : [t.zone] }
-        // Every indicator the targets of a set of zones read, in one pass over its returns (a pass per target was
-        // a fifth of a national report).
-        var tables: [[String]: StatTable] = [:]
+        let all = zones.map(\.id)
+        func subset(_ t: PlanTarget) -> [String] { t.zone == "all" ? all : [t.zone] }
+        // Every indicator the targets read, in one pass over the returns of every zone: one table for the zones
+        // together and one by zone, whose row of a zone is that zone's figure (a pass per target, and the
+        // returns of each zone gathered apart, were a fifth of a national report).
+        func wanted(together: Bool) -> [Indicator] {
+            var ids: Set<String> = []
+            for t in targets where (subset(t) == all) == together {
+                ids.insert(t.indicator)
+                if case .atLeastIndicator(let ref) = t.op { ids.insert(ref) }
+            }
+            return ids.sorted().compactMap(Catalogue.indicator)
+        }
+        var together: StatTable?, byZone: StatTable?
         func value(_ indicatorID: String, _ ids: [String]) -> Decimal? {
             guard let ind = Catalogue.indicator(indicatorID) else { return nil }
-            let d = dataset(ids)
-            guard !d.returns.isEmpty else {       // no returns: a table has no row, the regional figures still count
-                return Aggregation.cell(ind, returns: [], previous: d.previous, regional: d.regional, zones: Set(ids), period: d.period).value
+            let d = dataset(all)
+            let key: [String]
+            let table: StatTable
+            if ids == all {
+                if together == nil { together = StatTable(d, by: [], indicators: wanted(together: true)) }
+                (key, table) = ([], together!)
+            } else {
+                if byZone == nil { byZone = StatTable(d, by: [.zone], indicators: wanted(together: false)) }
+                (key, table) = (ids, byZone!)
             }
-            if tables[ids] == nil {
-                var wanted: Set<String> = []
-                for t in targets where subset(t) == ids {
-                    wanted.insert(t.indicator)
-                    if case .atLeastIndicator(let ref) = t.op { wanted.insert(ref) }
-                }
-                wanted.insert(indicatorID)
-                tables[ids] = StatTable(d, by: [], indicators: wanted.sorted().compactMap(Catalogue.indicator))
-            }
-            return tables[ids]?.cell(indicatorID)?.value
+            if let cell = table.cell(indicatorID, key: key) { return cell.value }
+            // No returns in the group (no row), or an indicator no target named: the group's own figure.
+            let g = dataset(ids)
+            return Aggregation.cell(ind, returns: g.returns, previous: g.previous, regional: g.regional, zones: Set(ids), period: g.period).value
         }
         return targets.map { t in
             let ids = subset(t)

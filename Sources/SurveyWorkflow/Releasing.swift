@@ -27,9 +27,10 @@ public enum Releasing {
     }
 
     /// The cells of `period`'s linked set as the archive stood at `asOf` (every zone; primary statuses only).
-    public static func cells(_ archive: Archive, period: Period, asOf: String) throws -> (Release, [SurveyReturn]) {
+    /// `read` are the period's current returns at `asOf` when the caller has them already (of every zone).
+    public static func cells(_ archive: Archive, period: Period, asOf: String, read: [SurveyReturn]? = nil) throws -> (Release, [SurveyReturn]) {
         let zones = try archive.zones(asOf: asOf).map(\.id)
-        let returns = try archive.returns(periods: [period], asOf: asOf, names: false, fields: Set(Release.measures))
+        let returns = try read ?? archive.returns(periods: [period], asOf: asOf, names: false, fields: Set(Release.measures))
         return (Release(period: period, asOf: asOf, zones: zones, returns: returns), returns)
     }
 
@@ -69,19 +70,22 @@ public enum Releasing {
     /// Builds and records the release of each period at `asOf` (the data as-of), and names the published cells a
     /// new release changes because of fewer than 3 agencies. A period without returns gets an empty release,
     /// which is not recorded.
-    public static func publish(_ archive: Archive, periods: [Period], asOf: String) throws -> [Period: Published] {
+    /// `read` holds, for some periods, their current returns at `asOf` of every zone of the archive, which the
+    /// caller has read already (a white paper of every zone: a million returns are not read twice).
+    public static func publish(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]] = [:]) throws -> [Period: Published] {
         // The quarters of a year are linked to one another and to the year: each is protected knowing those recorded
         // before it, so they are made one after another, in order; years alone (the white paper's), side by side.
         var loaded: [Period: Release?] = [:]
         guard !periods.contains(where: { $0.quarter != nil }) else {
             var out: [Period: Published] = [:]
-            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf, loaded: &loaded)) { a, _ in a } }
+            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf, read: read, loaded: &loaded)) { a, _ in a } }
             return out
         }
-        return try publishSideBySide(archive, periods: periods, asOf: asOf, loaded: &loaded)
+        return try publishSideBySide(archive, periods: periods, asOf: asOf, read: read, loaded: &loaded)
     }
 
-    static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String, loaded: inout [Period: Release?]) throws -> [Period: Published] {
+    static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]],
+                                  loaded: inout [Period: Release?]) throws -> [Period: Published] {
         var out: [Period: Published] = [:]
         // Cells of every period first; the searches for those not recorded with the same data run side by side
         // (each its own GLPK problems; the demo's three years: 12.0 s one after another).
@@ -89,7 +93,7 @@ public enum Releasing {
         var toSearch: [Int] = []
         var linkages: [Linkage] = []
         for period in periods {
-            var (release, returns) = try cells(archive, period: period, asOf: asOf)
+            var (release, returns) = try cells(archive, period: period, asOf: asOf, read: read[period])
             linkages.append(try linkage(archive, period: period, current: release, asOf: asOf, loaded: &loaded))
             // The same data as a recorded release: its pattern (the search would find the same one again).
             let dataDigest = sha256(release.valuesText)

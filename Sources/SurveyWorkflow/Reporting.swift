@@ -90,12 +90,21 @@ public enum Reporting {
 
         // The trend's ten years, none before the first a period may have (and none at all for a year before it).
         let trend = stride(from: max(1990, year - 9), through: year, by: 1).map { Period(year: $0) }
-        let returns = try archive.returns(periods: trend, zones: zones.map(\.id), asOf: stamp, ordered: false)
-        lap("read \(returns.count) returns")
+        // Year by year, each year's array handed on as it is (statistics, releases, who filed, grading).
+        var byYear: [Int: [SurveyReturn]] = [:]
+        for p in trend {
+            let rs = try archive.returns(periods: [p], zones: zones.map(\.id), asOf: stamp, ordered: false)
+            if !rs.isEmpty { byYear[p.year] = rs }
+        }
+        lap("read \(byYear.values.reduce(0) { $0 + $1.count }) returns")
         // One release per period shown (this year, last year, the trend's years), recorded in the archive.
         let releaseAsOf = try Releasing.dataAsOf(archive, stamp: stamp)
-        let years = Set(returns.map(\.period.year)).union([year, year - 1]).sorted()
-        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf)
+        let years = Set(byYear.keys).union([year, year - 1]).sorted()
+        // A paper of every zone has read the releases' returns already: current at the stamp is current at the
+        // data's as-of (no file was received between them).
+        let allZones = Set(zones.map(\.id)) == Set(try archive.zones(asOf: stamp).map(\.id))
+        let read = allZones ? Dictionary(uniqueKeysWithValues: byYear.map { (Period(year: $0.key), $0.value) }) : [:]
+        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf, read: read)
         lap("releases")
         // The attacker's check of the release this paper prints; a pattern under the rule is never published.
         let current = published[Period(year: year)]!
@@ -107,7 +116,7 @@ public enum Reporting {
             digest: current.digest, cells: current.release.publishableCount, hidden: current.release.hiddenCount,
             audited: audit.findings.count, narrowest: audit.narrowest?.margin, protectionPercent: current.release.rule.protectionPercent,
             minimumAgencies: current.release.rule.minimumAgencies, dominancePercent: Int(current.release.rule.dominancePercent))
-        let report = try AnnualReport(year: year, zones: zones, returns: returns,
+        let report = try AnnualReport(year: year, zones: zones, returnsByYear: byYear,
                                       regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
                                       releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }))
         lap("statistics")
@@ -123,8 +132,7 @@ public enum Reporting {
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
         if let gradingRules, let rules = try AgencyGrading.rules(at: gradingRules) {
             // The grades of the agencies in the paper's directory (from the returns already read); only the grade is printed.
-            let graded = Grading.grade(returns.filter { $0.period == Period(year: year) }, previous: returns.filter { $0.period == Period(year: year - 1) },
-                                       rules: rules.rules)
+            let graded = Grading.grade(byYear[year] ?? [], previous: byYear[year - 1] ?? [], rules: rules.rules)
             context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
             context.texts.append((name: rules.path, sha256: rules.sha256))
         }
@@ -132,8 +140,7 @@ public enum Reporting {
         context.directoryFile = baseName + "-directory.csv"
         // Who filed, from the returns already read (the current returns of a period are its filings).
         let filed = try FilingStatus.counts(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp,
-                                            previous: returns.filter { $0.period == Period(year: year - 1) },
-                                            returns: returns.filter { $0.period == Period(year: year) })
+                                            previous: byYear[year - 1] ?? [], returns: byYear[year] ?? [])
         if let total = filed.last, let rate = total.rate {
             context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)
         }
