@@ -187,24 +187,50 @@ extension Archive {
     public func returns(periods: [Period]? = nil, zones: [String]? = nil, asOf: String = Timestamp.end,
                         names: Bool = true, ordered: Bool = true, fields: Set<String>? = nil) throws -> [SurveyReturn] {
         var conditions = ["credit_code IS NOT NULL", "received_at <= ?", "(superseded_at IS NULL OR superseded_at > ?)"]
-        var arguments: [any DatabaseValueConvertible] = [asOf, asOf]
+        var arguments: [DatabaseValue] = [asOf.databaseValue, asOf.databaseValue]
         if let periods {
             conditions.append("period IN (\(periods.map { _ in "?" }.joined(separator: ",")))")
-            arguments += periods.map(\.description)
+            arguments += periods.map(\.description.databaseValue)
         }
         if let zones {
             conditions.append("zone IN (\(zones.map { _ in "?" }.joined(separator: ",")))")
-            arguments += zones
+            arguments += zones.map(\.databaseValue)
         }
         let numbers = Archive.numberFields.map { fields == nil || fields!.contains($0) ? $0 : "NULL" }.joined(separator: ", ")
         // Current as of T: received by T and not superseded by T (`superseded_at` is kept by ingest), read
         // through the period index; columns are read raw (GRDB's Row costs 2× here). Without names (statistics
         // only, which sum exactly) the rows come unsorted, in the index order the same archive always gives
         // (so output stays reproducible); sorting 333,000 rows cost 0.4 s of a query.
+        let sorted = names && ordered
+        // Unsorted, one period of many rows is read in parts of its ids on every core (each part in the order of
+        // the period index, which is id order, so the parts one after another are the same order): reading a
+        // million returns took 4 s on one core.
+        if !sorted, let periods, periods.count == 1 {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let span = try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM record WHERE credit_code IS NOT NULL AND period = ?",
+                                 arguments: [periods[0].description])
+            }
+            if cores > 1, let low: Int64 = span?[0], let high: Int64 = span?[1], high - low > 200_000 {
+                let step = (high - low) / Int64(cores) + 1
+                let parts = ParallelResults<[SurveyReturn]>(count: cores)
+                let (c, a) = (conditions, arguments)
+                DispatchQueue.concurrentPerform(iterations: cores) { i in
+                    let from = low + Int64(i) * step
+                    parts.set(i, Result { try read(c + ["id >= ?", "id < ?"], a + [from.databaseValue, (from + step).databaseValue]) })
+                }
+                var out: [SurveyReturn] = []
+                for part in parts.values { out += try part.get() }
+                return out
+            }
+        }
+        return try read(conditions, arguments)
+
+        @Sendable func read(_ conditions: [String], _ arguments: [DatabaseValue]) throws -> [SurveyReturn] {
         let sql = """
             SELECT credit_code, \(names ? "agency_name" : "''"), zone, period, agency_kind, business_types, brand_level, \(numbers), province_designation
             FROM record WHERE \(conditions.joined(separator: " AND "))
-            \(names && ordered ? "ORDER BY period, zone, credit_code" : "")
+            \(sorted ? "ORDER BY period, zone, credit_code" : "")
             """
         return try queue.read { db in
             let statement = try db.makeStatement(sql: sql)
@@ -259,6 +285,7 @@ extension Archive {
                 out.append(r)
             }
             return out
+        }
         }
     }
 }

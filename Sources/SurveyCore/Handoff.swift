@@ -40,3 +40,12 @@ public final class Handoff<Item>: @unchecked Sendable {
 
     public func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
 }
+
+/// Slots for results computed concurrently, one per index.
+public final class ParallelResults<T>: @unchecked Sendable {
+    private var slots: [Result<T, Error>?]
+    private let lock = NSLock()
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    public var values: [Result<T, Error>] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+}

@@ -559,7 +559,7 @@ public struct WhitePaperBuilder {
                 out += zoneCell
                 out += CSVText.cell(a.name).utf8
                 out += brandCell[a.brandLevel] ?? Array(("," + CSVText.cell(a.brandLevel)).utf8)
-                if let grades { out += ("," + CSVText.cell(grades[a.creditCode].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
+                if let grades { out += ("," + CSVText.cell(grades[a.creditCode.text].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
                 out += [0x0D, 0x0A]
             } }
         }
@@ -579,7 +579,7 @@ public struct WhitePaperBuilder {
                 perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
             }
             return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : zoneRuns.flatMap { listed[$0] }.map {
-                let grade = grading?.grades[$0.creditCode]
+                let grade = grading?.grades[$0.creditCode.text]
                 let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
                 return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,
                                   hasGrade: grade != nil, gradeID: grade?.code ?? "", grade: grade.map { "\($0.code) \($0.name[language])" } ?? "")

@@ -150,6 +150,9 @@ public struct StatTable: Sendable {
             return n
         }
         var codes: [UInt64] = [], next: [UInt64] = []
+        // A business type's number by its bit (its id's array was made for every return).
+        let types = Choices.businessType.options.map(\.id)
+        var typeNumber = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: types.count), count: dimensions.count)
         /// The groups of `r` into `codes` (several for business types: a firm counts in each of its types).
         func groups(of p: UnsafePointer<SurveyReturn>) {
             codes.removeAll(keepingCapacity: true)
@@ -159,7 +162,16 @@ public struct StatTable: Sendable {
                 case .zone: let n = number(d, p.pointee.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
                 case .agency_kind: let n = number(d, p.pointee.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
                 case .brand_level: let n = number(d, p.pointee.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                case .period, .business_type:
+                case .business_type:
+                    next.removeAll(keepingCapacity: true)
+                    let mask = p.pointee.businessTypes
+                    for bit in types.indices where mask & (1 << UInt32(bit)) != 0 {
+                        let n: UInt64
+                        if let known = typeNumber[d][bit] { n = known } else { n = number(d, types[bit]); typeNumber[d][bit] = n }
+                        for c in codes { next.append(c << 12 | n) }
+                    }
+                    swap(&codes, &next)
+                case .period:
                     next.removeAll(keepingCapacity: true)
                     for value in dimension.keys(p.pointee) {
                         let n = number(d, value)

@@ -175,7 +175,7 @@ public struct QuarterlyBulletin: Sendable {
             }
             return hidden ? .secondary : .free
         }
-        directory = (byPeriod[period] ?? []).map { AnnualReport.ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode.description) }
+        directory = (byPeriod[period] ?? []).map { AnnualReport.ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode) }
             .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 

@@ -127,20 +127,27 @@ public struct Release: Sendable {
         let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         let brandIndex = Dictionary(uniqueKeysWithValues: brands.enumerated().map { ($1, $0) })
         var slots: [Int] = []
-        for r in returns where r.period == period {
-            guard let z = zoneIndex[r.zone], let k = kindIndex[r.agencyKind], let b = brandIndex[r.brandLevel] else { continue }
+        // Each return in place (`for r in returns` copied each); its eight groups without an array per dimension.
+        returns.withUnsafeBufferPointer { returns in for i in returns.indices {
+            let r = returns.baseAddress! + i
+            guard r.pointee.period == period, let z = zoneIndex[r.pointee.zone], let k = kindIndex[r.pointee.agencyKind],
+                  let b = brandIndex[r.pointee.brandLevel] else { continue }
             slots.removeAll(keepingCapacity: true)
-            for zz in [z, zones.count] { for kk in [k, kinds.count] { for bb in [b, brands.count] { slots.append((zz * k1 + kk) * b1 + bb) } } }
+            for g in 0..<8 {
+                let zz = g & 4 == 0 ? z : zones.count, kk = g & 2 == 0 ? k : kinds.count, bb = g & 1 == 0 ? b : brands.count
+                slots.append((zz * k1 + kk) * b1 + bb)
+            }
+            let numbers = r.pointee.numbers
             for s in slots { members[s] += 1 }
             for (m, fi) in fieldIndex.enumerated() {
-                guard let v = r.numbers[fi] else { continue }
+                guard let v = numbers[fi] else { continue }
                 func add(_ i: Int) {
                     sum[i] += v; reported[i] += 1
                     if v > 0 { contributors[i] += 1; largest[i] = max(largest[i], v) }
                 }
                 for s in slots { add(m * z1 * k1 * b1 + s) }
             }
-        }
+        } }
         var cells: [ReleaseCell] = []
         func name(_ values: [String], _ i: Int) -> String { i == values.count ? ReleaseKey.all : values[i] }
         for (m, measure) in measures.enumerated() {
