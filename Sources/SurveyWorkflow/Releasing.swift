@@ -134,9 +134,12 @@ public enum Releasing {
 
     /// The release of `period` in force at `stamp` (the latest recorded whose as-of is not after it), with its
     /// recorded pattern, after checking that the archive still gives the same cells. Nil when none was recorded.
-    public static func load(_ archive: Archive, period: Period, stamp: String, exactly: Archive.StoredRelease? = nil) throws -> Release? {
+    /// `read(period, asOf)` gives the period's current returns at that as-of of every zone when the caller has
+    /// read them already (nil: they are read here).
+    public static func load(_ archive: Archive, period: Period, stamp: String, exactly: Archive.StoredRelease? = nil,
+                            read: (Period, String) -> [SurveyReturn]? = { _, _ in nil }) throws -> Release? {
         guard let stored = try exactly ?? archive.release(of: period, asOf: stamp) else { return nil }
-        let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf)
+        let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf, read: read(period, stored.asOf))
         guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else {
             throw Problem(message: Bilingual(
                 "\(period) 的公布数据集（截至 \(stored.asOf)）与存档不再一致（可能存入了补记日期更早的文件）；请重新运行 ipsurvey report 发布",
@@ -160,8 +163,9 @@ public enum Releasing {
 
     /// The release in force for a published output of `period` at `stamp`, and the previous year's release in
     /// force at the same moment (for growth rates); a clear problem when the period has none.
-    public static func loadForOutput(_ archive: Archive, period: Period, stamp: String) throws -> (Release, previous: Release?) {
-        guard let release = try load(archive, period: period, stamp: stamp) else {
+    public static func loadForOutput(_ archive: Archive, period: Period, stamp: String,
+                                     read: (Period, String) -> [SurveyReturn]? = { _, _ in nil }) throws -> (Release, previous: Release?) {
+        guard let release = try load(archive, period: period, stamp: stamp, read: read) else {
             if period.quarter != nil {
                 throw Problem(message: Bilingual(
                     "保密：\(period) 尚无公布数据集（release），保密查询只从已发布的数据集作答；请先运行 ipsurvey report --quarter \(period) 发布季度公报（内部使用可加 --no-suppress）",
@@ -171,7 +175,7 @@ public enum Releasing {
                 "保密：\(period) 尚无公布数据集（release），只能从已发布的数据集中查询；请先运行 ipsurvey report --year \(period.year)（内部使用可加 --no-suppress）",
                 "confidential: \(period) has no release yet, and suppressed figures are answered from a release only; run ipsurvey report --year \(period.year) first (or --no-suppress for internal use)"))
         }
-        let previous = try load(archive, period: period.previousYear, stamp: release.asOf)
+        let previous = try load(archive, period: period.previousYear, stamp: release.asOf, read: read)
         return (release, previous)
     }
 }

@@ -24,9 +24,11 @@ public enum StatisticsInput {
 
     /// The returns and regional figures a request needs: only the number fields its indicators read, and last
     /// year's returns only when one compares with them.
-    public static func dataset(_ archive: Archive, period: Period, zones: [String], asOf: String, indicators: [Indicator]) throws -> Dataset {
+    /// `more` are number fields read beside the indicators' (a release's measures, to check it on the same read).
+    public static func dataset(_ archive: Archive, period: Period, zones: [String], asOf: String, indicators: [Indicator],
+                               more: Set<String> = []) throws -> Dataset {
         let ids = try self.zones(archive, selected: zones, asOf: asOf).map(\.id)
-        let fields = indicators.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
+        let fields = indicators.reduce(into: more) { $0.formUnion($1.fields) }
         // This year and last year are read side by side, on two connections (the machine has 2 cores).
         let periods = indicators.contains(where: \.needsPreviousYear) ? [period, period.previousYear] : [period]
         let read = ParallelResults<[SurveyReturn]>(count: periods.count)
