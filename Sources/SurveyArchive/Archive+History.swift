@@ -178,6 +178,9 @@ extension Archive {
 }
 
 extension Archive {
+    /// How many record ids a period must span to be read in parts (a variable for tests).
+    nonisolated(unsafe) public static var partsFrom: Int64 = 200_000
+
     /// The current accepted returns as the archive stood at `asOf`: for each credit code × period, the latest
     /// accepted return received by then. Optionally only for some periods and zones; `names: false` leaves
     /// `agencyName` empty (statistics that do not list agencies) and `fields` reads only those number fields
@@ -211,7 +214,7 @@ extension Archive {
                 try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM record WHERE credit_code IS NOT NULL AND period = ?",
                                  arguments: [periods[0].description])
             }
-            if cores > 1, let low: Int64 = span?[0], let high: Int64 = span?[1], high - low > 200_000 {
+            if cores > 1, let low: Int64 = span?[0], let high: Int64 = span?[1], high - low >= Archive.partsFrom {
                 let step = (high - low) / Int64(cores) + 1
                 let parts = ParallelResults<[SurveyReturn]>(count: cores)
                 let (c, a) = (conditions, arguments)

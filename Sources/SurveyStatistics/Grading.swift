@@ -174,11 +174,7 @@ public enum Grading {
             let members = group.map { ($0.creditCode.description, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
             // Each criterion's value for each member.
             let values: [[Decimal?]] = rules.criteria.map { c in
-                let indicator = Catalogue.indicator(c.indicator)!
-                return members.map { r in
-                    Aggregation.cell(indicator, returns: [r], previous: lastYear[r.creditCode].map { [$0] } ?? [], regional: [],
-                                     zones: [zone], period: r.period).value
-                }
+                Aggregation.values(Catalogue.indicator(c.indicator)!, each: members, lastYear: lastYear, zones: [zone])
             }
             // Each criterion's reported values in order: an agency's rank is two binary searches (counting the
             // worse and equal values for each agency took hours for a national census, quadratic in a zone's size).

@@ -106,7 +106,7 @@ public enum FilingStatus {
     /// of its return. The first filing of a code counts.
     static func counts<Code: Hashable>(zones zoneIDs: [String], expected: [(code: Code, zone: String)],
                                        received: [(code: Code, zone: String, late: Bool)]) -> [Count] {
-        var late: [Code: Bool] = Dictionary(received.map { ($0.code, $0.late) }, uniquingKeysWith: { a, _ in a })
+        let late: [Code: Bool] = Dictionary(received.map { ($0.code, $0.late) }, uniquingKeysWith: { a, _ in a })
         var counts = Dictionary(uniqueKeysWithValues: zoneIDs.map { ($0, Count(zone: $0)) })
         var expectedCodes = Set<Code>(minimumCapacity: expected.count)
         for e in expected {
@@ -119,7 +119,6 @@ public enum FilingStatus {
                 counts[e.zone, default: Count(zone: e.zone)].missing += 1
             }
         }
-        late = [:]
         for r in received where !expectedCodes.contains(r.code) { counts[r.zone, default: Count(zone: r.zone)].new += 1 }
         var total = Count(zone: "all")
         for c in counts.values {

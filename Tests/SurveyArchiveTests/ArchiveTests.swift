@@ -251,6 +251,15 @@ final class ArchiveTests: XCTestCase {
         // 2025: 150 + 99 + 23 + 4 late, the 3 revisions replacing their originals.
         XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)]).count, 276)
         XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], zones: ["binhu"]).count, 150)
+        // Read in parts of its ids on every core, a period gives the same returns in the same order as in one part.
+        let whole = try archive.returns(periods: [Period(year: 2025)], ordered: false)
+        let wholeRevenue = try archive.returns(periods: [Period(year: 2025)], names: false, fields: ["revenue"])
+        let saved = Archive.partsFrom
+        Archive.partsFrom = 0
+        defer { Archive.partsFrom = saved }
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], ordered: false), whole)
+        XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], names: false, fields: ["revenue"]), wholeRevenue)
+        XCTAssertEqual(whole.count, 276)
     }
 
     func testVerifyCatchesATamperedFileAndBadCounts() throws {
