@@ -172,47 +172,57 @@ public enum Grading {
         let totalWeight = rules.criteria.reduce(Decimal(0)) { $0 + $1.weight }
         for (zone, group) in zones.sorted(by: { $0.key < $1.key }) {
             let members = group.map { ($0.creditCode.description, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+            var graded: [AgencyGrade] = [], hundredths: [Int64] = []
             // Each criterion's value for each member.
             let values: [[Decimal?]] = rules.criteria.map { c in
                 Aggregation.values(Catalogue.indicator(c.indicator)!, each: members, lastYear: lastYear, zones: [zone])
             }
-            // Each criterion's reported values in order: an agency's rank is two binary searches (counting the
-            // worse and equal values for each agency took hours for a national census, quadratic in a zone's size).
-            let reported: [[Decimal]] = values.map { $0.compactMap { $0 }.sorted() }
-            func bound(_ a: [Decimal], _ v: Decimal, including: Bool) -> Int {     // the first index past the values < v (or ≤ v)
-                var lo = 0, hi = a.count
-                while lo < hi { let mid = (lo + hi) / 2; if a[mid] < v || (including && a[mid] == v) { lo = mid + 1 } else { hi = mid } }
-                return lo
+            // Each criterion's reported values sorted once, with whose they are: a run of equal values gives each of
+            // its agencies how many lie below it and up to it (counting them for each agency took hours for a
+            // national census, quadratic in a zone's size; two binary searches per agency, 40 s for a million).
+            let ranks: [(reported: Int, below: [Int], upTo: [Int])] = values.map { column in
+                let order = column.indices.filter { column[$0] != nil }.sorted { column[$0]! < column[$1]! }
+                var below = [Int](repeating: 0, count: column.count), upTo = below
+                var start = 0
+                while start < order.count {
+                    var end = start + 1
+                    while end < order.count && column[order[end]]! == column[order[start]]! { end += 1 }
+                    for i in start..<end { below[order[i]] = start; upTo[order[i]] = end }
+                    start = end
+                }
+                return (order.count, below, upTo)
             }
             for (m, r) in members.enumerated() {
                 var parts: [AgencyGrade.Part] = []
                 var sum = Decimal(0)
                 for (ci, c) in rules.criteria.enumerated() {
-                    let reported = reported[ci]
+                    let rank = ranks[ci]
                     guard let v = values[ci][m] else {
-                        parts.append(.init(indicator: c.indicator, value: nil, points: 0, peers: reported.count))
+                        parts.append(.init(indicator: c.indicator, value: nil, points: 0, peers: rank.reported))
                         continue
                     }
-                    let others = reported.count - 1
+                    let others = rank.reported - 1
                     var points: Decimal = 50
                     if others > 0 {
-                        let below = bound(reported, v, including: false), upTo = bound(reported, v, including: true)
-                        let worse = c.higherIsBetter ? below : reported.count - upTo
+                        let below = rank.below[m], upTo = rank.upTo[m]
+                        let worse = c.higherIsBetter ? below : rank.reported - upTo
                         let equal = upTo - below - 1
-                        points = (Decimal(100 * (2 * worse + equal)) / Decimal(2 * others)).rounded(4)
+                        // 100 × (2 worse + equal) ÷ (2 others), four decimals half away from zero, in integers (the
+                        // same figure as Decimal division and rounding, without either).
+                        let n = 100 * (2 * worse + equal), d = 2 * others
+                        points = Decimal(sign: .plus, exponent: -4, significand: Decimal((n * 20_000 + d) / (2 * d)))
                     }
-                    parts.append(.init(indicator: c.indicator, value: v, points: points, peers: reported.count))
+                    parts.append(.init(indicator: c.indicator, value: v, points: points, peers: rank.reported))
                     sum += c.weight * points
                 }
                 let score = (sum / totalWeight).rounded(2)
-                out.append(AgencyGrade(creditCode: r.creditCode.description, name: r.agencyName, zone: zone, parts: parts,
-                                       score: score, grade: rules.grade(for: score)))
+                graded.append(AgencyGrade(creditCode: r.creditCode.description, name: r.agencyName, zone: zone, parts: parts,
+                                          score: score, grade: rules.grade(for: score)))
+                hundredths.append(NSDecimalNumber(decimal: score * 100).int64Value)     // exact: two decimals
             }
+            // By score, highest first, then credit code (the members' order), compared as whole hundredths.
+            out += graded.indices.sorted { hundredths[$0] != hundredths[$1] ? hundredths[$0] > hundredths[$1] : $0 < $1 }.map { graded[$0] }
         }
-        return out.sorted { a, b in
-            if a.zone != b.zone { return a.zone < b.zone }
-            if a.score != b.score { return a.score > b.score }
-            return a.creditCode < b.creditCode
-        }
+        return out
     }
 }
