@@ -156,8 +156,9 @@ public struct StatTable: Sendable {
         self.dimensions = dimensions
         self.indicators = indicators
         let plan = TotalsPlan(indicators)
-        // Each dimension value gets a small number, shared by both years; a group key packs them into one UInt64
-        // (12 bits a dimension), so no key array is made per return.
+        // Each dimension value gets a small number, shared by both years. The groups are a tree, a level a
+        // dimension: a group's id is found from its parent's id and its value's number, so no key array is made
+        // per return and no count of values can overflow a packed key.
         var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
         var names = Array(repeating: [String](), count: dimensions.count)
         func number(_ d: Int, _ value: String) -> UInt64 {
@@ -166,10 +167,18 @@ public struct StatTable: Sendable {
             if names[d].count <= 16, let n = names[d].firstIndex(of: value) { return UInt64(n) }
             if let n = numbering[d][value] { return n }
             let n = UInt64(names[d].count)
-            precondition(n < 4096, "more than 4096 values in one breakdown")
             numbering[d][value] = n
             names[d].append(value)
             return n
+        }
+        var links = Array(repeating: [UInt128: UInt64](), count: dimensions.count)
+        var parent = Array(repeating: [UInt64](), count: dimensions.count), valueOf = parent
+        func child(_ d: Int, _ of: UInt64, _ n: UInt64) -> UInt64 {
+            let link = UInt128(of) << 64 | UInt128(n)
+            if let c = links[d][link] { return c }
+            let c = UInt64(parent[d].count)
+            links[d][link] = c; parent[d].append(of); valueOf[d].append(n)
+            return c
         }
         var codes: [UInt64] = [], next: [UInt64] = []
         // A business type's number by its bit (its id's array was made for every return).
@@ -181,23 +190,23 @@ public struct StatTable: Sendable {
             codes.append(0)
             for (d, dimension) in dimensions.enumerated() {
                 switch dimension {
-                case .zone: let n = number(d, p.pointee.zone); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                case .agency_kind: let n = number(d, p.pointee.agencyKind); for i in codes.indices { codes[i] = codes[i] << 12 | n }
-                case .brand_level: let n = number(d, p.pointee.brandLevel); for i in codes.indices { codes[i] = codes[i] << 12 | n }
+                case .zone: let n = number(d, p.pointee.zone); for i in codes.indices { codes[i] = child(d, codes[i], n) }
+                case .agency_kind: let n = number(d, p.pointee.agencyKind); for i in codes.indices { codes[i] = child(d, codes[i], n) }
+                case .brand_level: let n = number(d, p.pointee.brandLevel); for i in codes.indices { codes[i] = child(d, codes[i], n) }
                 case .business_type:
                     next.removeAll(keepingCapacity: true)
                     let mask = p.pointee.businessTypes
                     for bit in types.indices where mask & (1 << UInt32(bit)) != 0 {
                         let n: UInt64
                         if let known = typeNumber[d][bit] { n = known } else { n = number(d, types[bit]); typeNumber[d][bit] = n }
-                        for c in codes { next.append(c << 12 | n) }
+                        for c in codes { next.append(child(d, c, n)) }
                     }
                     swap(&codes, &next)
                 case .period:
                     next.removeAll(keepingCapacity: true)
                     for value in dimension.keys(p.pointee) {
                         let n = number(d, value)
-                        for c in codes { next.append(c << 12 | n) }
+                        for c in codes { next.append(child(d, c, n)) }
                     }
                     swap(&codes, &next)
                 }
@@ -243,8 +252,8 @@ public struct StatTable: Sendable {
         let zoneIndex = dimensions.firstIndex(of: .zone)
         let keyed: [(key: [String], group: Int)] = nowCodes.enumerated().map { g, code in
             var key = [String](repeating: "", count: dimensions.count)
-            var rest = code
-            for d in dimensions.indices.reversed() { key[d] = names[d][Int(rest & 0xFFF)]; rest >>= 12 }
+            var id = Int(code)
+            for d in dimensions.indices.reversed() { key[d] = names[d][Int(valueOf[d][id])]; id = Int(parent[d][id]) }
             return (key, g)
         }
         rows = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, g in

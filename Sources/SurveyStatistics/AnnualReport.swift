@@ -90,10 +90,11 @@ public struct AnnualReport: Sendable {
         let covered = Set(ids)
         years = byYear.filter { $0.key <= year && !$0.value.isEmpty }.keys.sorted()
         // Each year's dataset once (a dataset finds whether its credit codes repeat).
-        let datasets = Dictionary(uniqueKeysWithValues: Set(years + [year, year - 1]).map { y in
-            (y, Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids))
-        })
-        func dataset(_ y: Int) -> Dataset { datasets[y]! }
+        func make(_ y: Int) -> Dataset {
+            Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids)
+        }
+        let datasets = Dictionary(uniqueKeysWithValues: Set(years + [year, year - 1]).map { ($0, make($0)) })
+        func dataset(_ y: Int) -> Dataset { datasets[y] ?? make(y) }
         func indicators(_ list: [String]) -> [Indicator] { list.map { Catalogue.indicator($0)! } }
         let now = dataset(year)
         guard let release = releases[year] else {

@@ -181,13 +181,13 @@ public enum Grading {
             // its agencies how many lie below it and up to it (counting them for each agency took hours for a
             // national census, quadratic in a zone's size; two binary searches per agency, 40 s for a million).
             let ranks: [(reported: Int, below: [Int], upTo: [Int])] = values.map { column in
-                let order = column.indices.filter { column[$0] != nil }.sorted { column[$0]! < column[$1]! }
+                let order = column.enumerated().compactMap { m, v in v.map { (member: m, value: $0) } }.sorted { $0.value < $1.value }
                 var below = [Int](repeating: 0, count: column.count), upTo = below
                 var start = 0
                 while start < order.count {
                     var end = start + 1
-                    while end < order.count && column[order[end]]! == column[order[start]]! { end += 1 }
-                    for i in start..<end { below[order[i]] = start; upTo[order[i]] = end }
+                    while end < order.count && order[end].value == order[start].value { end += 1 }
+                    for i in start..<end { below[order[i].member] = start; upTo[order[i].member] = end }
                     start = end
                 }
                 return (order.count, below, upTo)

@@ -118,6 +118,14 @@ final class IndicatorTests: XCTestCase {
             XCTAssertNotNil(Catalogue.indicator(id), id)
         }
         for i in Catalogue.all { XCTAssertFalse(i.definition.zh.isEmpty || i.definition.en.isEmpty || i.formula.isEmpty, i.id) }
+        // Every field an indicator names is a number field of the form: a table's plan of all of them resolves
+        // (indicators come from the catalogue only, so no request can name another field).
+        let plan = TotalsPlan(Catalogue.all)
+        XCTAssertTrue(plan.top && plan.squares && plan.fields.contains(SurveyReturn.numberIndex["revenue"]!))
+        for i in Catalogue.all {
+            let cell = Aggregation.cell(i, returns: [], previous: [], regional: [], zones: [], period: Period(year: 2025))
+            XCTAssertEqual(cell.reporting, 0, i.id)
+        }
     }
 
     func testRounding() {
