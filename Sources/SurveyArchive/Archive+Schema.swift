@@ -210,6 +210,22 @@ extension Archive {
             // Excel workbooks are read directly (issue 18): 'csv' or 'xlsx'. Files stored before it were CSV.
             try db.execute(sql: "ALTER TABLE file ADD COLUMN format TEXT NOT NULL DEFAULT 'csv'")
         }
+        m.registerMigration("v10: a release's totals") { db in
+            // The totals of a release's period in its finest groups (SurveyStatistics.Cube), so that a query answers
+            // from them instead of reading every return again (a national year: a million). `layout` says what
+            // the bytes mean; `files` is the digest of the files received by the release's as-of when they were
+            // made: another file received by then since (an earlier --received-at) makes them stale, and the
+            // query reads the returns as before.
+            try db.execute(sql: """
+                CREATE TABLE release_totals (
+                  release_id INTEGER PRIMARY KEY REFERENCES release(id),
+                  layout TEXT NOT NULL,
+                  files TEXT NOT NULL,
+                  digest TEXT NOT NULL,            -- SHA-256 of totals
+                  totals BLOB NOT NULL
+                );
+                """)
+        }
         return m
     }
 

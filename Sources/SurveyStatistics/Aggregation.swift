@@ -34,17 +34,6 @@ public enum Breakdown: String, Sendable, CaseIterable {
         case .period: Bilingual("统计期", "Period")
         }
     }
-
-    /// The group keys of one return (several for business types: a firm counts in each of its types).
-    func keys(_ r: SurveyReturn) -> [String] {
-        switch self {
-        case .zone: [r.zone]
-        case .agency_kind: [r.agencyKind]
-        case .business_type: r.businessTypeIDs
-        case .brand_level: [r.brandLevel]
-        case .period: [r.period.description]
-        }
-    }
 }
 
 /// Confidentiality status of a cell (SDMX-style codes).
@@ -156,62 +145,7 @@ public struct StatTable: Sendable {
         self.dimensions = dimensions
         self.indicators = indicators
         let plan = TotalsPlan(indicators)
-        // Each dimension value gets a small number, shared by both years. The groups are a tree, a level a
-        // dimension: a group's id is found from its parent's id and its value's number, so no key array is made
-        // per return and no count of values can overflow a packed key.
-        var numbering = Array(repeating: [String: UInt64](), count: dimensions.count)
-        var names = Array(repeating: [String](), count: dimensions.count)
-        func number(_ d: Int, _ value: String) -> UInt64 {
-            // A breakdown has a handful of values, most of them small strings (compared as two words): a scan
-            // beats hashing the value for every return.
-            if names[d].count <= 16, let n = names[d].firstIndex(of: value) { return UInt64(n) }
-            if let n = numbering[d][value] { return n }
-            let n = UInt64(names[d].count)
-            numbering[d][value] = n
-            names[d].append(value)
-            return n
-        }
-        var links = Array(repeating: [UInt128: UInt64](), count: dimensions.count)
-        var parent = Array(repeating: [UInt64](), count: dimensions.count), valueOf = parent
-        func child(_ d: Int, _ of: UInt64, _ n: UInt64) -> UInt64 {
-            let link = UInt128(of) << 64 | UInt128(n)
-            if let c = links[d][link] { return c }
-            let c = UInt64(parent[d].count)
-            links[d][link] = c; parent[d].append(of); valueOf[d].append(n)
-            return c
-        }
-        var codes: [UInt64] = [], next: [UInt64] = []
-        // A business type's number by its bit (its id's array was made for every return).
-        let types = Choices.businessType.options.map(\.id)
-        var typeNumber = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: types.count), count: dimensions.count)
-        /// The groups of `r` into `codes` (several for business types: a firm counts in each of its types).
-        func groups(of p: UnsafePointer<SurveyReturn>) {
-            codes.removeAll(keepingCapacity: true)
-            codes.append(0)
-            for (d, dimension) in dimensions.enumerated() {
-                switch dimension {
-                case .zone: let n = number(d, p.pointee.zone); for i in codes.indices { codes[i] = child(d, codes[i], n) }
-                case .agency_kind: let n = number(d, p.pointee.agencyKind); for i in codes.indices { codes[i] = child(d, codes[i], n) }
-                case .brand_level: let n = number(d, p.pointee.brandLevel); for i in codes.indices { codes[i] = child(d, codes[i], n) }
-                case .business_type:
-                    next.removeAll(keepingCapacity: true)
-                    let mask = p.pointee.businessTypes
-                    for bit in types.indices where mask & (1 << UInt32(bit)) != 0 {
-                        let n: UInt64
-                        if let known = typeNumber[d][bit] { n = known } else { n = number(d, types[bit]); typeNumber[d][bit] = n }
-                        for c in codes { next.append(child(d, c, n)) }
-                    }
-                    swap(&codes, &next)
-                case .period:
-                    next.removeAll(keepingCapacity: true)
-                    for value in dimension.keys(p.pointee) {
-                        let n = number(d, value)
-                        for c in codes { next.append(child(d, c, n)) }
-                    }
-                    swap(&codes, &next)
-                }
-            }
-        }
+        var tree = GroupTree(dimensions)
         let mayRepeat = plan.distinct && !data.codesAreDistinct
         // Last year first (only when an indicator compares with it): its totals, and each same-sample field's
         // values by credit code within each group.
@@ -219,8 +153,8 @@ public struct StatTable: Sendable {
         if indicators.contains(where: \.needsPreviousYear) { data.previous.withUnsafeBufferPointer { previous in
             for i in previous.indices {
                 let r = previous.baseAddress! + i      // (a pointer: a return copied is six retains and releases)
-                groups(of: r)
-                for c in codes {
+                tree.groups(of: r)
+                for c in tree.codes {
                     let g: Int
                     if let i = beforeIndex[c] { g = i } else {
                         g = before.count; beforeIndex[c] = g
@@ -237,8 +171,8 @@ public struct StatTable: Sendable {
         let none = GroupTotals.Earlier(repeating: [:], count: plan.sameSample.count)
         data.returns.withUnsafeBufferPointer { returns in for i in returns.indices {
             let r = returns.baseAddress! + i
-            groups(of: r)
-            for c in codes {
+            tree.groups(of: r)
+            for c in tree.codes {
                 let g: Int
                 if let i = nowIndex[c] { g = i } else {
                     g = now.count; nowIndex[c] = g; nowCodes.append(c)
@@ -248,24 +182,110 @@ public struct StatTable: Sendable {
                 now[g].add(r, plan, earlier: nowEarlier[g])
             }
         } }
+        rows = StatTable.rows(tree, plan: plan, indicators: indicators, codes: nowCodes, now: now,
+                              before: { beforeIndex[$0].map { before[$0] } }, regional: data.regional, zones: data.zones, period: data.period)
+    }
+
+    /// The rows of a table from its groups' totals, in key order: `codes` are the groups of `tree` with returns this
+    /// period, `now` their totals, `before` a group's totals a year earlier.
+    static func rows(_ tree: GroupTree, plan: TotalsPlan, indicators: [Indicator], codes: [UInt64], now: [GroupTotals],
+                     before: (UInt64) -> GroupTotals?, regional: [RegionalFigure], zones: [String], period: Period) -> [Row] {
         let empty = GroupTotals(plan, codesMayRepeat: true)
-        let zoneIndex = dimensions.firstIndex(of: .zone)
-        let keyed: [(key: [String], group: Int)] = nowCodes.enumerated().map { g, code in
-            var key = [String](repeating: "", count: dimensions.count)
-            var id = Int(code)
-            for d in dimensions.indices.reversed() { key[d] = names[d][Int(valueOf[d][id])]; id = Int(parent[d][id]) }
-            return (key, g)
-        }
-        rows = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, g in
-            let zones: Set<String> = zoneIndex.map { [key[$0]] } ?? Set(data.zones)
-            let b = beforeIndex[nowCodes[g]].map { before[$0] } ?? empty
+        let zoneIndex = tree.dimensions.firstIndex(of: .zone)
+        let keyed: [(key: [String], group: Int)] = codes.enumerated().map { g, code in (tree.key(of: code), g) }
+        return keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, g in
+            let zones: Set<String> = zoneIndex.map { [key[$0]] } ?? Set(zones)
+            let b = before(codes[g]) ?? empty
             let cells = indicators.map { ind -> Cell in
-                var c = now[g].cell(ind, before: b, plan: plan, regional: data.regional, zones: zones, period: data.period)
+                var c = now[g].cell(ind, before: b, plan: plan, regional: regional, zones: zones, period: period)
                 if c.value != nil { c.localStatus = now[g].localStatus(ind, plan: plan, rule: .standard) }
                 return c
             }
             return Row(key: key, cells: cells)
         }
+    }
+}
+
+/// The groups of a table as a tree, a level a dimension: a group's id is found from its parent's id and its
+/// value's number, so no key array is made per return and no count of values can overflow a packed key. Each
+/// dimension value gets a small number, shared by both years.
+struct GroupTree {
+    let dimensions: [Breakdown]
+    private var numbering: [[String: UInt64]]
+    private var names: [[String]]
+    private var links: [[UInt128: UInt64]]
+    private var parent: [[UInt64]], valueOf: [[UInt64]]
+    /// A business type's number by its bit (its id's array was made for every return).
+    private var typeNumber: [[UInt64?]]
+    private let types = Choices.businessType.options.map(\.id)
+    private var next: [UInt64] = []
+    /// The groups found by the last `groups` (several for business types: a firm counts in each of its types).
+    private(set) var codes: [UInt64] = []
+
+    init(_ dimensions: [Breakdown]) {
+        self.dimensions = dimensions
+        numbering = Array(repeating: [:], count: dimensions.count)
+        names = Array(repeating: [], count: dimensions.count)
+        links = Array(repeating: [:], count: dimensions.count)
+        parent = Array(repeating: [], count: dimensions.count)
+        valueOf = parent
+        typeNumber = Array(repeating: Array(repeating: nil, count: types.count), count: dimensions.count)
+    }
+
+    private mutating func number(_ d: Int, _ value: String) -> UInt64 {
+        // A breakdown has a handful of values, most of them small strings (compared as two words): a scan
+        // beats hashing the value for every return.
+        if names[d].count <= 16, let n = names[d].firstIndex(of: value) { return UInt64(n) }
+        if let n = numbering[d][value] { return n }
+        let n = UInt64(names[d].count)
+        numbering[d][value] = n
+        names[d].append(value)
+        return n
+    }
+
+    private mutating func child(_ d: Int, _ of: UInt64, _ n: UInt64) -> UInt64 {
+        let link = UInt128(of) << 64 | UInt128(n)
+        if let c = links[d][link] { return c }
+        let c = UInt64(parent[d].count)
+        links[d][link] = c; parent[d].append(of); valueOf[d].append(n)
+        return c
+    }
+
+    mutating func groups(of p: UnsafePointer<SurveyReturn>) {
+        groups(zone: p.pointee.zone, kind: p.pointee.agencyKind, brand: p.pointee.brandLevel, types: p.pointee.businessTypes,
+               period: p.pointee.period)
+    }
+
+    /// The groups of a return (or of a cell of returns alike) of these values into `codes`.
+    mutating func groups(zone: String, kind: String, brand: String, types mask: UInt32, period: Period) {
+        codes.removeAll(keepingCapacity: true)
+        codes.append(0)
+        for (d, dimension) in dimensions.enumerated() {
+            switch dimension {
+            case .zone: let n = number(d, zone); for i in codes.indices { codes[i] = child(d, codes[i], n) }
+            case .agency_kind: let n = number(d, kind); for i in codes.indices { codes[i] = child(d, codes[i], n) }
+            case .brand_level: let n = number(d, brand); for i in codes.indices { codes[i] = child(d, codes[i], n) }
+            case .business_type:
+                next.removeAll(keepingCapacity: true)
+                for bit in types.indices where mask & (1 << UInt32(bit)) != 0 {
+                    let n: UInt64
+                    if let known = typeNumber[d][bit] { n = known } else { n = number(d, types[bit]); typeNumber[d][bit] = n }
+                    for c in codes { next.append(child(d, c, n)) }
+                }
+                swap(&codes, &next)
+            case .period:
+                let n = number(d, period.description)
+                for i in codes.indices { codes[i] = child(d, codes[i], n) }
+            }
+        }
+    }
+
+    /// A group's key: one value per dimension.
+    func key(of code: UInt64) -> [String] {
+        var key = [String](repeating: "", count: dimensions.count)
+        var id = Int(code)
+        for d in dimensions.indices.reversed() { key[d] = names[d][Int(valueOf[d][id])]; id = Int(parent[d][id]) }
+        return key
     }
 }
 

@@ -254,3 +254,41 @@ struct GroupTotals {
     }
     static let twoTo64 = Decimal(UInt64.max) + 1
 }
+
+extension PositiveValues {
+    mutating func merge(_ o: PositiveValues) {
+        count += o.count; sum += o.sum; largest = max(largest, o.largest)
+    }
+}
+
+extension GroupTotals.SameSample {
+    mutating func merge(_ o: GroupTotals.SameSample) {
+        now += o.now; before += o.before; both += o.both
+        nowPositive.merge(o.nowPositive); beforePositive.merge(o.beforePositive)
+    }
+}
+
+extension GroupTotals {
+    /// Adds another group's totals under the same plan, as if its returns had been added one by one: sums and
+    /// counts add up, the six largest of both are the six largest of the union, Σ revenue² adds (in the Decimal
+    /// should 128 bits not hold it).
+    mutating func merge(_ o: GroupTotals) {
+        returns += o.returns
+        if codes != nil, let oc = o.codes { codes!.formUnion(oc) }
+        for i in sums.indices { sums[i] += o.sums[i]; reported[i] += o.reported[i] }
+        for i in pairNumerator.indices {
+            pairNumerator[i] += o.pairNumerator[i]; pairDenominator[i] += o.pairDenominator[i]; pairBoth[i] += o.pairBoth[i]
+        }
+        for i in atLeast.indices { atLeast[i] += o.atLeast[i] }
+        for (d, n) in o.designated { designated[d, default: 0] += n }
+        designatedAny += o.designatedAny
+        brand += o.brand
+        revenues += o.revenues; revenueSum += o.revenueSum
+        if !o.largest.isEmpty { largest = Array((largest + o.largest).sorted(by: >).prefix(6)) }
+        positive.merge(o.positive)
+        let (total, overflow) = squares.addingReportingOverflow(o.squares)
+        if overflow { squaresBeyond = (squaresBeyond ?? 0) + GroupTotals.decimal(o.squares) } else { squares = total }
+        if let b = o.squaresBeyond { squaresBeyond = (squaresBeyond ?? 0) + b }
+        for i in same.indices { same[i].merge(o.same[i]) }
+    }
+}

@@ -111,39 +111,35 @@ public struct Release: Sendable {
     /// The cells of the linked set computed from the current returns of `period` for every zone (agencies of
     /// other periods are ignored); primary statuses only. `protect` decides the pattern.
     public init(period: Period, asOf: String, zones: [String], returns: [SurveyReturn], rule: DisclosureRule = .standard) {
-        self.period = period; self.asOf = asOf; self.zones = zones; self.rule = rule
-        let kinds = Choices.agencyKind.options.map(\.id), brands = Choices.brandLevel.options.map(\.id)
-        let measures = Release.measures
-        let fieldIndex = measures.map { SurveyReturn.numberIndex[$0]! }
-        let z1 = zones.count + 1, k1 = kinds.count + 1, b1 = brands.count + 1
-        // Dense accumulators: a return touches 8 cells of zone × kind × brand (each a value or all) per measure.
-        // Business types are not in the linked set yet (see ReleaseKey): with their complements every total is
-        // linked to seven overlapping groups, and the search no longer ran in seconds.
-        let plain = measures.count * z1 * k1 * b1
-        var sum = [Int64](repeating: 0, count: plain), largest = sum
-        var reported = [Int](repeating: 0, count: plain), contributors = reported
-        var members = [Int](repeating: 0, count: z1 * k1 * b1)
-        let zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
-        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
-        let brandIndex = Dictionary(uniqueKeysWithValues: brands.enumerated().map { ($1, $0) })
-        let groups = z1 * k1 * b1
+        var sums = ReleaseSums(zones: zones)
+        let fieldIndex = Release.measures.map { SurveyReturn.numberIndex[$0]! }
         // Each return (in place: `for r in returns` copied each) is added to its zone × kind × brand cell only;
         // the seven groups with an "all" are summed from those cells afterwards (sums, counts and the largest
         // value all add up so): adding each return to its eight groups was a fifth of a national query.
         returns.withUnsafeBufferPointer { returns in for i in returns.indices {
             let r = returns.baseAddress! + i
-            guard r.pointee.period == period, let z = zoneIndex[r.pointee.zone], let k = kindIndex[r.pointee.agencyKind],
-                  let b = brandIndex[r.pointee.brandLevel] else { continue }
-            let s = (z * k1 + k) * b1 + b
+            guard r.pointee.period == period, let s = sums.slot(zone: r.pointee.zone, kind: r.pointee.agencyKind, brand: r.pointee.brandLevel)
+            else { continue }
             let numbers = r.pointee.numbers
-            members[s] += 1
+            sums.members[s] += 1
             for (m, fi) in fieldIndex.enumerated() {
                 guard let v = numbers[fi] else { continue }
-                let c = m * groups + s
-                sum[c] += v; reported[c] += 1
-                if v > 0 { contributors[c] += 1; largest[c] = max(largest[c], v) }
+                let c = m * sums.groups + s
+                sums.sum[c] += v; sums.reported[c] += 1
+                if v > 0 { sums.contributors[c] += 1; sums.largest[c] = max(sums.largest[c], v) }
             }
         } }
+        self.init(period: period, asOf: asOf, zones: zones, rule: rule, sums: sums)
+    }
+
+    /// The cells from the sums of each zone × kind × brand cell (the groups with an "all" not yet summed).
+    init(period: Period, asOf: String, zones: [String], rule: DisclosureRule, sums: ReleaseSums) {
+        self.period = period; self.asOf = asOf; self.zones = zones; self.rule = rule
+        let kinds = sums.kinds, brands = sums.brands
+        let measures = Release.measures
+        let z1 = zones.count + 1, k1 = kinds.count + 1, b1 = brands.count + 1
+        let groups = sums.groups
+        var sum = sums.sum, largest = sums.largest, reported = sums.reported, contributors = sums.contributors, members = sums.members
         for z in zones.indices { for k in kinds.indices { for b in brands.indices {
             let s = (z * k1 + k) * b1 + b
             guard members[s] > 0 else { continue }
@@ -253,6 +249,38 @@ extension Release {
             copy.cells[i].status = status
         }
         return copy
+    }
+}
+
+/// Dense accumulators of a release's cells: each measure over zone × kind × brand, each a value or all (a return
+/// touches 8 cells per measure). Business types are not in the linked set yet (see ReleaseKey): with their
+/// complements every total is linked to seven overlapping groups, and the search no longer ran in seconds.
+struct ReleaseSums {
+    let kinds = Choices.agencyKind.options.map(\.id), brands = Choices.brandLevel.options.map(\.id)
+    let zoneIndex: [String: Int], kindIndex: [String: Int], brandIndex: [String: Int]
+    let k1: Int, b1: Int
+    /// Groups per measure.
+    let groups: Int
+    var sum: [Int64], largest: [Int64], reported: [Int], contributors: [Int]
+    /// Returns per group.
+    var members: [Int]
+
+    init(zones: [String]) {
+        zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
+        kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+        brandIndex = Dictionary(uniqueKeysWithValues: brands.enumerated().map { ($1, $0) })
+        k1 = kinds.count + 1; b1 = brands.count + 1
+        groups = (zones.count + 1) * k1 * b1
+        let plain = Release.measures.count * groups
+        sum = [Int64](repeating: 0, count: plain); largest = sum
+        reported = [Int](repeating: 0, count: plain); contributors = reported
+        members = [Int](repeating: 0, count: groups)
+    }
+
+    /// The group of one zone, kind and brand level (nil for a value the release does not know).
+    func slot(zone: String, kind: String, brand: String) -> Int? {
+        guard let z = zoneIndex[zone], let k = kindIndex[kind], let b = brandIndex[brand] else { return nil }
+        return (z * k1 + k) * b1 + b
     }
 }
 

@@ -70,8 +70,8 @@ public enum Releasing {
     /// Builds and records the release of each period at `asOf` (the data as-of), and names the published cells a
     /// new release changes because of fewer than 3 agencies. A period without returns gets an empty release,
     /// which is not recorded.
-    /// `read` holds, for some periods, their current returns at `asOf` of every zone of the archive, which the
-    /// caller has read already (a white paper of every zone: a million returns are not read twice).
+    /// `read` holds, for some periods, their current returns at `asOf` of every zone of the archive with every
+    /// field, which the caller has read already (a white paper of every zone: a million returns are not read twice).
     public static func publish(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]] = [:]) throws -> [Period: Published] {
         // The quarters of a year are linked to one another and to the year: each is protected knowing those recorded
         // before it, so they are made one after another, in order; years alone (the white paper's), side by side.
@@ -124,12 +124,65 @@ public enum Releasing {
                 let (before, beforeReturns) = try cells(archive, period: period, asOf: earlier.asOf)
                 revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: returns)
             }
+            try recordTotals(archive, release: stored, period: period, asOf: asOf, read: read)
             out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier,
                                     exposed: linkages[n].exposed(in: release))
             loaded[period] = release     // now the release in force for the periods after it
 
         }
         return out
+    }
+
+    /// Stores the totals of a recorded release's period (`Cube`), from every field of its returns and of the year
+    /// before at `asOf`, unless the same are stored already; none when a credit code is in a year twice.
+    static func recordTotals(_ archive: Archive, release stored: Archive.StoredRelease, period: Period, asOf: String,
+                             read: [Period: [SurveyReturn]]) throws {
+        let files = try archive.filesDigest(asOf: asOf)
+        if let t = try archive.totals(of: stored), t.layout == Cube.layout, t.files == files { return }
+        let zones = try archive.zones(asOf: asOf).map(\.id)
+        func returns(_ p: Period) throws -> [SurveyReturn] { try read[p] ?? archive.returns(periods: [p], asOf: asOf, names: false, ordered: false) }
+        guard let cube = Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear)) else { return }
+        try archive.recordTotals(release: stored, layout: Cube.layout, files: files, totals: cube.bytes)
+    }
+
+    /// The stored totals of a release when they still answer for the archive: of this layout, made under the same
+    /// files received by its as-of, readable. Nil otherwise (the returns are read instead).
+    static func storedCube(_ archive: Archive, _ stored: Archive.StoredRelease) throws -> Cube? {
+        guard let t = try archive.totals(of: stored), t.intact, t.layout == Cube.layout, t.files == (try archive.filesDigest(asOf: stored.asOf)),
+              let cube = try? Cube(bytes: t.totals), cube.period == stored.period else { return nil }
+        return cube
+    }
+
+    /// The release of `period` in force at `stamp` with the period's totals, from what `report` stored beside it,
+    /// and the previous year's release in force then (for growth rates); nil when the release has no totals that
+    /// still answer for the archive (or there is no release: `loadForOutput` says so).
+    public static func fromTotals(_ archive: Archive, period: Period, stamp: String) throws -> (cube: Cube, release: Release, previous: Release?)? {
+        guard let stored = try archive.release(of: period, asOf: stamp), let cube = try storedCube(archive, stored) else { return nil }
+        func checked(_ release: Release, _ stored: Archive.StoredRelease) throws -> Release {
+            guard sha256(release.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else { throw mismatch(stored) }
+            return try release.applying(pattern: stored.pattern)
+        }
+        let release = try checked(Release(cube, asOf: stored.asOf), stored)
+        var previous: Release? = nil
+        if let earlier = try archive.release(of: period.previousYear, asOf: release.asOf) {
+            if let c = try storedCube(archive, earlier) { previous = try checked(Release(c, asOf: earlier.asOf), earlier) }
+            else { previous = try load(archive, period: period.previousYear, stamp: release.asOf, exactly: earlier) }
+        }
+        return (cube, release, previous)
+    }
+
+    /// The stored totals of `period` that answer for the archive as of `asOf` exactly, unprotected: those of the
+    /// release in force then, when no file was received between its as-of and `asOf`. Nil otherwise.
+    public static func cube(_ archive: Archive, period: Period, asOf: String) throws -> Cube? {
+        guard let stored = try archive.release(of: period, asOf: asOf), let cube = try storedCube(archive, stored),
+              try archive.filesDigest(asOf: asOf) == archive.filesDigest(asOf: stored.asOf) else { return nil }
+        return cube
+    }
+
+    static func mismatch(_ stored: Archive.StoredRelease) -> Problem {
+        Problem(message: Bilingual(
+            "\(stored.period) 的公布数据集（截至 \(stored.asOf)）与存档不再一致（可能存入了补记日期更早的文件）；请重新运行 ipsurvey report 发布",
+            "the release of \(stored.period) as of \(stored.asOf) no longer matches the archive (a file received with an earlier date?); publish again with ipsurvey report"))
     }
 
     /// The release of `period` in force at `stamp` (the latest recorded whose as-of is not after it), with its
@@ -140,11 +193,7 @@ public enum Releasing {
                             read: (Period, String) -> [SurveyReturn]? = { _, _ in nil }) throws -> Release? {
         guard let stored = try exactly ?? archive.release(of: period, asOf: stamp) else { return nil }
         let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf, read: read(period, stored.asOf))
-        guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else {
-            throw Problem(message: Bilingual(
-                "\(period) 的公布数据集（截至 \(stored.asOf)）与存档不再一致（可能存入了补记日期更早的文件）；请重新运行 ipsurvey report 发布",
-                "the release of \(period) as of \(stored.asOf) no longer matches the archive (a file received with an earlier date?); publish again with ipsurvey report"))
-        }
+        guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else { throw mismatch(stored) }
         return try cells.applying(pattern: stored.pattern)
     }
 
@@ -156,6 +205,11 @@ public enum Releasing {
         for period in periods {
             for stored in try archive.releases(of: period) {
                 do { _ = try load(archive, period: period, stamp: stored.asOf, exactly: stored) } catch let p as Problem { out.append((stored, p)) }
+                if let t = try archive.totals(of: stored), !t.intact {
+                    out.append((stored, Problem(message: Bilingual(
+                        "\(period) 的公布数据集（截至 \(stored.asOf)）所存的汇总已损坏；查询改从存档重新计算，重新运行 ipsurvey report 可重存",
+                        "the stored totals of the release of \(period) as of \(stored.asOf) are damaged; queries compute from the returns instead, and ipsurvey report stores them again"))))
+                }
             }
         }
         return out

@@ -72,37 +72,17 @@ struct Query: AsyncParsableCommand {
         let lap = PhaseTimer()
         let asOfStamp = try StatisticsInput.asOf(asOf)
         let archive = try ArchiveCommand.open(options)
-        // Suppressed money figures come from the release in force at the as-of, read as the archive stood then.
-        // Over every zone, the returns are read once, with the release's measures, and the release is checked
-        // against them (reading a million returns again for the check was half of a national query).
-        let suppress = !noSuppress && indicators.contains(where: { $0.protectedBy != nil })
-        let stored = suppress ? try archive.release(of: p, asOf: asOfStamp) : nil
-        let readAsOf = stored?.asOf ?? asOfStamp
-        let everyZone = zone.isEmpty
-        let data = try StatisticsInput.dataset(archive, period: p, zones: zone, asOf: readAsOf, indicators: indicators,
-                                               more: suppress && everyZone ? Set(Release.measures) : [])
-        var release: (Release, previous: Release?)? = nil
-        if suppress {
-            do {
-                release = try Releasing.loadForOutput(archive, period: p, stamp: asOfStamp) { period, asOf in
-                    guard everyZone, asOf == readAsOf else { return nil }
-                    return period == p ? data.returns : (period == p.previousYear && !data.previous.isEmpty ? data.previous : nil)
-                }
-            } catch let e as Releasing.Problem {
-                throw Refusal(e.message).fail(language)
-            }
+        let answer: Querying.Answer
+        do {
+            answer = try Querying.answer(archive, period: p, zones: zone, by: breakdowns, indicators: indicators, asOf: asOfStamp, suppress: !noSuppress)
+        } catch let e as Releasing.Problem {
+            throw Refusal(e.message).fail(language)
+        } catch let e as OutsideRelease {
+            throw Refusal(e.message).fail(language)
         }
-        lap("read \(data.returns.count) + \(data.previous.count) returns")
-        var table = StatTable(data, by: breakdowns, indicators: indicators)
-        if let (current, previous) = release {
-            do {
-                try table.protect(with: current, previous: previous, zones: data.zones)
-            } catch let e as OutsideRelease {
-                throw Refusal(e.message).fail(language)
-            }
-        }
-        lap("statistics")
-        Console.out(QueryOutput.render(table, period: p, asOf: release?.0.asOf ?? asOf.map { _ in asOfStamp }, format: format, language: language))
+        lap("statistics from \(answer.source)")
+        let table = answer.table
+        Console.out(QueryOutput.render(table, period: p, asOf: answer.releaseAsOf ?? asOf.map { _ in asOfStamp }, format: format, language: language))
         lap("output")
     }
 }

@@ -13,16 +13,6 @@ final class HardeningCommandTests: XCTestCase {
         return (dir, archive)
     }
 
-    /// Runs python3 with the archive's sqlite3 (to damage or tamper with it as an attacker would).
-    func python(_ script: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-c", script]
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-    }
-
     func returnsHeader() throws -> String {
         let demo = try String(contentsOf: packageRoot.appendingPathComponent("input/returns/2025/quanshan.csv"), encoding: .utf8)
         return String(demo.split(separator: "\n")[0])

@@ -55,6 +55,54 @@ final class QueryCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("徐政办发〔2024〕8号") && text.contains("已完成"), text)
     }
 
+    /// A suppressed query answers from the totals `report` stored beside the release, and gives the same bytes as
+    /// from the returns read again: when a file received by the release's as-of arrives later (the totals are
+    /// stale) and when the stored totals are damaged (which `archive verify` reports).
+    func testAQueryFromTheReleasesTotalsIsTheSameAsFromTheReturns() throws {
+        let dir = temporaryDirectory()
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        try FileManager.default.copyItem(atPath: Self.archive, toPath: archive)
+        let catalogue = try ipsurvey(["query", "--list"]).text.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+            .map { String($0.split(separator: "\t")[0]) }.joined(separator: ",")
+        let queries: [[String]] = [
+            ["--period", "2025", "--by", "zone,agency_kind", "--format", "csv"],
+            ["--period", "2025", "--format", "json", "--metrics", catalogue],
+            ["--period", "2025", "--by", "business_type", "--metrics", "agencies,staff,patent_filings,staff_degree_share", "--format", "json"],
+            ["--period", "2025", "--by", "brand_level,zone", "--metrics", "revenue,revenue_growth,revenue_growth_same_sample,cr5,hhi", "--format", "json"],
+            ["--period", "2024", "--by", "zone,agency_kind,brand_level", "--format", "json"],
+            ["--period", "2025", "--zone", "quanshan", "--by", "agency_kind", "--format", "json"],
+            ["--period", "2025", "--zone", "binhu", "--zone", "sucheng", "--by", "zone", "--format", "csv"],
+            ["--period", "2025", "--by", "business_type", "--metrics", "agencies,staff,clients", "--format", "csv"],
+            ["--period", "2025", "--by", "zone,business_type", "--metrics", catalogue, "--no-suppress", "--format", "json"],
+        ]
+        func answers(fromTotals: Bool) throws -> [Data] {
+            try queries.map { q in
+                let r = try ipsurvey(["query"] + q + ["--archive", archive], environment: ["IPSURVEY_TIMING": "1"])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                XCTAssertEqual(r.stderr.contains("statistics from the release's totals"), fromTotals, "\(q): \(r.stderr)")
+                return r.stdout
+            }
+        }
+        let fromTotals = try answers(fromTotals: true)
+        // A zones file received before the release's as-of, stored after it: the totals no longer answer for the
+        // archive as of then (the returns and so the release do).
+        let zones = dir.appendingPathComponent("zones.csv")
+        try (String(contentsOf: packageRoot.appendingPathComponent("input/zones.csv"), encoding: .utf8) + "\n").write(to: zones, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ipsurvey(["ingest", zones.path, "--archive", archive, "--received-at", "2026-02-01"]).status, 0)
+        XCTAssertEqual(try answers(fromTotals: false), fromTotals, "the same answers from the returns")
+        // Totals stored again by a report, then damaged on disk.
+        XCTAssertEqual(try ipsurvey(["report", "--year", "2025", "--archive", archive, "--out", dir.path]).status, 0)
+        XCTAssertEqual(try answers(fromTotals: true), fromTotals)
+        try python("""
+            import sqlite3; c = sqlite3.connect('\(archive)')
+            c.execute("UPDATE release_totals SET totals = substr(totals, 1, 100) || x'ff' || substr(totals, 102)"); c.commit()
+            """)
+        XCTAssertEqual(try answers(fromTotals: false), fromTotals, "damaged totals are not read")
+        let verify = try ipsurvey(["archive", "verify", "--archive", archive, "--lang", "en"])
+        XCTAssertEqual(verify.status, 1, verify.stderr)
+        XCTAssertTrue((verify.text + verify.stderr).contains("stored totals of the release of 2025"), verify.text + verify.stderr)
+    }
+
     func testQueryJSONKeysAndSuppression() throws {
         let j = try json(["query", "--period", "2025", "--by", "zone,agency_kind", "--metrics", "agencies,revenue,patent_agency_rate"])
         XCTAssertEqual(j["period"] as? String, "2025")

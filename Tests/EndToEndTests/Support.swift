@@ -72,3 +72,13 @@ func temporaryDirectory() -> URL {
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// Runs python3 with the archive's sqlite3 (to damage or tamper with it as an attacker would).
+func python(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = ["-c", script]
+    try p.run()
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 0, file: file, line: line)
+}
