@@ -14,6 +14,11 @@ public struct Dataset: Sendable {
     /// No credit code is in `returns` twice (so the agencies of a group are its returns, without a set of codes).
     public let codesAreDistinct: Bool
 
+    /// The period's totals when the caller has them, made from the same returns of every zone (of which these are
+    /// those of `zones`) and the same of a year earlier: a table is then summed from them (`StatTable(cube:)`, the
+    /// same table) instead of a pass over the returns.
+    public var cube: Cube? = nil
+
     public init(period: Period, returns: [SurveyReturn], previous: [SurveyReturn], regional: [RegionalFigure], zones: [String]) {
         self.period = period; self.returns = returns; self.previous = previous; self.regional = regional; self.zones = zones
         var seen = Set<CreditCode>(minimumCapacity: returns.count)
@@ -142,6 +147,15 @@ public struct StatTable: Sendable {
     /// (and one over last year's when an indicator compares with them): each return is added to the totals of
     /// its groups (`GroupTotals`), and the cells are computed from those.
     public init(_ data: Dataset, by dimensions: [Breakdown], indicators: [Indicator]) {
+        if let cube = data.cube, cube.period == data.period {
+            self.init(cube, zones: data.zones, regional: data.regional, by: dimensions, indicators: indicators)
+        } else {
+            self.init(returns: data, by: dimensions, indicators: indicators)
+        }
+    }
+
+    /// The table from the returns of `data` (its cube left aside).
+    init(returns data: Dataset, by dimensions: [Breakdown], indicators: [Indicator]) {
         self.dimensions = dimensions
         self.indicators = indicators
         let plan = TotalsPlan(indicators)

@@ -82,8 +82,10 @@ public struct AnnualReport: Sendable {
 
     /// The same from each year's annual returns of `zones` (years after `year` are left out): a caller that
     /// reads them year by year hands its arrays on as they are (grouping a million returns copied each).
+    /// `cubes` are the totals of some years (with the year before each as `byYear` has it): their datasets carry
+    /// them, so that each table is summed from those, the same as from the returns, without a pass over them.
     public init(year: Int, zones: [Zone], returnsByYear byYear: [Int: [SurveyReturn]], regional: [RegionalFigure],
-                targets: [PlanTarget], releases: [Int: Release]) throws {
+                targets: [PlanTarget], releases: [Int: Release], cubes: [Int: Cube] = [:]) throws {
         self.year = year
         self.zones = zones
         let ids = zones.map(\.id)
@@ -91,7 +93,9 @@ public struct AnnualReport: Sendable {
         years = byYear.filter { $0.key <= year && !$0.value.isEmpty }.keys.sorted()
         // Each year's dataset once (a dataset finds whether its credit codes repeat).
         func make(_ y: Int) -> Dataset {
-            Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids)
+            var d = Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids)
+            d.cube = cubes[y]
+            return d
         }
         let datasets = Dictionary(uniqueKeysWithValues: Set(years + [year, year - 1]).map { ($0, make($0)) })
         func dataset(_ y: Int) -> Dataset { datasets[y] ?? make(y) }
@@ -122,8 +126,11 @@ public struct AnnualReport: Sendable {
             subset.count == ids.count ? all : all.filter { subset.contains($0.zone) }
         }
         let results = TargetEvaluation.evaluate(planTargets, year: year, zones: zones) { subset in
-            subset.count == ids.count ? now : Dataset(period: Period(year: year), returns: part(subset, now.returns),
-                                                      previous: part(subset, now.previous), regional: regional, zones: subset)
+            guard subset.count != ids.count else { return now }
+            var d = Dataset(period: Period(year: year), returns: part(subset, now.returns), previous: part(subset, now.previous),
+                            regional: regional, zones: subset)
+            d.cube = now.cube
+            return d
         }
         self.targets = results
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in

@@ -46,6 +46,9 @@ public enum Releasing {
         public let previous: Archive.StoredRelease?
         /// Cells this release hides that the same year's other releases give away all the same (`Linkage`).
         public var exposed: [ReleaseKey] = []
+        /// The period's totals as the release's (stored beside it); nil when there are none (no returns, or a
+        /// credit code twice in a year).
+        public var cube: Cube? = nil
     }
 
     /// What the releases of `period`'s year in force at `asOf` fix about it (see `Linkage`): the year's release for
@@ -124,9 +127,9 @@ public enum Releasing {
                 let (before, beforeReturns) = try cells(archive, period: period, asOf: earlier.asOf)
                 revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: returns)
             }
-            try recordTotals(archive, release: stored, period: period, asOf: asOf, read: read)
+            let cube = try recordTotals(archive, release: stored, period: period, asOf: asOf, read: read)
             out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier,
-                                    exposed: linkages[n].exposed(in: release))
+                                    exposed: linkages[n].exposed(in: release), cube: cube)
             loaded[period] = release     // now the release in force for the periods after it
 
         }
@@ -134,15 +137,18 @@ public enum Releasing {
     }
 
     /// Stores the totals of a recorded release's period (`Cube`), from every field of its returns and of the year
-    /// before at `asOf`, unless the same are stored already; none when a credit code is in a year twice.
+    /// before at `asOf`, unless the same are stored already; none when a credit code is in a year twice. Returns them.
     static func recordTotals(_ archive: Archive, release stored: Archive.StoredRelease, period: Period, asOf: String,
-                             read: [Period: [SurveyReturn]]) throws {
+                             read: [Period: [SurveyReturn]]) throws -> Cube? {
         let files = try archive.filesDigest(asOf: asOf)
-        if let t = try archive.totals(of: stored), t.layout == Cube.layout, t.files == files { return }
+        if let t = try archive.totals(of: stored), t.intact, t.layout == Cube.layout, t.files == files, let cube = try? Cube(bytes: t.totals) {
+            return cube
+        }
         let zones = try archive.zones(asOf: asOf).map(\.id)
         func returns(_ p: Period) throws -> [SurveyReturn] { try read[p] ?? archive.returns(periods: [p], asOf: asOf, names: false, ordered: false) }
-        guard let cube = Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear)) else { return }
+        guard let cube = Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear)) else { return nil }
         try archive.recordTotals(release: stored, layout: Cube.layout, files: files, totals: cube.bytes)
+        return cube
     }
 
     /// The stored totals of a release when they still answer for the archive: of this layout, made under the same

@@ -116,9 +116,14 @@ public enum Reporting {
             digest: current.digest, cells: current.release.publishableCount, hidden: current.release.hiddenCount,
             audited: audit.findings.count, narrowest: audit.narrowest?.margin, protectionPercent: current.release.rule.protectionPercent,
             minimumAgencies: current.release.rule.minimumAgencies, dominancePercent: Int(current.release.rule.dominancePercent))
+        // The tables of a year from its release's totals when these hold the same as its returns and those read of
+        // the year before (the first year of the trend has none read: its growth rates are not shown).
+        var cubes: [Int: Cube] = [:]
+        for (p, published) in published where p.year > trend.first?.year ?? Int.max { cubes[p.year] = published.cube }
         let report = try AnnualReport(year: year, zones: zones, returnsByYear: byYear,
                                       regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
-                                      releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }))
+                                      releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }),
+                                      cubes: cubes)
         lap("statistics")
         var options: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", templatesFolder)]
         if !selected.isEmpty { options.append(("zone", selected.joined(separator: ","))) }

@@ -6,7 +6,7 @@ import XCTest
 /// A cube (a period's totals in its finest groups) gives every table and the release exactly as the returns do.
 final class CubeTests: XCTestCase {
     /// Two years of agencies in three zones, some moving zone, kind, brand or business types between the years,
-    /// some leaving or arriving, fields left blank now and then, one agency of a zone alone in its kind.
+    /// some leaving or arriving, fields left blank now and then, one agency alone in its zone (d) this year.
     static let years: (now: [SurveyReturn], before: [SurveyReturn]) = {
         var state: UInt64 = 2025
         func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
@@ -40,7 +40,7 @@ final class CubeTests: XCTestCase {
             }
         }
         before.append(ret(999, zone: "c", year: 2024, kind: "law_firm", ["revenue": 50]))
-        now.append(ret(998, zone: "c", kind: "enterprise", types: ["training"], brand: "national", ["revenue": 10, "staff": 2]))
+        now.append(ret(998, zone: "d", kind: "enterprise", types: ["training"], brand: "national", ["revenue": 10, "staff": 2]))
         return (now, before)
     }()
 
@@ -66,7 +66,7 @@ final class CubeTests: XCTestCase {
 
     func testEveryTableOfEveryIndicatorIsTheSameFromTheCube() throws {
         let (now, before) = Self.years
-        let cube = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ["a", "b", "c"], returns: now, previous: before))
+        let cube = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now, previous: before))
         let stored = try Cube(bytes: cube.bytes)
         XCTAssertEqual(stored.bytes, cube.bytes, "the bytes read back are the cube")
         XCTAssertEqual(cube.returns, now.count)
@@ -74,7 +74,7 @@ final class CubeTests: XCTestCase {
         var breakdowns: [[Breakdown]] = [[]] + dimensions.map { [$0] }
         for a in dimensions { for b in dimensions where b != a { breakdowns.append([a, b]) } }
         breakdowns += [[.zone, .agency_kind, .brand_level], [.business_type, .zone, .brand_level], [.zone, .agency_kind, .business_type, .brand_level]]
-        for zones in [["a", "b", "c"], ["b"], ["a", "c"]] {
+        for zones in [["a", "b", "c", "d"], ["b"], ["a", "d"]] {
             let data = Dataset(period: Period(year: 2025), returns: now.filter { zones.contains($0.zone) },
                                previous: before.filter { zones.contains($0.zone) }, regional: Self.regional, zones: zones)
             for by in breakdowns {
@@ -86,18 +86,44 @@ final class CubeTests: XCTestCase {
             assertSame(StatTable(data, by: [.zone], indicators: few), StatTable(stored, zones: zones, regional: Self.regional, by: [.zone], indicators: few), "few")
         }
         XCTAssertEqual(Release(stored, asOf: "t").valuesText,
-                       Release(period: Period(year: 2025), asOf: "t", zones: ["a", "b", "c"], returns: now).valuesText, "the release's cells")
+                       Release(period: Period(year: 2025), asOf: "t", zones: ["a", "b", "c", "d"], returns: now).valuesText, "the release's cells")
+    }
+
+    /// The white paper's tables from its years' cubes are those from the returns, statuses and all.
+    func testTheWhitePapersTablesAreTheSameFromTheCubes() throws {
+        let (now, before) = Self.years
+        let ids = ["a", "b", "c", "d"]
+        let zones = ids.map { Zone(id: $0, name: Bilingual($0, $0), level: "provincial", city: "", divisionCode: "320000",
+                                   planStart: SimpleDate(year: 2024, month: 1, day: 1)!, planEnd: SimpleDate(year: 2027, month: 12, day: 31)!, planDocument: "") }
+        // Primary statuses only (the search for a pattern of 300 agencies takes minutes in a debug build).
+        var releases: [Int: Release] = [:]
+        for (y, rs) in [(2024, before), (2025, now)] { releases[y] = Release(period: Period(year: y), asOf: "t", zones: ids, returns: rs) }
+        let byYear = [2024: before, 2025: now]
+        let cube = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ids, returns: now, previous: before))
+        let direct = try AnnualReport(year: 2025, zones: zones, returnsByYear: byYear, regional: Self.regional, targets: [], releases: releases)
+        let summed = try AnnualReport(year: 2025, zones: zones, returnsByYear: byYear, regional: Self.regional, targets: [], releases: releases,
+                                      cubes: [2025: cube])
+        let pairs: [(String, StatTable, StatTable)] = [
+            ("headline", direct.headline, summed.headline), ("byZone", direct.byZone, summed.byZone), ("byKind", direct.byKind, summed.byKind),
+            ("byBusinessType", direct.byBusinessType, summed.byBusinessType), ("byBrand", direct.byBrand, summed.byBrand),
+            ("businessByZone", direct.businessByZone, summed.businessByZone), ("trend 2025", direct.trend[1], summed.trend[1]),
+        ]
+        for (name, a, b) in pairs {
+            assertSame(a, b, name)
+            XCTAssertEqual(a.rows.flatMap { $0.cells.map(\.status) }, b.rows.flatMap { $0.cells.map(\.status) }, name)
+        }
+        XCTAssertEqual(direct.byZone.cell("revenue", key: ["d"])?.status, .tooFew, "a cell hidden, so statuses are compared")
     }
 
     func testNoCubeWhenACreditCodeIsTwiceInAYear() {
         let (now, before) = Self.years
-        XCTAssertNil(Cube(period: Period(year: 2025), zones: ["a", "b", "c"], returns: now + [now[0]], previous: before))
-        XCTAssertNil(Cube(period: Period(year: 2025), zones: ["a", "b", "c"], returns: now, previous: before + [before[3]]))
+        XCTAssertNil(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now + [now[0]], previous: before))
+        XCTAssertNil(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now, previous: before + [before[3]]))
     }
 
     func testDamagedBytesAreRefusedNotCrashedOn() throws {
         let (now, before) = Self.years
-        let bytes = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ["a", "b", "c"], returns: now, previous: before)).bytes
+        let bytes = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now, previous: before)).bytes
         for cut in stride(from: 0, to: bytes.count, by: bytes.count / 40 + 1) {
             XCTAssertThrowsError(try Cube(bytes: bytes.prefix(cut)), "cut at \(cut)")
         }
