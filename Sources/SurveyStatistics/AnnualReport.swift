@@ -164,30 +164,50 @@ public struct AnnualReport: Sendable {
     /// By zone, then by name in code point order (its UTF-8 bytes), equal names by credit code (the returns may
     /// come in any order). Comparing the names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the
     /// zones) was 11 % of a 1M-return report (perf); here the names' bytes lie in one buffer and are compared
-    /// with memcmp, without an array per name; each name's first 16 bytes are also two big-endian integers
+    /// with memcmp, without an array per name; each name's first 32 bytes are also four big-endian integers
     /// (zero after its end), compared first: they order names as their bytes do, and when they are equal the
-    /// whole names are compared.
+    /// whole names are compared. (Sixteen bytes are five Chinese characters, often a city's name that the agencies
+    /// of a zone share: the national sample's all begin 宿迁示例, and a million names sorted in 1.09 s with two
+    /// integers, 0.78 s with four.)
     static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
-        let zones = Set(agencies.map(\.zone)).sorted()
-        let rank = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
-        let zone = agencies.map { rank[$0.zone] ?? 0 }       // (every zone is ranked)
+        // Each agency's zone as its place among the zones' ids in order, looked up only when it is not the last
+        // one's (a zone's agencies come together; hashing a million ids was a tenth of the sort).
+        var names: [String] = [], seen: [Int] = []
+        seen.reserveCapacity(agencies.count)
+        var last = -1
+        for a in agencies {
+            if last < 0 || names[last] != a.zone {
+                if let i = names.firstIndex(of: a.zone) { last = i } else { names.append(a.zone); last = names.count - 1 }
+            }
+            seen.append(last)
+        }
+        var place = [Int](repeating: 0, count: names.count)
+        for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { place[i] = r }
+        let zone = seen.map { place[$0] }
         var bytes: [UInt8] = [], start: [Int] = [0]
         bytes.reserveCapacity(agencies.count * 32)
         for a in agencies { bytes += a.name.utf8; start.append(bytes.count) }
-        func word(_ from: Int, _ end: Int) -> UInt64 {
-            var w: UInt64 = 0
-            for i in from..<(from + 8) { w = w << 8 | UInt64(i < end ? bytes[i] : 0) }
-            return w
-        }
         // The keys side by side in one array (three arrays looked up by index were a cache miss each).
-        struct Key { let zone: Int, first: UInt64, second: UInt64, index: Int }
-        var keys = agencies.indices.map { i in Key(zone: zone[i], first: word(start[i], start[i + 1]), second: word(start[i] + 8, start[i + 1]), index: i) }
+        struct Key { let zone: Int, first: UInt64, second: UInt64, third: UInt64, fourth: UInt64, index: Int }
+        var keys: [Key] = bytes.withUnsafeBufferPointer { all in
+            func word(_ from: Int, _ end: Int) -> UInt64 {
+                var w: UInt64 = 0
+                for i in from..<(from + 8) { w = w << 8 | UInt64(i < end ? all[i] : 0) }
+                return w
+            }
+            return agencies.indices.map { i in
+                let (s, e) = (start[i], start[i + 1])
+                return Key(zone: zone[i], first: word(s, e), second: word(s + 8, e), third: word(s + 16, e), fourth: word(s + 24, e), index: i)
+            }
+        }
         bytes.withUnsafeBufferPointer { all in
             let base = all.baseAddress
             keys.sort { x, y in
                 if x.zone != y.zone { return x.zone < y.zone }
                 if x.first != y.first { return x.first < y.first }
                 if x.second != y.second { return x.second < y.second }
+                if x.third != y.third { return x.third < y.third }
+                if x.fourth != y.fourth { return x.fourth < y.fourth }
                 let a = x.index, b = y.index
                 let na = start[a + 1] - start[a], nb = start[b + 1] - start[b], n = min(na, nb)
                 let c = n == 0 ? 0 : memcmp(base! + start[a], base! + start[b], n)

@@ -41,8 +41,9 @@ public struct TargetResult: Sendable {
 }
 
 public enum TargetEvaluation {
-    /// Evaluates targets for `year`. `data(zones)` gives the dataset of those zones for the year; zone `all` is
-    /// every zone of `zones`. A target is on track when its progress is at least the elapsed share of the plan
+    /// Evaluates targets for `year`. `data(zones)` gives the dataset of those zones for the year, each with the
+    /// same regional figures (of every zone: a base year's figure is read from those of all, and a zone's dataset,
+    /// its returns gathered, is made only for a figure no table has); zone `all` is every zone of `zones`. A target is on track when its progress is at least the elapsed share of the plan
     /// period (from the zone's plan start to the target's deadline) at `date` (default the end of `year`).
     public static func evaluate(_ targets: [PlanTarget], year: Int, zones: [Zone], at date: SimpleDate? = nil,
                                 data: ([String]) -> Dataset) -> [TargetResult] {
@@ -137,7 +138,7 @@ public enum TargetEvaluation {
                 // Measured from the base year's value, which the regional file records (no plan has an increase
                 // or growth target on a figure from the returns; such a target has no data).
                 guard let ind = indicator, ind.source == .regional, let year = t.baseYear,
-                      let base = Aggregation.cell(ind, returns: [], previous: [], regional: dataset(ids).regional, zones: Set(ids),
+                      let base = Aggregation.cell(ind, returns: [], previous: [], regional: dataset(all).regional, zones: Set(ids),
                                                   period: Period(year: year)).value else { return noData(t, indicator, a, elapsed) }
                 let change: Decimal
                 if t.op == .increaseAtLeast { change = a - base } else {
