@@ -17,7 +17,8 @@ struct Query: AsyncParsableCommand {
         those derived from them (averages, per staff, growth rates) are answered from the period's release — the \
         protected set the white paper printed (ipsurvey report records it), as the archive stood then: a cell \
         with fewer than 3 agencies or one agency above 85 % is hidden (conf_status A or O), and so is every cell \
-        the release hides so that no combination of published figures reveals it (D). Money over some but not \
+        the release hides so that no combination of published figures reveals it (D). They are summed from the \
+        totals report stored beside the release (no return is read again) while these still answer for the archive. Money over some but not \
         all zones (without --by zone), or business types crossed with kind or brand level, is refused: it is not \
         in the release. --no-suppress shows the exact figures as of --as-of (internal use only). --list prints \
         the indicator catalogue.
