@@ -104,7 +104,7 @@ public struct AnnualReport: Sendable {
         guard let release = releases[year] else {
             throw OutsideRelease(message: Bilingual("没有\(year)年的公布数据集（release）", "no release of \(year)"))
         }
-        let scope = try release.check(dimensions: [], zones: ids)
+        _ = try release.check(dimensions: [], zones: ids)     // a paper of some but not all zones is refused
         func table(_ y: Int, by: [Breakdown], _ list: [String]) throws -> StatTable {
             var t = StatTable(dataset(y), by: by, indicators: indicators(list))
             if let r = releases[y] { try t.protect(with: r, previous: releases[y - 1], zones: ids) }

@@ -43,7 +43,7 @@ public struct Cube: Sendable {
         self.period = period; self.zones = zones
         let plan = Cube.plan
         let known = Set(zones), lastYear = period.previousYear
-        let fieldIndex = Release.measures.map { SurveyReturn.numberIndex[$0]! }
+        let fieldIndex = Release.measureFields
         var beforeIndex: [Fine: Int] = [:], before: [Before] = []
         var earlier: [CreditCode: (cell: Int, at: Int)] = [:]
         let empty = GroupTotals(plan, codesMayRepeat: false)
@@ -135,21 +135,24 @@ extension StatTable {
             }
         }
         var nowIndex: [UInt64: Int] = [:], now: [GroupTotals] = [], codes: [UInt64] = []
-        var nowGroups = [[UInt64]](repeating: [], count: cube.now.count)
+        // Each fine cell's groups this year: (group id, index in `now`).
+        var nowGroups = [[(code: UInt64, group: Int)]](repeating: [], count: cube.now.count)
         for (i, cell) in cube.now.enumerated() where wanted.contains(cell.fine.zone) {
             let f = cell.fine
             tree.groups(zone: f.zone, kind: f.kind, brand: f.brand, types: f.types, period: cube.period)
-            nowGroups[i] = tree.codes
             for c in tree.codes {
-                if let g = nowIndex[c] { now[g].merge(cell.totals) } else { nowIndex[c] = now.count; codes.append(c); now.append(cell.totals) }
+                let g: Int
+                if let known = nowIndex[c] { g = known; now[g].merge(cell.totals) } else {
+                    g = now.count; nowIndex[c] = g; codes.append(c); now.append(cell.totals)
+                }
+                nowGroups[i].append((c, g))
             }
         }
         // An agency is in a group's same sample when both its returns are in the group.
         if needsBefore && !plan.sameSample.isEmpty {
             for pair in cube.pairs {
                 let b = beforeGroups[pair.before]
-                for c in nowGroups[pair.now] where b.contains(c) {
-                    let g = nowIndex[c]!
+                for (c, g) in nowGroups[pair.now] where b.contains(c) {
                     for s in pair.totals.indices { now[g].same[s].merge(pair.totals[s]) }
                 }
             }

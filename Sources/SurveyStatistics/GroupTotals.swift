@@ -233,7 +233,7 @@ struct GroupTotals {
     func localStatus(_ indicator: Indicator, plan: TotalsPlan, rule: DisclosureRule) -> ConfStatus {
         switch indicator.computation {
         case .concentrationTop5:
-            guard positive.count > 5 else { return .free }           // CR5 = 100 %: nothing beyond the total
+            guard positive.count > 5, largest.count > 5 else { return .free }     // CR5 = 100 %: nothing beyond the total
             let five = largest.prefix(5).reduce(0, +)
             let top = PositiveValues(count: 5, sum: five, largest: largest[0])
             let rest = PositiveValues(count: positive.count - 5, sum: positive.sum - five, largest: largest[5])

@@ -89,6 +89,9 @@ public struct Relation: Sendable {
 public struct Release: Sendable {
     /// The money measures of the linked set: revenue, its breakdown, foreign revenue, pledge financing, transactions.
     public static let measures: [String] = ["revenue"] + Form.revenueBreakdown.map(\.field) + ["foreign_revenue", "pledge_financing", "transaction_value"]
+    /// Each measure's place in a return's numbers, in the order of `measures` (each is a number field of the form,
+    /// which `CubeTests.testEveryMeasureIsANumberField` checks; one found nowhere would be left out, not a crash).
+    static let measureFields: [Int] = measures.compactMap { SurveyReturn.numberIndex[$0] }
     /// The measures that make up revenue, at most (营业收入构成; foreign revenue is a part of revenue too).
     static let withinRevenue: [[String]] = [Form.revenueBreakdown.map(\.field), ["foreign_revenue"]]
 
@@ -112,7 +115,7 @@ public struct Release: Sendable {
     /// other periods are ignored); primary statuses only. `protect` decides the pattern.
     public init(period: Period, asOf: String, zones: [String], returns: [SurveyReturn], rule: DisclosureRule = .standard) {
         var sums = ReleaseSums(zones: zones)
-        let fieldIndex = Release.measures.map { SurveyReturn.numberIndex[$0]! }
+        let fieldIndex = Release.measureFields
         // Each return (in place: `for r in returns` copied each) is added to its zone × kind × brand cell only;
         // the seven groups with an "all" are summed from those cells afterwards (sums, counts and the largest
         // value all add up so): adding each return to its eight groups was a fifth of a national query.
@@ -318,7 +321,7 @@ extension Release {
         }
         let old = byCode(before), new = byCode(now)
         var changed: [ReleaseKey: Int] = [:]
-        let fields = Release.measures.map { ($0, SurveyReturn.numberIndex[$0]!) }
+        let fields = Array(zip(Release.measures, Release.measureFields))
         func alike(_ a: SurveyReturn?, _ b: SurveyReturn?) -> Bool {
             guard let a, let b else { return a == nil && b == nil }
             return a.zone == b.zone && a.agencyKind == b.agencyKind && a.brandLevel == b.brandLevel && fields.allSatisfy { a.numbers[$0.1] == b.numbers[$0.1] }

@@ -140,10 +140,8 @@ public enum Releasing {
     /// before at `asOf`, unless the same are stored already; none when a credit code is in a year twice. Returns them.
     static func recordTotals(_ archive: Archive, release stored: Archive.StoredRelease, period: Period, asOf: String,
                              read: [Period: [SurveyReturn]]) throws -> Cube? {
+        if let cube = try storedCube(archive, stored, answeringAt: asOf) { return cube }
         let files = try archive.filesDigest(asOf: asOf)
-        if let t = try archive.totals(of: stored), t.intact, t.layout == Cube.layout, t.files == files, let cube = try? Cube(bytes: t.totals) {
-            return cube
-        }
         let zones = try archive.zones(asOf: asOf).map(\.id)
         func returns(_ p: Period) throws -> [SurveyReturn] { try read[p] ?? archive.returns(periods: [p], asOf: asOf, names: false, ordered: false) }
         guard let cube = Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear)) else { return nil }
@@ -151,27 +149,32 @@ public enum Releasing {
         return cube
     }
 
-    /// The stored totals of a release when they still answer for the archive: of this layout, made under the same
-    /// files received by its as-of, readable. Nil otherwise (the returns are read instead).
-    static func storedCube(_ archive: Archive, _ stored: Archive.StoredRelease) throws -> Cube? {
-        guard let t = try archive.totals(of: stored), t.intact, t.layout == Cube.layout, t.files == (try archive.filesDigest(asOf: stored.asOf)),
+    /// The stored totals of a release when they answer for the archive as of `moment` (its as-of, or later): of
+    /// this layout, intact, readable, and made when the files received by its as-of were those received by
+    /// `moment` now (files are never taken out, so no file came in between, nor one received earlier since).
+    /// Nil otherwise (the returns are read instead).
+    static func storedCube(_ archive: Archive, _ stored: Archive.StoredRelease, answeringAt moment: String) throws -> Cube? {
+        guard let t = try archive.totals(of: stored), t.intact, t.layout == Cube.layout, t.files == (try archive.filesDigest(asOf: moment)),
               let cube = try? Cube(bytes: t.totals), cube.period == stored.period else { return nil }
         return cube
+    }
+
+    /// `release` with the recorded pattern of `stored`, after checking that it has the recorded cells' values.
+    static func checked(_ release: Release, against stored: Archive.StoredRelease) throws -> Release {
+        guard sha256(release.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else { throw mismatch(stored) }
+        return try release.applying(pattern: stored.pattern)
     }
 
     /// The release of `period` in force at `stamp` with the period's totals, from what `report` stored beside it,
     /// and the previous year's release in force then (for growth rates); nil when the release has no totals that
     /// still answer for the archive (or there is no release: `loadForOutput` says so).
     public static func fromTotals(_ archive: Archive, period: Period, stamp: String) throws -> (cube: Cube, release: Release, previous: Release?)? {
-        guard let stored = try archive.release(of: period, asOf: stamp), let cube = try storedCube(archive, stored) else { return nil }
-        func checked(_ release: Release, _ stored: Archive.StoredRelease) throws -> Release {
-            guard sha256(release.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else { throw mismatch(stored) }
-            return try release.applying(pattern: stored.pattern)
-        }
-        let release = try checked(Release(cube, asOf: stored.asOf), stored)
+        guard let stored = try archive.release(of: period, asOf: stamp), let cube = try storedCube(archive, stored, answeringAt: stored.asOf)
+        else { return nil }
+        let release = try checked(Release(cube, asOf: stored.asOf), against: stored)
         var previous: Release? = nil
         if let earlier = try archive.release(of: period.previousYear, asOf: release.asOf) {
-            if let c = try storedCube(archive, earlier) { previous = try checked(Release(c, asOf: earlier.asOf), earlier) }
+            if let c = try storedCube(archive, earlier, answeringAt: earlier.asOf) { previous = try checked(Release(c, asOf: earlier.asOf), against: earlier) }
             else { previous = try load(archive, period: period.previousYear, stamp: release.asOf, exactly: earlier) }
         }
         return (cube, release, previous)
@@ -180,9 +183,8 @@ public enum Releasing {
     /// The stored totals of `period` that answer for the archive as of `asOf` exactly, unprotected: those of the
     /// release in force then, when no file was received between its as-of and `asOf`. Nil otherwise.
     public static func cube(_ archive: Archive, period: Period, asOf: String) throws -> Cube? {
-        guard let stored = try archive.release(of: period, asOf: asOf), let cube = try storedCube(archive, stored),
-              try archive.filesDigest(asOf: asOf) == archive.filesDigest(asOf: stored.asOf) else { return nil }
-        return cube
+        guard let stored = try archive.release(of: period, asOf: asOf) else { return nil }
+        return try storedCube(archive, stored, answeringAt: asOf)
     }
 
     static func mismatch(_ stored: Archive.StoredRelease) -> Problem {
@@ -199,8 +201,7 @@ public enum Releasing {
                             read: (Period, String) -> [SurveyReturn]? = { _, _ in nil }) throws -> Release? {
         guard let stored = try exactly ?? archive.release(of: period, asOf: stamp) else { return nil }
         let (cells, _) = try self.cells(archive, period: period, asOf: stored.asOf, read: read(period, stored.asOf))
-        guard sha256(cells.valuesText) == stored.dataDigest, sha256(stored.pattern) == stored.digest else { throw mismatch(stored) }
-        return try cells.applying(pattern: stored.pattern)
+        return try checked(cells, against: stored)
     }
 
     /// Every recorded release whose cells the archive no longer gives (a file received with an earlier date

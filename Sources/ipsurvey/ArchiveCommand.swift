@@ -146,7 +146,9 @@ struct ArchiveCommand: AsyncParsableCommand {
             // Each recorded release: the archive must still give its cells, and its pattern its digest.
             let releases = try archive.allReleases()
             let releaseProblems = try Releasing.verify(archive)
-            for (r, p) in releaseProblems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "release \(r.period) \(r.asOf): \(p.message[options.language])\n") }
+            for (r, p) in releaseProblems {
+                Console.out((zh ? "不一致：" : "MISMATCH: ") + SafeText.terminal("release \(r.period) \(r.asOf): \(p.message[options.language])") + "\n")
+            }
             Console.out(zh ? "已校验 \(files.count) 个文件、\(releases.count) 个公布数据集，发现 \(problems.count + releaseProblems.count) 处不一致\n"
                            : "Verified \(files.count) files and \(releases.count) releases: \(problems.count + releaseProblems.count) problems\n")
             if !problems.isEmpty || !releaseProblems.isEmpty { throw Exit.dataErrors }

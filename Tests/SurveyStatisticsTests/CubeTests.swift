@@ -115,6 +115,10 @@ final class CubeTests: XCTestCase {
         XCTAssertEqual(direct.byZone.cell("revenue", key: ["d"])?.status, .tooFew, "a cell hidden, so statuses are compared")
     }
 
+    func testEveryMeasureIsANumberField() {
+        XCTAssertEqual(Release.measureFields.map { SurveyReturn.numberFields[$0] }, Release.measures)
+    }
+
     func testNoCubeWhenACreditCodeIsTwiceInAYear() {
         let (now, before) = Self.years
         XCTAssertNil(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now + [now[0]], previous: before))
