@@ -45,8 +45,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CZstd",
             ]
         ),
+        // Zstandard (Debian's libzstd-dev): a stored file's bytes compressed in the archive (see StoredBytes).
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         // Statistics: the indicator catalogue, aggregation, growth, targets, disclosure control. Fed returns; no SQL.
         .target(name: "SurveyStatistics", dependencies: ["SurveyCore"]),
         // GLPK, the linear programming solver of the disclosure audit (Debian's libglpk-dev has no pkg-config file).

@@ -55,7 +55,7 @@ extension Archive {
             // Rows stored from schema v2 on keep no copy of their cells: they are read again from the stored bytes.
             var read: [Int: [String]] = [:]
             if rows.contains(where: { ($0["cells"] as String?) == nil }) {
-                let content = try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data()
+                let content = try Archive.content(db, of: file)
                 let encoding = TextEncoding(rawValue: file.encoding) ?? .utf8
                 try InputFile.rows(of: content, encoding: encoding) { line, cells in read[line] = cells }
             }
@@ -101,31 +101,20 @@ extension Archive {
         for file in try files() {
             progress(file)
             try queue.read { db in
-                var blob: OpaquePointer? = nil
-                guard sqlite3_blob_open(db.sqliteConnection, "main", "file_content", "content", file.id, 0, &blob) == SQLITE_OK else {
-                    problems.append(Problem(fileID: file.id, name: file.name, what: Bilingual("无法读取存档内容", "stored bytes cannot be read")))
-                    return
-                }
-                defer { sqlite3_blob_close(blob) }
-                let size = Int(sqlite3_blob_bytes(blob))
                 var hasher = SHA256()
-                var buffer = [UInt8](repeating: 0, count: ChunkedFile.chunkSize)
-                var offset = 0
-                while offset < size {
-                    let n = min(buffer.count, size - offset)
-                    _ = buffer.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(n), Int32(offset)) }
-                    buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-                    offset += n
+                do {
+                    // Also checks that the pieces add up to the recorded size.
+                    try StoredBytes.forEachPiece(db, fileID: file.id, size: file.size) { hasher.update(bufferPointer: $0) }
+                } catch let e as StoredBytes.Unreadable {
+                    problems.append(Problem(fileID: file.id, name: file.name,
+                                            what: Bilingual("无法读取存档内容（\(e.reason)）", "stored bytes cannot be read (\(e.reason))")))
+                    return
                 }
                 let digest = Archive.hex(hasher.finalize())
                 if digest != file.sha256 {
                     problems.append(Problem(fileID: file.id, name: file.name,
                                             what: Bilingual("内容的SHA-256为\(digest)，与入库时记录的\(file.sha256)不符（文件被改动）",
                                                             "content hashes to \(digest), not the recorded \(file.sha256) (tampered)")))
-                }
-                if Int64(size) != file.size {
-                    problems.append(Problem(fileID: file.id, name: file.name,
-                                            what: Bilingual("大小\(size)字节，与记录的\(file.size)不符", "size \(size) bytes, recorded \(file.size)")))
                 }
                 if file.rows != file.accepted + file.rejected {
                     problems.append(Problem(fileID: file.id, name: file.name,
@@ -159,6 +148,19 @@ extension Archive {
         public let actual: String
     }
 
+    /// The bytes of a stored file that cannot be read back (a piece damaged or altered).
+    public struct UnreadableFile: Error, Sendable {
+        public let fileID: Int64
+        public let name: String
+        public let reason: String
+    }
+
+    /// A stored file's bytes, whole.
+    static func content(_ db: Database, of file: StoredFile) throws -> Data {
+        do { return try StoredBytes.content(db, fileID: file.id, size: file.size) }
+        catch let e as StoredBytes.Unreadable { throw UnreadableFile(fileID: file.id, name: file.name, reason: e.reason) }
+    }
+
     public func export(_ file: StoredFile, to directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (file.name as NSString).lastPathComponent
@@ -167,7 +169,7 @@ extension Archive {
         }).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         let name = "\(file.id)-\(file.sha256.prefix(12))-\(safe.isEmpty ? "file.csv" : safe)"
         let path = (directory as NSString).appendingPathComponent(name)
-        let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM file_content WHERE file_id = ?", arguments: [file.id]) ?? Data() }
+        let data = try queue.read { db in try Archive.content(db, of: file) }
         // The bytes must still be the ones received: a tampered or damaged blob is refused, never written out
         // under the name of the original.
         let digest = Archive.hex(SHA256.hash(data: data))

@@ -68,8 +68,9 @@ extension Archive {
             return .skipped(try InputFile.check(path, zones: zones, encoding: encoding))
         }
         let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
-        // Room for the file before a byte is written: its blob and rows go into the WAL and then into the archive
-        // (about three times the file each way, measured on the demo and on 1M rows). A disk that fills mid-file
+        // Room for the file before a byte is written: its bytes and rows go into the WAL and then into the archive
+        // (about three times the file each way, measured on the demo and on 1M rows, before its bytes were compressed;
+        // a workbook's do not compress). A disk that fills mid-file
         // leaves the WAL holding the half-written transaction until there is room to fold it in.
         let needed = 6 * size + (8 << 20)
         if let free = Archive.freeSpace(near: self.path), free < needed {
@@ -90,14 +91,10 @@ extension Archive {
                 VALUES (?, ?, ?, '', ?, ?, ?, ?, 0, 0, 0, 0)
                 """, arguments: [sha, path, size, InputFile.format(of: path).rawValue, kind.rawValue, receivedAt, headerLine])
             let fileID = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO file_content (file_id, content) VALUES (?, zeroblob(?))", arguments: [fileID, size])
             let writer = try RowWriter(db: db, fileID: fileID, kind: kind, receivedAt: receivedAt, zones: zones)
-            // The bytes go into the blob as they are read for checking, so memory does not grow with the file.
-            var blob: OpaquePointer? = nil
-            guard sqlite3_blob_open(db.sqliteConnection, "main", "file_content", "content", fileID, 1, &blob) == SQLITE_OK else {
-                throw IngestError(path: path, reason: "cannot open blob: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-            }
-            defer { sqlite3_blob_close(blob) }
+            // The bytes are stored as they are read for checking, piece by piece (compressed on the checking
+            // thread: see StoredBytes), so memory does not grow with the file.
+            let piece = try db.makeStatement(sql: "INSERT INTO file_piece (file_id, offset, size, codec, bytes) VALUES (?, ?, ?, ?, ?)")
             // Checking (read, decode, parse, check, hash) runs on a second thread and hands this one, in order,
             // the raw chunks and batches of checked rows to write: the two cores each do half the work
             // (one 333,000-row file: 4.9 s → 4.3 s; the writer is now the slower of the two).
@@ -105,12 +102,13 @@ extension Archive {
             let handoff = Handoff<IngestItem>(capacity: 16)
             let checking = Thread {
                 var hasher = SHA256()
+                let compressor = StoredBytes.Compressor()
                 var batch: [CheckedRow] = []
                 batch.reserveCapacity(IngestItem.batchSize)
                 let result = Result { () throws -> FileSummary in
                     let summary = try InputFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
                         hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
-                        handoff.put(.chunk(Array(chunk)))
+                        handoff.put(.piece(compressor.piece(chunk)))
                     }, checkedRow: { row in
                         batch.append(row)
                         if batch.count == IngestItem.batchSize {
@@ -127,19 +125,17 @@ extension Archive {
             }
             checking.start()
             var offset: Int64 = 0
-            var blobFailed = false
+            var piecesFailed = false
             var stored = 0
             var finished: FileSummary? = nil
             var digest = ""
             do {
                 while finished == nil {
                     switch handoff.take() {
-                    case .chunk(let bytes):
-                        if offset + Int64(bytes.count) > size
-                            || sqlite3_blob_write(blob, bytes, Int32(bytes.count), Int32(offset)) != SQLITE_OK {
-                            blobFailed = true
-                        }
-                        offset += Int64(bytes.count)
+                    case .piece(let p):
+                        if offset + Int64(p.size) > size { piecesFailed = true }
+                        try writer.store(p, at: offset, with: piece)
+                        offset += Int64(p.size)
                     case .rows(let rows):
                         for row in rows { try writer.write(row) }
                         let before = stored
@@ -156,7 +152,7 @@ extension Archive {
                 throw error
             }
             let summary = finished!
-            guard !blobFailed, offset == size, digest == sha else {
+            guard !piecesFailed, offset == size, digest == sha else {
                 throw IngestError(path: path, reason: "the file changed while it was being read / 文件在读取过程中被修改")
             }
             // Earlier returns for the same credit code × period are superseded now (only when the archive holds
@@ -186,7 +182,8 @@ extension Archive {
 
 /// What the checking thread of an ingest hands the writing thread, in order.
 enum IngestItem {
-    case chunk([UInt8])
+    /// The next bytes of the file, as they are to be stored.
+    case piece(StoredBytes.Piece)
     case rows([CheckedRow])
     /// The end: the file's summary (or why checking stopped) and the SHA-256 of the bytes read.
     case done(Result<FileSummary, Error>, digest: String)
@@ -275,6 +272,21 @@ final class RowWriter {
     }
 
     func text(_ v: CellValue) -> String? { v.display(zones) }
+
+    /// Stores the piece of the file's bytes that starts at `offset`.
+    func store(_ p: StoredBytes.Piece, at offset: Int64, with statement: Statement) throws {
+        guard p.size > 0 else { return }
+        let s = statement.sqliteStatement
+        sqlite3_bind_int64(s, 1, fileID)
+        sqlite3_bind_int64(s, 2, offset)
+        sqlite3_bind_int64(s, 3, Int64(p.size))
+        bind(s, 4, p.codec)
+        try p.bytes.withUnsafeBytes { b in
+            // The bytes outlive the step, so SQLite need not copy them (SQLITE_STATIC).
+            _ = sqlite3_bind_blob(s, 5, b.baseAddress, Int32(b.count), nil)
+            try step(statement)
+        }
+    }
 
     /// Writes one checked row. Its cells as read are not copied: `Archive.rows(of:)` reads them from the
     /// file's stored bytes, and so does anyone who needs the personal data.

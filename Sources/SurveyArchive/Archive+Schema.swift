@@ -226,6 +226,25 @@ extension Archive {
                 );
                 """)
         }
+        m.registerMigration("v11: a file's bytes in pieces, compressed") { db in
+            // A file's bytes in pieces of about a MiB in file order, each as read ('raw') or one Zstandard frame
+            // ('zstd') that decodes to `size` bytes (SurveyArchive.StoredBytes). Writing a 1M-row file's 254 MB
+            // into one blob and its WAL was the larger half of its ingest; compressed it is 66 MB. The bytes
+            // stored before are moved as they are, one raw piece each.
+            try db.execute(sql: """
+                CREATE TABLE file_piece (
+                  file_id INTEGER NOT NULL REFERENCES file(id),
+                  offset INTEGER NOT NULL,         -- where the piece starts in the file as received
+                  size INTEGER NOT NULL,           -- its bytes as received
+                  codec TEXT NOT NULL,             -- raw | zstd
+                  bytes BLOB NOT NULL,
+                  PRIMARY KEY (file_id, offset)
+                );
+                INSERT INTO file_piece (file_id, offset, size, codec, bytes)
+                  SELECT file_id, 0, length(content), 'raw', content FROM file_content WHERE length(content) > 0;
+                DROP TABLE file_content;
+                """)
+        }
         return m
     }
 

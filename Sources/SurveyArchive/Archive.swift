@@ -123,6 +123,11 @@ public final class Archive: @unchecked Sendable {
             return Bilingual("磁盘空间不足：存档 \(e.path) 所在磁盘只剩 \(mb(e.free)) MB，入库 \(e.file) 约需 \(mb(e.needed)) MB；该文件未入库，之前入库的文件完好。请腾出空间后重新运行。",
                              "not enough disk space: the disk of the archive \(e.path) has \(mb(e.free)) MB free, and storing \(e.file) needs about \(mb(e.needed)) MB; it was not stored, and the files stored before it are safe. Free some space and run the command again.")
         }
+        if let e = error as? UnreadableFile {
+            let name = SafeText.terminal(e.name), reason = SafeText.terminal(e.reason)
+            return Bilingual("存档 \(path) 中第 \(e.fileID) 号文件 \(name) 的内容无法读取（\(reason)），存档被改动或损坏；请用备份恢复，ipsurvey archive verify 列出所有此类文件。",
+                             "the stored bytes of file #\(e.fileID) \(name) in the archive \(path) cannot be read (\(reason)): the archive was altered or damaged. Restore it from a backup; ipsurvey archive verify lists every such file.")
+        }
         guard let e = error as? DatabaseError else { return nil }
         let detail = e.message ?? "\(e.resultCode)"
         switch e.resultCode.primaryResultCode {

@@ -142,7 +142,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             }
             let problems = try archive.verify()
             let files = try archive.files()
-            for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(SafeText.terminal(p.name)): \(p.what[options.language])\n") }
+            for p in problems { Console.out((zh ? "不一致：" : "MISMATCH: ") + "#\(p.fileID) \(SafeText.terminal(p.name)): \(SafeText.terminal(p.what[options.language]))\n") }
             // Each recorded release: the archive must still give its cells, and its pattern its digest.
             let releases = try archive.allReleases()
             let releaseProblems = try Releasing.verify(archive)
@@ -172,6 +172,10 @@ struct ArchiveCommand: AsyncParsableCommand {
                 Console.err(options.language == .zh
                     ? "错误：第 \(e.fileID) 号文件 \(SafeText.terminal(e.name)) 的存档内容SHA-256为 \(e.actual)，与入库时记录的 \(e.recorded) 不符（被改动或损坏），未导出。"
                     : "error: the stored bytes of file #\(e.fileID) \(SafeText.terminal(e.name)) hash to \(e.actual), not the recorded \(e.recorded) (tampered or damaged); nothing was exported.")
+                throw Exit.dataErrors
+            } catch let e as Archive.UnreadableFile {
+                let m = Archive.failureMessage(e, path: SafeText.terminal(options.archive))!
+                Console.err((options.language == .zh ? "错误：" + m.zh + "未导出。" : "error: " + m.en + " Nothing was exported.") + "\n")
                 throw Exit.dataErrors
             } catch let e as CocoaError {
                 throw OutputFailure(path: options.out, error: e).fail(options.language)

@@ -274,13 +274,34 @@ final class HardeningCommandTests: XCTestCase {
         let (dir, archive) = try demoArchive()
         try python("""
             import sqlite3; c = sqlite3.connect('\(archive)')
-            c.execute("UPDATE file_content SET content = CAST('tampered' AS BLOB) WHERE file_id = 1"); c.commit()
+            c.execute("UPDATE file_piece SET bytes = CAST(replace(CAST(bytes AS TEXT), ',', ';') AS BLOB) WHERE file_id = 1"); c.commit()
             """)
         let out = dir.appendingPathComponent("export")
         let r = try ipsurvey(["archive", "export", "1", "--archive", archive, "--out", out.path, "--lang", "en"], timeout: 60)
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("tampered or damaged"), r.stderr)
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [], [])
+    }
+
+    // 11b. A stored piece cut short (or otherwise unreadable) is reported by export, show and verify; none crashes.
+    func testAnUnreadableStoredFileIsReported() throws {
+        let (dir, archive) = try demoArchive()
+        try python("""
+            import sqlite3; c = sqlite3.connect('\(archive)')
+            c.execute("UPDATE file_piece SET bytes = substr(bytes, 1, 10) WHERE file_id = 1"); c.commit()
+            """)
+        let out = dir.appendingPathComponent("export")
+        let e = try ipsurvey(["archive", "export", "1", "--archive", archive, "--out", out.path, "--lang", "en"], timeout: 60)
+        XCTAssertEqual(e.status, 1, e.stderr)
+        XCTAssertTrue(e.stderr.contains("the stored bytes of file #1") && e.stderr.contains("cannot be read")
+                      && e.stderr.contains("Nothing was exported"), e.stderr)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [], [])
+        let s = try ipsurvey(["archive", "show", "1", "--archive", archive], timeout: 60)
+        XCTAssertEqual(s.status, 2, s.stderr)
+        XCTAssertTrue(s.stderr.contains("无法读取") && s.stderr.contains("cannot be read"), s.stderr)
+        let v = try ipsurvey(["archive", "verify", "--archive", archive, "--lang", "en"], timeout: 60)
+        XCTAssertEqual(v.status, 1, v.text)
+        XCTAssertTrue(v.text.contains("MISMATCH: #1") && v.text.contains("stored bytes cannot be read (piece at byte 0 holds 10 bytes"), v.text)
     }
 
     // 12. Escape sequences from cells and file names never reach the terminal raw; long values are cut.

@@ -267,12 +267,76 @@ final class ArchiveTests: XCTestCase {
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
         XCTAssertEqual(try archive.verify(), [])
         let queue = try DatabaseQueue(path: archive.path)
-        try queue.write { db in try db.execute(sql: "UPDATE file_content SET content = CAST(replace(CAST(content AS TEXT), '100', '900') AS BLOB)") }
+        // A small file is stored as read (one raw piece): the same length, other bytes.
+        try queue.write { db in try db.execute(sql: "UPDATE file_piece SET bytes = CAST(replace(CAST(bytes AS TEXT), '100', '900') AS BLOB)") }
         let problems = try archive.verify()
         XCTAssertEqual(problems.count, 1)
         XCTAssertTrue(problems[0].what.en.contains("tampered"))
         try queue.write { db in try db.execute(sql: "UPDATE file SET rejected = 1") }
         XCTAssertTrue(try archive.verify().contains { $0.what.en.contains("rows 1 ≠ accepted 1 + rejected 1") })
+    }
+
+    /// A file of more than a piece is stored compressed, piece by piece, and read back byte for byte.
+    func testALargeFileIsStoredCompressedAndReadBackExactly() throws {
+        let archive = try newArchive()
+        let text = returns((0..<12_000).map { (Self.code(String(format: "MA%07d", $0)), "\(100 + $0)") })
+        XCTAssertGreaterThan(text.utf8.count, ChunkedFile.chunkSize, "more than one piece")
+        let path = write("big.csv", text)
+        guard case .stored(let file, let summary) = try archive.ingest(path, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+            return XCTFail("not stored")
+        }
+        XCTAssertEqual(summary.rows, 12_000)
+        XCTAssertEqual(file.accepted, 12_000)
+        let queue = try DatabaseQueue(path: archive.path)
+        let pieces = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT offset, size, codec, length(bytes) AS stored FROM file_piece WHERE file_id = ? ORDER BY offset",
+                             arguments: [file.id])
+        }
+        XCTAssertEqual(pieces.map { $0["offset"] as Int64 }, [0, Int64(ChunkedFile.chunkSize)])
+        XCTAssertEqual(pieces.map { $0["codec"] as String }, ["zstd", "zstd"])
+        XCTAssertEqual(pieces.reduce(0) { $0 + ($1["size"] as Int64) }, file.size)
+        XCTAssertLessThan(pieces.reduce(0) { $0 + ($1["stored"] as Int64) }, file.size / 3, "returns compress more than three times")
+        XCTAssertEqual(try archive.verify(), [])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive.export(file, to: dir.appendingPathComponent("out").path))), Data(text.utf8))
+        let rows = try archive.rows(of: file)
+        XCTAssertEqual(rows.count, 12_000)
+        XCTAssertEqual(rows[11_999].values.first { $0.0 == "revenue" }?.1, "12099", "the last row, read from the second piece")
+        XCTAssertEqual(rows[11_999].values.first { $0.0 == "phone" }?.1, "19900000000")
+    }
+
+    /// Stored bytes that cannot be read back (a piece damaged, missing or of an unknown kind) are reported by
+    /// verify and refused by export and show, with the file and why; nothing stops the process.
+    func testUnreadableStoredBytesAreReportedNotCrashedOn() throws {
+        let text = returns((0..<12_000).map { (Self.code(String(format: "MA%07d", $0)), "\(100 + $0)") })
+        let damages: [(sql: String, reason: String)] = [
+            ("UPDATE file_piece SET bytes = substr(bytes, 1, 100) WHERE offset > 0", "piece at byte 1048576 does not decompress"),
+            ("UPDATE file_piece SET bytes = zeroblob(length(bytes)) WHERE offset > 0", "piece at byte 1048576 does not decompress"),
+            ("DELETE FROM file_piece WHERE offset = 0", "piece at byte 1048576, expected 0"),
+            ("DELETE FROM file_piece WHERE offset > 0", "pieces end at byte 1048576"),
+            ("UPDATE file_piece SET codec = 'lz4' WHERE offset > 0", "unknown codec lz4"),
+            ("UPDATE file_piece SET size = 'many' WHERE offset > 0", "records -1 bytes"),
+            ("UPDATE file_piece SET bytes = x'' WHERE offset > 0", "does not decompress"),
+        ]
+        for (n, damage) in damages.enumerated() {
+            let archive = try Archive(path: dir.appendingPathComponent("damaged-\(n).sqlite").path)
+            guard case .stored(let file, _) = try archive.ingest(write("big.csv", text), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+                return XCTFail("not stored")
+            }
+            let queue = try DatabaseQueue(path: archive.path)
+            try queue.write { db in try db.execute(sql: damage.sql) }
+            let problems = try archive.verify()
+            XCTAssertEqual(problems.count, 1, damage.sql)
+            XCTAssertTrue(problems.first?.what.en.contains("stored bytes cannot be read") == true, "\(damage.sql): \(problems)")
+            XCTAssertTrue(problems.first?.what.en.contains(damage.reason) == true, "\(damage.sql): \(problems)")
+            XCTAssertThrowsError(try archive.export(file, to: dir.appendingPathComponent("out-\(n)").path), damage.sql) { error in
+                XCTAssertEqual((error as? Archive.UnreadableFile)?.fileID, file.id, "\(error)")
+            }
+            XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out-\(n)").path)) ?? [], [])
+            XCTAssertThrowsError(try archive.rows(of: file), damage.sql) { error in
+                let m = Archive.failureMessage(error, path: archive.path)
+                XCTAssertTrue(m?.en.contains("cannot be read") == true && m?.zh.contains("无法读取") == true, "\(error)")
+            }
+        }
     }
 
     func testSkipsUnrecognisedFiles() throws {
