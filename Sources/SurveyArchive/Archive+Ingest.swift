@@ -280,7 +280,7 @@ final class RowWriter {
         sqlite3_bind_int64(s, 1, fileID)
         sqlite3_bind_int64(s, 2, offset)
         sqlite3_bind_int64(s, 3, Int64(p.size))
-        bind(s, 4, p.codec)
+        bind(s, 4, p.codec.rawValue)
         try p.bytes.withUnsafeBytes { b in
             // The bytes outlive the step, so SQLite need not copy them (SQLITE_STATIC).
             _ = sqlite3_bind_blob(s, 5, b.baseAddress, Int32(b.count), nil)

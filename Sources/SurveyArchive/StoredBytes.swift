@@ -12,9 +12,17 @@ enum StoredBytes {
     /// Zstandard's fastest regular level: compressing must keep pace with checking on the same thread.
     static let level: Int32 = 1
 
+    /// How a piece's bytes are kept (the `codec` column).
+    enum Codec: String {
+        /// As read.
+        case raw
+        /// One Zstandard frame that states its size.
+        case zstd
+    }
+
     struct Piece {
         let size: Int
-        let codec: String
+        let codec: Codec
         let bytes: [UInt8]
     }
 
@@ -27,17 +35,16 @@ enum StoredBytes {
 
         /// The piece to store for `chunk`: compressed when that is smaller, else as read.
         func piece(_ chunk: UnsafeBufferPointer<UInt8>) -> Piece {
-            guard chunk.count >= StoredBytes.compressFrom, let context, let base = chunk.baseAddress else {
-                return Piece(size: chunk.count, codec: "raw", bytes: Array(chunk))
+            if chunk.count >= StoredBytes.compressFrom, let context, let base = chunk.baseAddress {
+                let bound = ZSTD_compressBound(chunk.count)
+                // Written by Zstandard, so not zeroed first.
+                let out = [UInt8](unsafeUninitializedCapacity: bound) { o, count in
+                    let n = ZSTD_compressCCtx(context, o.baseAddress, bound, base, chunk.count, StoredBytes.level)
+                    count = ZSTD_isError(n) == 0 ? n : 0
+                }
+                if !out.isEmpty && out.count < chunk.count { return Piece(size: chunk.count, codec: .zstd, bytes: out) }
             }
-            let bound = ZSTD_compressBound(chunk.count)
-            var out = [UInt8](repeating: 0, count: bound)
-            let n = out.withUnsafeMutableBytes { o in
-                ZSTD_compressCCtx(context, o.baseAddress, bound, base, chunk.count, StoredBytes.level)
-            }
-            guard ZSTD_isError(n) == 0, n < chunk.count else { return Piece(size: chunk.count, codec: "raw", bytes: Array(chunk)) }
-            out.removeLast(bound - n)
-            return Piece(size: chunk.count, codec: "zstd", bytes: out)
+            return Piece(size: chunk.count, codec: .raw, bytes: Array(chunk))
         }
     }
 
@@ -61,18 +68,18 @@ enum StoredBytes {
             // Read without GRDB's conversions, which stop the process on a value of the wrong type.
             let offset = Int64.fromDatabaseValue(row[0] as DatabaseValue) ?? -1
             let size = Int64.fromDatabaseValue(row[1] as DatabaseValue) ?? -1
-            let codec = String.fromDatabaseValue(row[2] as DatabaseValue) ?? "?"
+            let codecName = String.fromDatabaseValue(row[2] as DatabaseValue) ?? "?"
             guard offset == expected else {
                 throw Unreadable(reason: "piece at byte \(offset), expected \(expected) / 第\(offset)字节处的片段，应为第\(expected)字节")
             }
             let bytes = row.dataNoCopy(atIndex: 3) ?? Data()
-            switch codec {
-            case "raw":
+            switch Codec(rawValue: codecName) {
+            case .raw:
                 guard Int64(bytes.count) == size else {
                     throw Unreadable(reason: "piece at byte \(offset) holds \(bytes.count) bytes, recorded \(size) / 第\(offset)字节处的片段有\(bytes.count)字节，记录为\(size)")
                 }
                 try bytes.withUnsafeBytes(body)
-            case "zstd":
+            case .zstd:
                 guard size >= 0, size <= Int64(Int32.max) else {
                     throw Unreadable(reason: "piece at byte \(offset) records \(size) bytes / 第\(offset)字节处的片段记录为\(size)字节")
                 }
@@ -89,8 +96,8 @@ enum StoredBytes {
                     throw Unreadable(reason: "piece at byte \(offset) does not decompress to its \(size) bytes / 第\(offset)字节处的片段无法解压为记录的\(size)字节")
                 }
                 try decoded.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<Int(size)])) }
-            default:
-                throw Unreadable(reason: "piece at byte \(offset) has the unknown codec \(codec) / 第\(offset)字节处的片段编码未知")
+            case nil:
+                throw Unreadable(reason: "piece at byte \(offset) has the unknown codec \(codecName) / 第\(offset)字节处的片段编码未知")
             }
             expected += size
         }

@@ -270,32 +270,32 @@ final class HardeningCommandTests: XCTestCase {
     }
 
     // 11. A tampered blob is re-hashed and refused on export.
-    func testExportRefusesATamperedFile() throws {
+    /// The demo archive with the stored bytes of its file #1 altered by `sql` (as anyone with sqlite3 could), and
+    /// what `archive export 1` then does; it must write nothing.
+    func exportAfterAltering(_ sql: String) throws -> (archive: String, export: RunResult) {
         let (dir, archive) = try demoArchive()
         try python("""
             import sqlite3; c = sqlite3.connect('\(archive)')
-            c.execute("UPDATE file_piece SET bytes = CAST(replace(CAST(bytes AS TEXT), ',', ';') AS BLOB) WHERE file_id = 1"); c.commit()
+            c.execute("\(sql)"); c.commit()
             """)
         let out = dir.appendingPathComponent("export")
         let r = try ipsurvey(["archive", "export", "1", "--archive", archive, "--out", out.path, "--lang", "en"], timeout: 60)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [], [])
+        return (archive, r)
+    }
+
+    func testExportRefusesATamperedFile() throws {
+        let (_, r) = try exportAfterAltering("UPDATE file_piece SET bytes = CAST(replace(CAST(bytes AS TEXT), ',', ';') AS BLOB) WHERE file_id = 1")
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("tampered or damaged"), r.stderr)
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [], [])
     }
 
     // 11b. A stored piece cut short (or otherwise unreadable) is reported by export, show and verify; none crashes.
     func testAnUnreadableStoredFileIsReported() throws {
-        let (dir, archive) = try demoArchive()
-        try python("""
-            import sqlite3; c = sqlite3.connect('\(archive)')
-            c.execute("UPDATE file_piece SET bytes = substr(bytes, 1, 10) WHERE file_id = 1"); c.commit()
-            """)
-        let out = dir.appendingPathComponent("export")
-        let e = try ipsurvey(["archive", "export", "1", "--archive", archive, "--out", out.path, "--lang", "en"], timeout: 60)
+        let (archive, e) = try exportAfterAltering("UPDATE file_piece SET bytes = substr(bytes, 1, 10) WHERE file_id = 1")
         XCTAssertEqual(e.status, 1, e.stderr)
         XCTAssertTrue(e.stderr.contains("the stored bytes of file #1") && e.stderr.contains("cannot be read")
                       && e.stderr.contains("Nothing was exported"), e.stderr)
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [], [])
         let s = try ipsurvey(["archive", "show", "1", "--archive", archive], timeout: 60)
         XCTAssertEqual(s.status, 2, s.stderr)
         XCTAssertTrue(s.stderr.contains("无法读取") && s.stderr.contains("cannot be read"), s.stderr)
