@@ -125,6 +125,13 @@ public struct CreditCode: Sendable, Hashable, Comparable, CustomStringConvertibl
         return CreditCode(high: h, low: l)
     }
 
+    /// The code in these 18 bytes when they are a valid normalised code, nil otherwise (what the archive reads
+    /// back, which a damaged file may have changed).
+    public init?(checkedBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let code = CreditCode.packIfValid(bytes) else { return nil }
+        self = code
+    }
+
     /// Parses and validates any text.
     public init?(_ raw: String) {
         let n = CreditCode.normalize(Array(raw.utf8))

@@ -542,43 +542,46 @@ public struct WhitePaperBuilder {
 
     /// The full directory as a file of its own (UTF-8 with BOM, every cell made safe for Excel), when the paper
     /// does not list it; nil when it does.
-    func directoryFile() -> String? {
+    func directoryFile() -> Data? {
         guard !listsDirectory else { return nil }
         let zh = language == .zh
         let grades = context.grading?.grades
-        // Written as bytes, each zone's and brand level's cell made once: a million agencies (building a line of
-        // strings for each was 12 s of a 1M-return report).
+        let directory = report.directory
+        // Written as bytes, each zone's and brand level's cell made once, each name's bytes escaped where they lie:
+        // a million agencies (building a line of strings for each was 12 s of a 1M-return report).
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(directory.count * 64)
         func line(_ cells: [String]) { out += cells.map(CSVText.cell).joined(separator: ",").utf8; out += [0x0D, 0x0A] }
         line([zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (grades != nil ? [zh ? "分级评价等级" : "Grade"] : []))
         let brandCell = Dictionary(uniqueKeysWithValues: Choices.brandLevel.options.map { ($0.id, Array(("," + CSVText.cell($0.name[language])).utf8)) })
-        let runs = AnnualReport.runsByZone(report.directory)
+        let runs = directory.runsByZone
         for z in report.zones {
             let zoneCell = Array((CSVText.cell(z.name[language]) + ",").utf8)
-            for run in runs[z.id] ?? [] { for a in report.directory[run] {
+            for run in runs[z.id] ?? [] { for i in run {
                 out += zoneCell
-                out += CSVText.cell(a.name).utf8
-                out += brandCell[a.brandLevel] ?? Array(("," + CSVText.cell(a.brandLevel)).utf8)
-                if let grades { out += ("," + CSVText.cell(grades[a.creditCode.text].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
+                directory.withName(at: i) { CSVText.appendCell($0, to: &out) }
+                let brand = directory.brandLevel(at: i)
+                out += brandCell[brand] ?? Array(("," + CSVText.cell(brand)).utf8)
+                if let grades { out += ("," + CSVText.cell(grades[directory.codes[i].text].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
                 out += [0x0D, 0x0A]
             } }
         }
-        return String(decoding: out, as: UTF8.self)
+        return Data(out)
     }
 
     /// The agencies listed by zone, names with brand level and (when the office grades them) grade: never a figure.
     /// Without `names`, only the counts by brand level.
-    static func directory(zones: [Zone], agencies listed: [AnnualReport.ListedAgency], grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?,
+    static func directory(zones: [Zone], agencies listed: AgencyDirectory, grading: (rules: GradingRules, grades: [String: GradingRules.Grade])?,
                           language: Language, names: Bool = true) -> [DirectoryZoneView] {
-        let runs = AnnualReport.runsByZone(listed)
+        let runs = listed.runsByZone
         return zones.compactMap { z in
             guard let zoneRuns = runs[z.id] else { return nil }
             let count = zoneRuns.reduce(0) { $0 + $1.count }
-            let perBrand = AnnualReport.brandCounts(listed, at: zoneRuns)
+            let perBrand = listed.brandCounts(at: zoneRuns)
             let brands = Choices.brandLevel.options.reversed().compactMap { o in
                 perBrand[o.id].map { BrandCountView(brandID: o.id, brand: o.name[language], count: "\($0)") }
             }
-            return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : zoneRuns.flatMap { listed[$0] }.map {
+            return DirectoryZoneView(name: z.name[language], count: "\(count)", agencies: !names ? [] : zoneRuns.flatMap { $0.map { listed[$0] } }.map {
                 let grade = grading?.grades[$0.creditCode.text]
                 let brand = Choices.brandLevel.index(of: $0.brandLevel).map { Choices.brandLevel.options[$0].name[language] } ?? $0.brandLevel
                 return AgencyView(zone: $0.zone, brandID: $0.brandLevel, name: $0.name, hasBrand: $0.brandLevel != "none", brand: brand,

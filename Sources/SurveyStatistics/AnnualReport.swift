@@ -32,17 +32,9 @@ public struct AnnualReport: Sendable {
     /// For each of `targets`: whether its actual value may be published (a money figure of one or two agencies,
     /// or of a dominant one, may not; nor one the zone table had to hide).
     public let targetConf: [ConfStatus]
-    /// The agencies with an accepted return for `year` (names only: a directory, never their figures).
-    public let directory: [ListedAgency]
-
-    /// An agency in the report's directory.
-    public struct ListedAgency: Sendable, Hashable {
-        public let zone: String
-        public let name: String
-        public let brandLevel: String
-        /// Not printed: it finds the agency's grade (AgencyGrade) when the office grades agencies.
-        public let creditCode: CreditCode
-    }
+    /// The agencies with an accepted return for `year` (names only: a directory, never their figures), by zone
+    /// and name.
+    public let directory: AgencyDirectory
 
     /// Indicators of the headline row: the key figures and the overview, and every total row of the layout.
     public static let headlineIndicators = headlineBase + WhitePaperLayout.indicators { _ in true }.subtracting(headlineBase).sorted()
@@ -84,8 +76,10 @@ public struct AnnualReport: Sendable {
     /// reads them year by year hands its arrays on as they are (grouping a million returns copied each).
     /// `cubes` are the totals of some years (with the year before each as `byYear` has it): their datasets carry
     /// them, so that each table is summed from those, the same as from the returns, without a pass over them.
+    /// `directory` is the year's agencies when the caller read them on their own (the returns are then read
+    /// without names); nil takes them from the year's returns.
     public init(year: Int, zones: [Zone], returnsByYear byYear: [Int: [SurveyReturn]], regional: [RegionalFigure],
-                targets: [PlanTarget], releases: [Int: Release], cubes: [Int: Cube] = [:]) throws {
+                targets: [PlanTarget], releases: [Int: Release], cubes: [Int: Cube] = [:], directory: AgencyDirectory? = nil) throws {
         self.year = year
         self.zones = zones
         let ids = zones.map(\.id)
@@ -136,87 +130,9 @@ public struct AnnualReport: Sendable {
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
             (part(subset, now.returns), part(subset, now.previous))
         }
-        directory = Self.sortedByZoneAndName((byYear[year] ?? []).map {
-            ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode)
-        })
-    }
-
-    /// How many of the agencies at `positions` of `agencies` have each brand level (the directory's counts when
-    /// it is too long to print).
-    public static func brandCounts(_ agencies: [ListedAgency], at positions: [Range<Int>]) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for run in positions { for i in run { counts[agencies[i].brandLevel, default: 0] += 1 } }
-        return counts
-    }
-
-    /// Where each zone's agencies lie in `agencies`: its runs of neighbours, in order (one run when sorted by
-    /// zone). Grouping a million agencies into arrays by zone copied each of them.
-    public static func runsByZone(_ agencies: [ListedAgency]) -> [String: [Range<Int>]] {
-        var runs: [String: [Range<Int>]] = [:]
-        var start = 0
-        for i in agencies.indices where i + 1 == agencies.count || agencies[i + 1].zone != agencies[i].zone {
-            runs[agencies[i].zone, default: []].append(start..<(i + 1))
-            start = i + 1
-        }
-        return runs
-    }
-
-    /// By zone, then by name in code point order (its UTF-8 bytes), equal names by credit code (the returns may
-    /// come in any order). Comparing the names as Strings (`utf8.lexicographicallyPrecedes`, and `<` on the
-    /// zones) was 11 % of a 1M-return report (perf); here the names' bytes lie in one buffer and are compared
-    /// with memcmp, without an array per name; each name's first 32 bytes are also four big-endian integers
-    /// (zero after its end), compared first: they order names as their bytes do, and when they are equal the
-    /// whole names are compared. (Sixteen bytes are five Chinese characters, often a city's name that the agencies
-    /// of a zone share: the national sample's all begin 宿迁示例, and a million names sorted in 1.09 s with two
-    /// integers, 0.78 s with four.)
-    static func sortedByZoneAndName(_ agencies: [ListedAgency]) -> [ListedAgency] {
-        // Each agency's zone as its place among the zones' ids in order, looked up only when it is not the last
-        // one's (a zone's agencies come together; hashing a million ids was a tenth of the sort).
-        var names: [String] = [], seen: [Int] = []
-        seen.reserveCapacity(agencies.count)
-        var last = -1
-        for a in agencies {
-            if last < 0 || names[last] != a.zone {
-                if let i = names.firstIndex(of: a.zone) { last = i } else { names.append(a.zone); last = names.count - 1 }
-            }
-            seen.append(last)
-        }
-        var place = [Int](repeating: 0, count: names.count)
-        for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { place[i] = r }
-        let zone = seen.map { place[$0] }
-        var bytes: [UInt8] = [], start: [Int] = [0]
-        bytes.reserveCapacity(agencies.count * 32)
-        for a in agencies { bytes += a.name.utf8; start.append(bytes.count) }
-        // The keys side by side in one array (three arrays looked up by index were a cache miss each).
-        struct Key { let zone: Int, first: UInt64, second: UInt64, third: UInt64, fourth: UInt64, index: Int }
-        var keys: [Key] = bytes.withUnsafeBufferPointer { all in
-            func word(_ from: Int, _ end: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for i in from..<(from + 8) { w = w << 8 | UInt64(i < end ? all[i] : 0) }
-                return w
-            }
-            return agencies.indices.map { i in
-                let (s, e) = (start[i], start[i + 1])
-                return Key(zone: zone[i], first: word(s, e), second: word(s + 8, e), third: word(s + 16, e), fourth: word(s + 24, e), index: i)
-            }
-        }
-        bytes.withUnsafeBufferPointer { all in
-            let base = all.baseAddress
-            keys.sort { x, y in
-                if x.zone != y.zone { return x.zone < y.zone }
-                if x.first != y.first { return x.first < y.first }
-                if x.second != y.second { return x.second < y.second }
-                if x.third != y.third { return x.third < y.third }
-                if x.fourth != y.fourth { return x.fourth < y.fourth }
-                let a = x.index, b = y.index
-                let na = start[a + 1] - start[a], nb = start[b + 1] - start[b], n = min(na, nb)
-                let c = n == 0 ? 0 : memcmp(base! + start[a], base! + start[b], n)
-                if c != 0 { return c < 0 }
-                if na != nb { return na < nb }
-                return agencies[a].creditCode < agencies[b].creditCode
-            }
-        }
-        return keys.map { agencies[$0.index] }
+        self.directory = (directory ?? AgencyDirectory((byYear[year] ?? []).lazy.map {
+            AgencyDirectory.Agency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode)
+        })).sortedByZoneAndName()
     }
 }
 

@@ -67,7 +67,7 @@ public struct QuarterlyBulletin: Sendable {
     /// Per target: whether quarterly returns measure it (a target on a yearly figure, or on clients served, is not).
     public let targetMeasurable: [Bool]
     /// Agencies with a return for the quarter (names only).
-    public let directory: [AnnualReport.ListedAgency]
+    public let directory: AgencyDirectory
 
     /// The last day of the quarter.
     public static func end(of period: Period) -> SimpleDate {
@@ -175,8 +175,9 @@ public struct QuarterlyBulletin: Sendable {
             }
             return hidden ? .secondary : .free
         }
-        directory = (byPeriod[period] ?? []).map { AnnualReport.ListedAgency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode) }
-            .sorted { $0.zone != $1.zone ? $0.zone < $1.zone : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        directory = AgencyDirectory((byPeriod[period] ?? []).lazy.map {
+            AgencyDirectory.Agency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode)
+        }).sortedByZoneAndName()
     }
 
     /// Each agency's year to date up to `period`: flow fields summed over its quarterly returns, stock fields from

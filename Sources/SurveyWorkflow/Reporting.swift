@@ -91,9 +91,13 @@ public enum Reporting {
         // The trend's ten years, none before the first a period may have (and none at all for a year before it).
         let trend = stride(from: max(1990, year - 9), through: year, by: 1).map { Period(year: $0) }
         // Year by year, each year's array handed on as it is (statistics, releases, who filed, grading).
+        // Without names; those of the year's directory into one buffer on the same pass (a String each was 64 MB).
         var byYear: [Int: [SurveyReturn]] = [:]
+        var directory = AgencyDirectory()
         for p in trend {
-            let rs = try archive.returns(periods: [p], zones: zones.map(\.id), asOf: stamp, ordered: false)
+            let rs: [SurveyReturn]
+            if p.year == year { (rs, directory) = try archive.returnsAndDirectory(period: p, zones: zones.map(\.id), asOf: stamp) }
+            else { rs = try archive.returns(periods: [p], zones: zones.map(\.id), asOf: stamp, names: false) }
             if !rs.isEmpty { byYear[p.year] = rs }
         }
         lap("read \(byYear.values.reduce(0) { $0 + $1.count }) returns")
@@ -123,7 +127,7 @@ public enum Reporting {
         let report = try AnnualReport(year: year, zones: zones, returnsByYear: byYear,
                                       regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
                                       releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }),
-                                      cubes: cubes)
+                                      cubes: cubes, directory: directory)
         lap("statistics")
         var options: [(name: String, value: String)] = [("year", "\(year)"), ("lang", language.rawValue), ("templates", templatesFolder)]
         if !selected.isEmpty { options.append(("zone", selected.joined(separator: ","))) }

@@ -99,7 +99,7 @@ enum ReportCommand {
         if let directory = outcome.output.directory {
             let listing = outcome.output.view.directoryListing
             let path = (options.out as NSString).appendingPathComponent(listing.file)
-            do { try Data(directory.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            do { try directory.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
                 throw OutputFailure(path: path, error: error).fail(options.language)
             }
             Console.out(zh ? "已写出 \(path)（机构名录 \(listing.total) 家，多于白皮书印刷名录上限 \(listing.limit) 家）\n"
