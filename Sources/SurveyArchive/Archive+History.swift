@@ -266,7 +266,11 @@ extension Archive {
                     period = Period(periodText) ?? Period(year: 0)
                     periods[periodText] = period
                 }
-                var r = SurveyReturn(creditCode: CreditCode(validatedBuffer: bytes(0)), agencyName: names == .strings ? text(1) : "", zone: intern(2, 0),
+                // A code the archive holds was checked when it came in; one that is not a code is a damaged archive.
+                guard let code = CreditCode(checkedBytes: bytes(0)) else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "record: credit code \(SafeText.terminal(String(decoding: bytes(0), as: UTF8.self))) is not a valid code")
+                }
+                var r = SurveyReturn(creditCode: code, agencyName: names == .strings ? text(1) : "", zone: intern(2, 0),
                                      period: period, agencyKind: intern(4, 1), businessTypes: UInt32(sqlite3_column_int64(s, 5)),
                                      brandLevel: intern(6, 2), numbers: values)
                 let d = Int32(7 + count)

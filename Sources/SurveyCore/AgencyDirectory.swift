@@ -32,6 +32,14 @@ public struct AgencyDirectory: Sendable, RandomAccessCollection {
         for a in agencies { append(zone: a.zone, name: a.name, brandLevel: a.brandLevel, creditCode: a.creditCode) }
     }
 
+    /// The directory of the agencies of these returns, in their order.
+    public init(returns: [SurveyReturn]) {
+        for r in returns { append(zone: r.zone, name: r.agencyName, brandLevel: r.brandLevel, creditCode: r.creditCode) }
+    }
+
+    /// Where the name at `i` starts in `nameBytes`.
+    private func nameStart(_ i: Int) -> Int { i == 0 ? 0 : nameEnds[i - 1] }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { codes.count }
 
@@ -45,9 +53,8 @@ public struct AgencyDirectory: Sendable, RandomAccessCollection {
 
     /// Calls `body` with the UTF-8 bytes of the name at `i` (no String made).
     public func withName<T>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        let start = i == 0 ? 0 : nameEnds[i - 1]
-        return try nameBytes.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[start..<nameEnds[i]]))
+        try nameBytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[nameStart(i)..<nameEnds[i]]))
         }
     }
 
@@ -105,7 +112,7 @@ public struct AgencyDirectory: Sendable, RandomAccessCollection {
                 return w
             }
             return indices.map { i in
-                let (s, e) = (i == 0 ? 0 : nameEnds[i - 1], nameEnds[i])
+                let (s, e) = (nameStart(i), nameEnds[i])
                 return Key(zone: rank[Int(zoneOf[i])], first: word(s, e), second: word(s + 8, e), third: word(s + 16, e),
                            fourth: word(s + 24, e), index: i)
             }
@@ -119,7 +126,7 @@ public struct AgencyDirectory: Sendable, RandomAccessCollection {
                 if x.third != y.third { return x.third < y.third }
                 if x.fourth != y.fourth { return x.fourth < y.fourth }
                 let a = x.index, b = y.index
-                let sa = a == 0 ? 0 : nameEnds[a - 1], sb = b == 0 ? 0 : nameEnds[b - 1]
+                let sa = nameStart(a), sb = nameStart(b)
                 let na = nameEnds[a] - sa, nb = nameEnds[b] - sb, n = Swift.min(na, nb)
                 let c = n == 0 ? 0 : memcmp(base! + sa, base! + sb, n)
                 if c != 0 { return c < 0 }
@@ -135,7 +142,7 @@ public struct AgencyDirectory: Sendable, RandomAccessCollection {
             for k in keys {
                 let i = k.index
                 out.zoneOf.append(zoneOf[i]); out.brandOf.append(brandOf[i]); out.codes.append(codes[i])
-                out.nameBytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[(i == 0 ? 0 : nameEnds[i - 1])..<nameEnds[i]]))
+                out.nameBytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[nameStart(i)..<nameEnds[i]]))
                 out.nameEnds.append(out.nameBytes.count)
             }
         }

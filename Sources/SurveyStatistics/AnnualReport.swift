@@ -130,9 +130,7 @@ public struct AnnualReport: Sendable {
         targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
             (part(subset, now.returns), part(subset, now.previous))
         }
-        self.directory = (directory ?? AgencyDirectory((byYear[year] ?? []).lazy.map {
-            AgencyDirectory.Agency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode)
-        })).sortedByZoneAndName()
+        self.directory = (directory ?? AgencyDirectory(returns: byYear[year] ?? [])).sortedByZoneAndName()
     }
 }
 

@@ -175,9 +175,7 @@ public struct QuarterlyBulletin: Sendable {
             }
             return hidden ? .secondary : .free
         }
-        directory = AgencyDirectory((byPeriod[period] ?? []).lazy.map {
-            AgencyDirectory.Agency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode)
-        }).sortedByZoneAndName()
+        directory = AgencyDirectory(returns: byPeriod[period] ?? []).sortedByZoneAndName()
     }
 
     /// Each agency's year to date up to `period`: flow fields summed over its quarterly returns, stock fields from
