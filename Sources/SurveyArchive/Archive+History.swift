@@ -195,7 +195,7 @@ extension Archive {
         // archive always gives (so output stays reproducible); sorting 333,000 rows cost 0.4 s of a query.
         let sorted = names && ordered
         return try current(periods: periods, zones: zones, asOf: asOf, inParts: !sorted, merge: { $0 += $1 }) { conditions, arguments in
-            try self.readReturns(conditions, arguments, names: names ? .strings : .none, sorted: sorted, fields: fields).returns
+            try self.readReturns(conditions, arguments, names: names, sorted: sorted, fields: fields)
         }
     }
 
@@ -204,20 +204,57 @@ extension Archive {
     /// year's million names are read into one buffer on the same pass, instead of a String each (64 MB) or a
     /// second pass over the records (0.8–1.0 s).
     public func returnsAndDirectory(period: Period, zones: [String], asOf: String = Timestamp.end) throws -> (returns: [SurveyReturn], directory: AgencyDirectory) {
-        try current(periods: [period], zones: zones, asOf: asOf, inParts: true, merge: { $0.returns += $1.returns; $0.directory.append(contentsOf: $1.directory) }) {
-            try self.readReturns($0, $1, names: .directory, sorted: false, fields: nil)
+        try visitReturns(period: period, zones: zones, asOf: asOf, names: true, start: { ([SurveyReturn](), AgencyDirectory()) },
+                         visit: { acc, r, name in
+                             acc.0.append(r.pointee)
+                             acc.1.append(zone: r.pointee.zone, name: name, brandLevel: r.pointee.brandLevel, creditCode: r.pointee.creditCode)
+                         },
+                         merge: { $0.0 += $1.0; $0.1.append(contentsOf: $1.1) })
+    }
+
+    /// The directory of the agencies with a current accepted return of `period` in `zones` as the archive stood
+    /// at `asOf` (zone, brand level, credit code, and the name when `names`), in no order; no figure is read.
+    public func directory(period: Period, zones: [String]? = nil, asOf: String = Timestamp.end, names: Bool = true) throws -> AgencyDirectory {
+        try visitReturns(period: period, zones: zones, asOf: asOf, names: names, fields: [], start: { AgencyDirectory() },
+                         visit: { d, r, name in d.append(zone: r.pointee.zone, name: name, brandLevel: r.pointee.brandLevel, creditCode: r.pointee.creditCode) },
+                         merge: { $0.append(contentsOf: $1) })
+    }
+
+    /// Hands each current accepted return of `period` (in `zones`, all when nil) as the archive stood at `asOf` to
+    /// `visit`, with its agency's name as UTF-8 bytes when `names` (empty otherwise; the return's own
+    /// `agencyName` is always empty), and only the number `fields` asked for (all when nil). A period of many
+    /// rows is read in parts on every core, each into its own `start()`, merged in the order of the period index
+    /// (which the same archive always gives). The return and the name are lent for the call only: the same one
+    /// is filled again for the next row, so that a caller that only adds them up (a national year's totals)
+    /// keeps no million returns (400 MB) and makes none.
+    public func visitReturns<T>(period: Period, zones: [String]? = nil, asOf: String = Timestamp.end, names: Bool = false,
+                                fields: Set<String>? = nil, start: @escaping @Sendable () -> T,
+                                visit: @escaping @Sendable (inout T, UnsafePointer<SurveyReturn>, UnsafeBufferPointer<UInt8>) -> Void,
+                                merge: (inout T, T) -> Void) throws -> T {
+        try current(periods: [period], zones: zones, asOf: asOf, inParts: true, merge: merge) { conditions, arguments in
+            try self.readReturns(conditions, arguments, names: names, sorted: false, fields: fields, into: start(), visit)
         }
     }
 
-    /// What a read of returns does with the agencies' names.
-    enum Names { case none, strings, directory }
+    /// The returns the conditions select, into an array (their names as Strings when `names`).
+    @Sendable private func readReturns(_ conditions: [String], _ arguments: [DatabaseValue], names: Bool, sorted: Bool,
+                                       fields: Set<String>?) throws -> [SurveyReturn] {
+        try readReturns(conditions, arguments, names: names, sorted: sorted, fields: fields, into: [SurveyReturn]()) { out, r, name in
+            var copy = r.pointee
+            if names { copy.agencyName = String(decoding: name, as: UTF8.self) }
+            out.append(copy)
+        }
+    }
 
-    /// The returns the conditions select, read raw (GRDB's Row costs 2× here).
-    @Sendable private func readReturns(_ conditions: [String], _ arguments: [DatabaseValue], names: Names, sorted: Bool,
-                                       fields: Set<String>?) throws -> (returns: [SurveyReturn], directory: AgencyDirectory) {
+    /// The returns the conditions select, read raw (GRDB's Row costs 2× here), each handed to `visit` in turn
+    /// with the name's bytes (empty without `names`). One return is filled again and again: its numbers are
+    /// written in place, so that a caller that keeps none allocates nothing per row.
+    private func readReturns<T>(_ conditions: [String], _ arguments: [DatabaseValue], names: Bool, sorted: Bool,
+                                fields: Set<String>?, into initial: T,
+                                _ visit: (inout T, UnsafePointer<SurveyReturn>, UnsafeBufferPointer<UInt8>) -> Void) throws -> T {
         let numbers = Archive.numberFields.map { fields == nil || fields!.contains($0) ? $0 : "NULL" }.joined(separator: ", ")
         let sql = """
-            SELECT credit_code, \(names != .none ? "agency_name" : "''"), zone, period, agency_kind, business_types, brand_level, \(numbers), province_designation
+            SELECT credit_code, \(names ? "agency_name" : "''"), zone, period, agency_kind, business_types, brand_level, \(numbers), province_designation
             FROM record WHERE \(conditions.joined(separator: " AND "))
             \(sorted ? "ORDER BY period, zone, credit_code" : "")
             """
@@ -230,7 +267,6 @@ extension Archive {
                 guard let p = sqlite3_column_text(s, i) else { return UnsafeBufferPointer(start: nil, count: 0) }
                 return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i)))
             }
-            func text(_ i: Int32) -> String { String(decoding: bytes(i), as: UTF8.self) }
             // Zone, kind, brand level and period take a handful of values: each is made once, then found by its bytes.
             var interned: [[(bytes: [UInt8], text: String)]] = [[], [], [], [], []]
             func intern(_ i: Int32, _ slot: Int) -> String {
@@ -247,38 +283,43 @@ extension Archive {
             var periods: [String: Period] = [:]
             // Only the requested number columns are read (16 million calls for all 24 columns of 666,000 rows).
             let wanted = Archive.numberFields.indices.filter { fields == nil || fields!.contains(Archive.numberFields[$0]) }
-            var out: [SurveyReturn] = [], directory = AgencyDirectory()
+            var out = initial
             let count = Archive.numberFields.count
+            // Made on the first row (a return needs a valid code), then filled again in place for each one after:
+            // its numbers are written over (a copy the visit kept makes them copied first, as an array's are).
+            var r: SurveyReturn? = nil
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
-                var values = ReturnNumbers(count: count)
-                for i in wanted {
-                    let v = sqlite3_column_int64(s, Int32(7 + i))     // 0 for NULL too: only then ask which
-                    if v != 0 || sqlite3_column_type(s, Int32(7 + i)) != SQLITE_NULL { values[i] = v }
-                }
-                let periodText = intern(3, 3)
-                let period: Period
-                if let p = periods[periodText] { period = p } else {
-                    period = Period(periodText) ?? Period(year: 0)
-                    periods[periodText] = period
-                }
                 // A code the archive holds was checked when it came in; one that is not a code is a damaged archive.
                 guard let code = CreditCode(checkedBytes: bytes(0)) else {
                     throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "record: credit code \(SafeText.terminal(String(decoding: bytes(0), as: UTF8.self))) is not a valid code")
                 }
-                var r = SurveyReturn(creditCode: code, agencyName: names == .strings ? text(1) : "", zone: intern(2, 0),
-                                     period: period, agencyKind: intern(4, 1), businessTypes: UInt32(sqlite3_column_int64(s, 5)),
-                                     brandLevel: intern(6, 2), numbers: values)
+                if r == nil {
+                    r = SurveyReturn(creditCode: code, agencyName: "", zone: "", period: Period(year: 0), agencyKind: "", businessTypes: 0,
+                                     brandLevel: "", numbers: ReturnNumbers(count: count))
+                }
+                r!.creditCode = code
+                r!.numbers.clear()
+                for i in wanted {
+                    let v = sqlite3_column_int64(s, Int32(7 + i))     // 0 for NULL too: only then ask which
+                    if v != 0 || sqlite3_column_type(s, Int32(7 + i)) != SQLITE_NULL { r!.numbers[i] = v }
+                }
+                let periodText = intern(3, 3)
+                if let p = periods[periodText] { r!.period = p } else {
+                    r!.period = Period(periodText) ?? Period(year: 0)
+                    periods[periodText] = r!.period
+                }
+                r!.zone = intern(2, 0); r!.agencyKind = intern(4, 1); r!.brandLevel = intern(6, 2)
+                r!.businessTypes = UInt32(truncatingIfNeeded: sqlite3_column_int64(s, 5))
                 let d = Int32(7 + count)
-                if sqlite3_column_type(s, d) != SQLITE_NULL { r.designation = intern(d, 4) }
-                if names == .directory { directory.append(zone: r.zone, name: bytes(1), brandLevel: r.brandLevel, creditCode: r.creditCode) }
-                out.append(r)
+                r!.designation = sqlite3_column_type(s, d) == SQLITE_NULL ? nil : intern(d, 4)
+                withUnsafePointer(to: &r!) { visit(&out, $0, names ? bytes(1) : UnsafeBufferPointer(start: nil, count: 0)) }
             }
-            return (out, directory)
+            return out
         }
     }
 

@@ -62,6 +62,11 @@ public struct ReturnNumbers: Sendable, Hashable, RandomAccessCollection {
     public var startIndex: Int { 0 }
     public var endIndex: Int { slots.count }
 
+    /// Every slot not reported again (in place when the buffer is not shared).
+    public mutating func clear() {
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: ReturnNumbers.notReported) }
+    }
+
     @inlinable public subscript(i: Int) -> Int64? {
         get { let v = slots[i]; return v == Int64.min ? nil : v }
         set { slots[i] = newValue ?? Int64.min }

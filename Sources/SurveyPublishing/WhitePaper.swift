@@ -14,7 +14,7 @@ public enum WhitePaper {
         public var replaced: Int = 0
         /// The full directory (CSV, UTF-8 with BOM) when the paper lists too many agencies to print their names:
         /// written beside the paper as `ReportContext.directoryFile`.
-        public var directory: Data? = nil
+        public var directory: DirectoryFile? = nil
     }
 
     /// The rendered XML is not valid against `whitepaper.xsd`: nothing may be written.

@@ -542,31 +542,9 @@ public struct WhitePaperBuilder {
 
     /// The full directory as a file of its own (UTF-8 with BOM, every cell made safe for Excel), when the paper
     /// does not list it; nil when it does.
-    func directoryFile() -> Data? {
+    func directoryFile() -> DirectoryFile? {
         guard !listsDirectory else { return nil }
-        let zh = language == .zh
-        let grades = context.grading?.grades
-        let directory = report.directory
-        // Written as bytes, each zone's and brand level's cell made once, each name's bytes escaped where they lie:
-        // a million agencies (building a line of strings for each was 12 s of a 1M-return report).
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        out.reserveCapacity(directory.count * 64)
-        func line(_ cells: [String]) { out += cells.map(CSVText.cell).joined(separator: ",").utf8; out += [0x0D, 0x0A] }
-        line([zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (grades != nil ? [zh ? "分级评价等级" : "Grade"] : []))
-        let brandCell = Dictionary(uniqueKeysWithValues: Choices.brandLevel.options.map { ($0.id, Array(("," + CSVText.cell($0.name[language])).utf8)) })
-        let runs = directory.runsByZone
-        for z in report.zones {
-            let zoneCell = Array((CSVText.cell(z.name[language]) + ",").utf8)
-            for run in runs[z.id] ?? [] { for i in run {
-                out += zoneCell
-                directory.withName(at: i) { CSVText.appendCell($0, to: &out) }
-                let brand = directory.brandLevel(at: i)
-                out += brandCell[brand] ?? Array(("," + CSVText.cell(brand)).utf8)
-                if let grades { out += ("," + CSVText.cell(grades[directory.codes[i].text].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
-                out += [0x0D, 0x0A]
-            } }
-        }
-        return Data(out)
+        return DirectoryFile(zones: report.zones, directory: report.directory, grades: context.grading?.grades, language: language)
     }
 
     /// The agencies listed by zone, names with brand level and (when the office grades them) grade: never a figure.
@@ -596,5 +574,49 @@ extension FigureView {
     func withHHI(_ cell: Cell?) -> FigureView {
         guard !suppressed, let v = cell?.value else { return self }
         return FigureView(text: v.fixed(4), cls: cls, conf: conf, suppressed: false)
+    }
+}
+
+/// The full directory of a paper that lists too many agencies to print their names (CSV, UTF-8 with BOM), made
+/// piece by piece as it is written: a national year's is 94 MB, which made whole and then copied into Data was
+/// half of a 1M-return report's peak memory.
+public struct DirectoryFile: Sendable {
+    let zones: [Zone]
+    let directory: AgencyDirectory
+    let grades: [String: GradingRules.Grade]?
+    let language: Language
+
+    /// Hands the file's bytes to `sink` in order, in pieces of `pieceSize` bytes or a line more.
+    public func write(pieceSize: Int = 1 << 20, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let zh = language == .zh
+        // Written as bytes, each zone's and brand level's cell made once, each name's bytes escaped where they lie:
+        // a million agencies (building a line of strings for each was 12 s of a 1M-return report).
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(pieceSize + 4096)
+        func line(_ cells: [String]) { out += cells.map(CSVText.cell).joined(separator: ",").utf8; out += [0x0D, 0x0A] }
+        func flush() throws { try out.withUnsafeBufferPointer(sink); out.removeAll(keepingCapacity: true) }
+        line([zh ? "所在集聚区" : "Zone", zh ? "机构名称" : "Agency", zh ? "品牌机构级别" : "Brand level"] + (grades != nil ? [zh ? "分级评价等级" : "Grade"] : []))
+        let brandCell = Dictionary(uniqueKeysWithValues: Choices.brandLevel.options.map { ($0.id, Array(("," + CSVText.cell($0.name[language])).utf8)) })
+        let runs = directory.runsByZone
+        for z in zones {
+            let zoneCell = Array((CSVText.cell(z.name[language]) + ",").utf8)
+            for run in runs[z.id] ?? [] { for i in run {
+                out += zoneCell
+                directory.withName(at: i) { CSVText.appendCell($0, to: &out) }
+                let brand = directory.brandLevel(at: i)
+                out += brandCell[brand] ?? Array(("," + CSVText.cell(brand)).utf8)
+                if let grades { out += ("," + CSVText.cell(grades[directory.code(at: i).text].map { "\($0.code) \($0.name[language])" } ?? "")).utf8 }
+                out += [0x0D, 0x0A]
+                if out.count >= pieceSize { try flush() }
+            } }
+        }
+        try flush()
+    }
+
+    /// The whole file's bytes (for a test; `write` makes them a piece at a time).
+    public var bytes: Data {
+        var data = Data()
+        try? write { data.append($0) }     // the sink here never throws
+        return data
     }
 }

@@ -24,6 +24,18 @@ public struct Dataset: Sendable {
         var seen = Set<CreditCode>(minimumCapacity: returns.count)
         codesAreDistinct = returns.allSatisfy { seen.insert($0.creditCode).inserted }
     }
+
+    /// The rules a derived figure of the group of `subset` zones needs beyond its base cell's status
+    /// (`Aggregation.localStatus`), from the cube when there is one (no returns need be held), else from the returns.
+    public func localStatus(_ indicator: Indicator, zones subset: [String]) -> ConfStatus {
+        guard indicator.hasLocalRule else { return .free }
+        let wanted = Set(subset)
+        if let cube, cube.period == period {
+            return cube.totals(zones: wanted).localStatus(indicator, plan: Cube.plan, rule: .standard)
+        }
+        return Aggregation.localStatus(indicator, returns: returns.filter { wanted.contains($0.zone) },
+                                       previous: previous.filter { wanted.contains($0.zone) })
+    }
 }
 
 /// A breakdown of a table.

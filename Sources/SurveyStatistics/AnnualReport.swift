@@ -84,7 +84,8 @@ public struct AnnualReport: Sendable {
         self.zones = zones
         let ids = zones.map(\.id)
         let covered = Set(ids)
-        years = byYear.filter { $0.key <= year && !$0.value.isEmpty }.keys.sorted()
+        years = Set(byYear.filter { $0.key <= year && !$0.value.isEmpty }.keys)
+            .union(cubes.filter { $0.key <= year && $0.value.returns(in: covered) > 0 }.keys).sorted()
         // Each year's dataset once (a dataset finds whether its credit codes repeat).
         func make(_ y: Int) -> Dataset {
             var d = Dataset(period: Period(year: y), returns: byYear[y] ?? [], previous: byYear[y - 1] ?? [], regional: regional, zones: ids)
@@ -127,9 +128,7 @@ public struct AnnualReport: Sendable {
             return d
         }
         self.targets = results
-        targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids) { subset in
-            (part(subset, now.returns), part(subset, now.previous))
-        }
+        targetConf = TargetEvaluation.confidentiality(of: results, release: release, previous: releases[year - 1], zones: ids, data: now)
         self.directory = (directory ?? AgencyDirectory(returns: byYear[year] ?? [])).sortedByZoneAndName()
     }
 }

@@ -40,65 +40,12 @@ public struct Cube: Sendable {
     /// The cube of `period` from its returns and those of a year earlier (returns of other periods, or of zones
     /// not in `zones`, are left out, as a release leaves them); nil when a credit code is in either year twice.
     public init?(period: Period, zones: [String], returns: [SurveyReturn], previous: [SurveyReturn]) {
-        self.period = period; self.zones = zones
-        let plan = Cube.plan
-        let known = Set(zones), lastYear = period.previousYear
-        let fieldIndex = Release.measureFields
-        var beforeIndex: [Fine: Int] = [:], before: [Before] = []
-        var earlier: [CreditCode: (cell: Int, at: Int)] = [:]
-        let empty = GroupTotals(plan, codesMayRepeat: false)
-        var distinct = true
-        previous.withUnsafeBufferPointer { rs in for i in rs.indices {
-            let r = rs.baseAddress! + i
-            guard r.pointee.period == lastYear, known.contains(r.pointee.zone) else { continue }
-            let fine = Fine(zone: r.pointee.zone, kind: r.pointee.agencyKind, brand: r.pointee.brandLevel, types: r.pointee.businessTypes)
-            let g: Int
-            if let known = beforeIndex[fine] { g = known } else { g = before.count; beforeIndex[fine] = g; before.append(Before(fine: fine, totals: empty)) }
-            before[g].totals.add(r, plan, earlier: nil)
-            if earlier.updateValue((g, i), forKey: r.pointee.creditCode) != nil { distinct = false }
-        } }
-        guard distinct else { return nil }
-        var nowIndex: [Fine: Int] = [:], now: [Now] = []
-        var pairIndex: [Int: Int] = [:], pairs: [Pair] = []
-        var seen = Set<CreditCode>(minimumCapacity: returns.count)
-        let noSample = [GroupTotals.SameSample](repeating: .init(), count: plan.sameSample.count)
-        let noMeasures = [Measure](repeating: Measure(), count: fieldIndex.count)
-        returns.withUnsafeBufferPointer { rs in for i in rs.indices {
-            let r = rs.baseAddress! + i
-            guard r.pointee.period == period, known.contains(r.pointee.zone) else { continue }
-            guard seen.insert(r.pointee.creditCode).inserted else { distinct = false; return }
-            let fine = Fine(zone: r.pointee.zone, kind: r.pointee.agencyKind, brand: r.pointee.brandLevel, types: r.pointee.businessTypes)
-            let g: Int
-            if let known = nowIndex[fine] { g = known } else {
-                g = now.count; nowIndex[fine] = g; now.append(Now(fine: fine, totals: empty, measures: noMeasures))
-            }
-            now[g].totals.add(r, plan, earlier: nil)
-            let numbers = r.pointee.numbers
-            for (m, fi) in fieldIndex.enumerated() {
-                guard let v = numbers[fi] else { continue }
-                now[g].measures[m].sum += v; now[g].measures[m].reported += 1
-                if v > 0 { now[g].measures[m].contributors += 1; now[g].measures[m].largest = max(now[g].measures[m].largest, v) }
-            }
-            guard !plan.sameSample.isEmpty, let e = earlier[r.pointee.creditCode] else { continue }
-            let key = g * before.count + e.cell, p: Int
-            if let known = pairIndex[key] { p = known } else { p = pairs.count; pairIndex[key] = p; pairs.append(Pair(now: g, before: e.cell, totals: noSample)) }
-            let old = previous[e.at].numbers
-            for (s, f) in plan.sameSample.enumerated() {
-                guard let v = numbers[f], let b = old[f] else { continue }
-                pairs[p].totals[s].now += v; pairs[p].totals[s].before += b; pairs[p].totals[s].both += 1
-                pairs[p].totals[s].nowPositive.add(v); pairs[p].totals[s].beforePositive.add(b)
-            }
-        } }
-        guard distinct else { return nil }
-        // In the order of their cells, so that the same returns give the same bytes whatever order they came in.
-        let nowOrder = now.indices.sorted { now[$0].fine < now[$1].fine }, beforeOrder = before.indices.sorted { before[$0].fine < before[$1].fine }
-        var nowAt = [Int](repeating: 0, count: now.count), beforeAt = [Int](repeating: 0, count: before.count)
-        for (i, g) in nowOrder.enumerated() { nowAt[g] = i }
-        for (i, g) in beforeOrder.enumerated() { beforeAt[g] = i }
-        self.now = nowOrder.map { now[$0] }
-        self.before = beforeOrder.map { before[$0] }
-        self.pairs = pairs.map { Pair(now: nowAt[$0.now], before: beforeAt[$0.before], totals: $0.totals) }
-            .sorted { ($0.now, $0.before) < ($1.now, $1.before) }
+        var before = Builder(period: period.previousYear, zones: zones, previous: nil, carry: true)
+        previous.withUnsafeBufferPointer { rs in for i in rs.indices { before.add(rs.baseAddress! + i) } }
+        var builder = Builder(period: period, zones: zones, previous: before.carried())
+        returns.withUnsafeBufferPointer { rs in for i in rs.indices { builder.add(rs.baseAddress! + i) } }
+        guard let cube = builder.cube() else { return nil }
+        self = cube
     }
 
     init(period: Period, zones: [String], now: [Now], before: [Before], pairs: [Pair]) {

@@ -163,10 +163,10 @@ extension TargetEvaluation {
 
     /// Whether each result's actual value may be published: a target's actual is a cell of the release like any
     /// other (and so is the indicator a `>=ref:` target compares with), hidden where the release hides it.
-    /// `zones` are the zones the output covers (all of the release's, or one); `returns(zones)` gives this year's
-    /// and last year's returns of a subset (for the rules a derived figure checks on its own group).
+    /// `zones` are the zones the output covers (all of the release's, or one); `data` is the year's dataset of
+    /// every zone covered (for the rules a derived figure checks on its own group: `Dataset.localStatus`).
     public static func confidentiality(of results: [TargetResult], release: Release, previous: Release?, zones ids: [String],
-                                       returns: ([String]) -> ([SurveyReturn], [SurveyReturn])) -> [ConfStatus] {
+                                       data: Dataset) -> [ConfStatus] {
         let scope = Set(ids) == Set(release.zones) ? ReleaseKey.all : (ids.count == 1 ? ids[0] : nil)
         return results.map { result in
             guard let indicator = result.indicator, result.actual != nil else { return .free }
@@ -178,8 +178,7 @@ extension TargetEvaluation {
                 guard let field = ind.protectedBy else { continue }
                 status = release.status(of: ind, at: ReleaseKey(measure: field, zone: group), previous: previous, hasValue: true)
                 if status == .free, ind.hasLocalRule {
-                    let (now, before) = returns(group == ReleaseKey.all ? ids : [group])
-                    status = Aggregation.localStatus(ind, returns: now, previous: before)
+                    status = data.localStatus(ind, zones: group == ReleaseKey.all ? ids : [group])
                 }
             }
             return status

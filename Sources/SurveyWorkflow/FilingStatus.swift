@@ -106,11 +106,23 @@ public enum FilingStatus {
     /// of its return. The first filing of a code counts.
     static func counts<Code: Hashable>(zones zoneIDs: [String], expected: [(code: Code, zone: String)],
                                        received: [(code: Code, zone: String, late: Bool)]) -> [Count] {
-        let late: [Code: Bool] = Dictionary(received.map { ($0.code, $0.late) }, uniquingKeysWith: { a, _ in a })
         var counts = Dictionary(uniqueKeysWithValues: zoneIDs.map { ($0, Count(zone: $0)) })
-        var expectedCodes = Set<Code>(minimumCapacity: expected.count)
+        // Only the expected codes are looked up in a table, and a zone is hashed when it is not the last one's:
+        // a national year's million filings, each put in a table of filings and its zone hashed, were 0.3 s.
+        let expectedCodes = Set(expected.map(\.code))
+        var late: [Code: Bool] = [:]
+        var zone = "", newInZone = 0
+        func flush() { if newInZone > 0 { counts[zone, default: Count(zone: zone)].new += newInZone; newInZone = 0 } }
+        for r in received {
+            if expectedCodes.contains(r.code) {
+                if late[r.code] == nil { late[r.code] = r.late }
+                continue
+            }
+            if r.zone != zone { flush(); zone = r.zone }
+            newInZone += 1
+        }
+        flush()
         for e in expected {
-            expectedCodes.insert(e.code)
             counts[e.zone, default: Count(zone: e.zone)].expected += 1
             if let l = late[e.code] {
                 counts[e.zone, default: Count(zone: e.zone)].received += 1
@@ -119,7 +131,6 @@ public enum FilingStatus {
                 counts[e.zone, default: Count(zone: e.zone)].missing += 1
             }
         }
-        for r in received where !expectedCodes.contains(r.code) { counts[r.zone, default: Count(zone: r.zone)].new += 1 }
         var total = Count(zone: "all")
         for c in counts.values {
             total.expected += c.expected; total.received += c.received; total.late += c.late; total.missing += c.missing; total.new += c.new
@@ -127,20 +138,20 @@ public enum FilingStatus {
         return zoneIDs.map { counts[$0, default: Count(zone: $0)] } + (zoneIDs.count > 1 ? [total] : [])
     }
 
-    /// The counts of `evaluate` (no due date) from returns already read: `previous` and `returns` the current
-    /// returns of the period before and of `period` in `zones` as of `asOf`, which are the filings of those
-    /// periods; the registry is read from the archive. A national report reads a million filings less.
+    /// The counts of `evaluate` (no due date) from the agencies of returns already read: `previous` and `filed`
+    /// those with a current return of the period before and of `period` in `zones` as of `asOf`, which are the
+    /// filings of those periods; the registry is read from the archive. A national report reads a million filings less.
     public static func counts(_ archive: Archive, period: Period, zones zoneIDs: [String], asOf: String,
-                              previous: [SurveyReturn], returns: [SurveyReturn]) throws -> [Count] {
+                              previous: AgencyDirectory, filed: AgencyDirectory) throws -> [Count] {
         // Codes as numbers (no string per return); a registry code that is not a valid credit code (nil) cannot
         // have filed, and is expected and missing all the same.
-        var expected: [(code: CreditCode?, zone: String)] = previous.map { ($0.creditCode, $0.zone) }
-        let filedBefore = Set(previous.map(\.creditCode))
+        var expected: [(code: CreditCode?, zone: String)] = previous.indices.map { (previous.code(at: $0), previous.zone(at: $0)) }
+        let filedBefore = Set(expected.compactMap(\.code))
         for a in try archive.registry(asOf: asOf) where zoneIDs.contains(a.zone) && a.isResident(during: period) {
             let code = CreditCode(a.creditCode)
             if let code, filedBefore.contains(code) { continue }
             expected.append((code, a.zone))
         }
-        return counts(zones: zoneIDs, expected: expected, received: returns.map { ($0.creditCode, $0.zone, false) })
+        return counts(zones: zoneIDs, expected: expected, received: filed.indices.map { (filed.code(at: $0), filed.zone(at: $0), false) })
     }
 }

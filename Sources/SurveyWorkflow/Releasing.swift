@@ -75,28 +75,36 @@ public enum Releasing {
     /// which is not recorded.
     /// `read` holds, for some periods, their current returns at `asOf` of every zone of the archive with every
     /// field, which the caller has read already (a white paper of every zone: a million returns are not read twice).
-    public static func publish(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]] = [:]) throws -> [Period: Published] {
+    /// `cubes` holds, for some periods, their totals at `asOf` over every zone of the archive then (`Cube`): the
+    /// release's cells are summed from those (the same cells as from the returns) and they are recorded beside
+    /// it, so that the period's returns are read only to name the revisions since an earlier release.
+    public static func publish(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]] = [:],
+                               cubes: [Period: Cube] = [:]) throws -> [Period: Published] {
         // The quarters of a year are linked to one another and to the year: each is protected knowing those recorded
         // before it, so they are made one after another, in order; years alone (the white paper's), side by side.
         var loaded: [Period: Release?] = [:]
         guard !periods.contains(where: { $0.quarter != nil }) else {
             var out: [Period: Published] = [:]
-            for p in periods.sorted() { out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf, read: read, loaded: &loaded)) { a, _ in a } }
+            for p in periods.sorted() {
+                out.merge(try publishSideBySide(archive, periods: [p], asOf: asOf, read: read, cubes: cubes, loaded: &loaded)) { a, _ in a }
+            }
             return out
         }
-        return try publishSideBySide(archive, periods: periods, asOf: asOf, read: read, loaded: &loaded)
+        return try publishSideBySide(archive, periods: periods, asOf: asOf, read: read, cubes: cubes, loaded: &loaded)
     }
 
     static func publishSideBySide(_ archive: Archive, periods: [Period], asOf: String, read: [Period: [SurveyReturn]],
-                                  loaded: inout [Period: Release?]) throws -> [Period: Published] {
+                                  cubes: [Period: Cube], loaded: inout [Period: Release?]) throws -> [Period: Published] {
         var out: [Period: Published] = [:]
         // Cells of every period first; the searches for those not recorded with the same data run side by side
         // (each its own GLPK problems; the demo's three years: 12.0 s one after another).
-        var built: [(release: Release, returns: [SurveyReturn], dataDigest: String)] = []
+        var built: [(release: Release, returns: [SurveyReturn]?, dataDigest: String)] = []
         var toSearch: [Int] = []
         var linkages: [Linkage] = []
         for period in periods {
-            var (release, returns) = try cells(archive, period: period, asOf: asOf, read: read[period])
+            var release: Release, returns: [SurveyReturn]?
+            if let cube = cubes[period] { (release, returns) = (Release(cube, asOf: asOf), nil) }
+            else { (release, returns) = try cells(archive, period: period, asOf: asOf, read: read[period]) }
             linkages.append(try linkage(archive, period: period, current: release, asOf: asOf, loaded: &loaded))
             // The same data as a recorded release: its pattern (the search would find the same one again).
             let dataDigest = sha256(release.valuesText)
@@ -125,9 +133,10 @@ public enum Releasing {
             var revisions: [Revision] = []
             if let earlier {
                 let (before, beforeReturns) = try cells(archive, period: period, asOf: earlier.asOf)
-                revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: returns)
+                let now = try returns ?? cells(archive, period: period, asOf: asOf).1
+                revisions = release.revisions(since: try before.applying(pattern: earlier.pattern), before: beforeReturns, now: now)
             }
-            let cube = try recordTotals(archive, release: stored, period: period, asOf: asOf, read: read)
+            let cube = try recordTotals(archive, release: stored, period: period, asOf: asOf, read: read, cube: cubes[period])
             out[period] = Published(release: release, stored: stored, isNew: isNew, revisions: revisions, previous: earlier,
                                     exposed: linkages[n].exposed(in: release), cube: cube)
             loaded[period] = release     // now the release in force for the periods after it
@@ -137,14 +146,16 @@ public enum Releasing {
     }
 
     /// Stores the totals of a recorded release's period (`Cube`), from every field of its returns and of the year
-    /// before at `asOf`, unless the same are stored already; none when a credit code is in a year twice. Returns them.
+    /// before at `asOf` (or `cube`, those the caller made), unless the same are stored already; none when a credit
+    /// code is in a year twice. Returns them.
     static func recordTotals(_ archive: Archive, release stored: Archive.StoredRelease, period: Period, asOf: String,
-                             read: [Period: [SurveyReturn]]) throws -> Cube? {
+                             read: [Period: [SurveyReturn]], cube made: Cube? = nil) throws -> Cube? {
         if let cube = try storedCube(archive, stored, answeringAt: asOf) { return cube }
         let files = try archive.filesDigest(asOf: asOf)
         let zones = try archive.zones(asOf: asOf).map(\.id)
         func returns(_ p: Period) throws -> [SurveyReturn] { try read[p] ?? archive.returns(periods: [p], asOf: asOf, names: false, ordered: false) }
-        guard let cube = Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear)) else { return nil }
+        guard let cube = try made ?? Cube(period: period, zones: zones, returns: try returns(period), previous: try returns(period.previousYear))
+        else { return nil }
         try archive.recordTotals(release: stored, layout: Cube.layout, files: files, totals: cube.bytes)
         return cube
     }

@@ -90,25 +90,27 @@ public enum Reporting {
 
         // The trend's ten years, none before the first a period may have (and none at all for a year before it).
         let trend = stride(from: max(1990, year - 9), through: year, by: 1).map { Period(year: $0) }
-        // Year by year, each year's array handed on as it is (statistics, releases, who filed, grading).
-        // Without names; those of the year's directory into one buffer on the same pass (a String each was 64 MB).
-        var byYear: [Int: [SurveyReturn]] = [:]
-        var directory = AgencyDirectory()
-        for p in trend {
-            let rs: [SurveyReturn]
-            if p.year == year { (rs, directory) = try archive.returnsAndDirectory(period: p, zones: zones.map(\.id), asOf: stamp) }
-            else { rs = try archive.returns(periods: [p], zones: zones.map(\.id), asOf: stamp, names: false) }
-            if !rs.isEmpty { byYear[p.year] = rs }
-        }
-        lap("read \(byYear.values.reduce(0) { $0 + $1.count }) returns")
-        // One release per period shown (this year, last year, the trend's years), recorded in the archive.
+        // Each year's totals (a cube), those the archive has stored for its release when they still answer, else
+        // summed from its returns as they are read, on every core, never held: a national year's million returns
+        // were 400 MB in an array. Its directory is read on the same pass, or on its own (no figure) when stored.
         let releaseAsOf = try Releasing.dataAsOf(archive, stamp: stamp)
-        let years = Set(byYear.keys).union([year, year - 1]).sorted()
-        // A paper of every zone has read the releases' returns already: current at the stamp is current at the
-        // data's as-of (no file was received between them).
-        let allZones = Set(zones.map(\.id)) == Set(try archive.zones(asOf: stamp).map(\.id))
-        let read = allZones ? Dictionary(uniqueKeysWithValues: byYear.map { (Period(year: $0.key), $0.value) }) : [:]
-        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf, read: read)
+        let everyZone = try archive.zones(asOf: releaseAsOf).map(\.id)
+        let ids = zones.map(\.id)
+        let totals = try yearTotals(archive, years: trend.map(\.year), directoryOf: year, zones: everyZone, listed: ids, asOf: releaseAsOf)
+        let directory = try totals.directory ?? archive.directory(period: Period(year: year), zones: ids, asOf: stamp)
+        // A year whose totals cannot be a cube (a credit code in it twice) is read as returns, as are the two years
+        // the grading compares when the office grades agencies.
+        let grading = try gradingRules.flatMap { try AgencyGrading.rules(at: $0) }
+        var byYear: [Int: [SurveyReturn]] = [:]
+        for y in totals.unsummed.union(grading == nil ? [] : [year, year - 1]) {
+            let rs = try archive.returns(periods: [Period(year: y)], zones: ids, asOf: stamp, names: false)
+            if !rs.isEmpty { byYear[y] = rs }
+        }
+        lap("read \(totals.cubes.values.reduce(0) { $0 + $1.returns }) returns' totals, \(byYear.values.reduce(0) { $0 + $1.count }) returns")
+        // One release per period shown (this year, last year, the trend's years), recorded in the archive.
+        let years = Set(byYear.keys).union(totals.cubes.keys).union([year, year - 1]).sorted()
+        let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf,
+                                              cubes: Dictionary(uniqueKeysWithValues: totals.cubes.map { (Period(year: $0.key), $0.value) }))
         lap("releases")
         // The attacker's check of the release this paper prints; a pattern under the rule is never published.
         let current = published[Period(year: year)]!
@@ -120,10 +122,9 @@ public enum Reporting {
             digest: current.digest, cells: current.release.publishableCount, hidden: current.release.hiddenCount,
             audited: audit.findings.count, narrowest: audit.narrowest?.margin, protectionPercent: current.release.rule.protectionPercent,
             minimumAgencies: current.release.rule.minimumAgencies, dominancePercent: Int(current.release.rule.dominancePercent))
-        // The tables of a year from its release's totals when these hold the same as its returns and those read of
-        // the year before (the first year of the trend has none read: its growth rates are not shown).
+        // The tables of a year from its release's totals (the same as from its returns and those of the year before).
         var cubes: [Int: Cube] = [:]
-        for (p, published) in published where p.year > trend.first?.year ?? Int.max { cubes[p.year] = published.cube }
+        for (p, published) in published { cubes[p.year] = published.cube }
         let report = try AnnualReport(year: year, zones: zones, returnsByYear: byYear,
                                       regional: try archive.regional(asOf: stamp), targets: try archive.targets(asOf: stamp),
                                       releases: Dictionary(uniqueKeysWithValues: published.map { ($0.key.year, $0.value.release) }),
@@ -139,7 +140,7 @@ public enum Reporting {
             templates: hashes(templates),
             toolVersion: toolVersion, options: options)
         if let publicationFolder { try readPublication(publicationFolder, year: year, language: language, into: &context) }
-        if let gradingRules, let rules = try AgencyGrading.rules(at: gradingRules) {
+        if let rules = grading {
             // The grades of the agencies in the paper's directory (from the returns already read); only the grade is printed.
             let graded = Grading.grade(byYear[year] ?? [], previous: byYear[year - 1] ?? [], rules: rules.rules)
             context.grading = (rules.rules, Dictionary(uniqueKeysWithValues: graded.map { ($0.creditCode, $0.grade) }))
@@ -148,8 +149,9 @@ public enum Reporting {
         let baseName = "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-"))
         context.directoryFile = baseName + "-directory.csv"
         // Who filed, from the returns already read (the current returns of a period are its filings).
-        let filed = try FilingStatus.counts(archive, period: Period(year: year), zones: zones.map(\.id), asOf: stamp,
-                                            previous: byYear[year - 1] ?? [], returns: byYear[year] ?? [])
+        let filed = try FilingStatus.counts(archive, period: Period(year: year), zones: ids, asOf: stamp,
+                                            previous: try archive.directory(period: Period(year: year - 1), zones: ids, asOf: stamp, names: false),
+                                            filed: report.directory)
         if let total = filed.last, let rate = total.rate {
             context.response = (expected: total.expected, received: total.received, newFilers: total.new, rate: rate)
         }
@@ -161,5 +163,51 @@ public enum Reporting {
         var outcome = Outcome(baseName: baseName, output: output, revisions: revisions)
         outcome.exposed = published.sorted { $0.key < $1.key }.compactMap { period, p in p.exposed.isEmpty ? nil : (period: period, cells: p.exposed) }
         return outcome
+    }
+
+    /// The years' totals at `asOf` over `zones` (every zone of the archive then): what `yearTotals` found.
+    struct YearTotals {
+        /// The cube of each year with returns (with the year before each).
+        var cubes: [Int: Cube] = [:]
+        /// Years whose returns make no cube (a credit code in one twice): the caller reads them as returns.
+        var unsummed: Set<Int> = []
+        /// The directory of the `directoryOf` year's agencies in the listed zones, when its returns were read.
+        var directory: AgencyDirectory?
+    }
+
+    /// The cube of each of `years` (ascending) at `asOf`: the one stored beside the year's release when it still
+    /// answers, else summed from the returns as they are read (the year before too, which its same-sample
+    /// figures compare with). The directory of `directoryOf`'s agencies in `listed` zones is made on that year's
+    /// pass when it has one.
+    static func yearTotals(_ archive: Archive, years: [Int], directoryOf year: Int, zones: [String], listed: [String],
+                           asOf: String) throws -> YearTotals {
+        var out = YearTotals()
+        guard let first = years.first else { return out }
+        var needed: Set<Int> = []
+        for y in years {
+            if let cube = try Releasing.cube(archive, period: Period(year: y), asOf: asOf), cube.zones == zones { out.cubes[y] = cube }
+            else { needed.insert(y) }
+        }
+        let listedZones = Set(listed)
+        var carried: Cube.Carried? = nil
+        for y in (first - 1)...years.last! where needed.contains(y) || needed.contains(y + 1) {
+            let period = Period(year: y), carry = needed.contains(y + 1), names = y == year && needed.contains(y)
+            let previous = carried?.period == period.previousYear ? carried : nil
+            let (builder, directory) = try archive.visitReturns(
+                period: period, zones: zones, asOf: asOf, names: names,
+                start: { (Cube.Builder(period: period, zones: zones, previous: previous, carry: carry), AgencyDirectory()) },
+                visit: { acc, r, name in
+                    acc.0.add(r)
+                    if names, listedZones.contains(r.pointee.zone) {
+                        acc.1.append(zone: r.pointee.zone, name: name, brandLevel: r.pointee.brandLevel, creditCode: r.pointee.creditCode)
+                    }
+                },
+                merge: { $0.0.merge($1.0); $0.1.append(contentsOf: $1.1) })
+            if names { out.directory = directory }
+            if carry { carried = builder.carried() }
+            guard needed.contains(y), !builder.isEmpty else { continue }
+            if let cube = builder.cube() { out.cubes[y] = cube } else { out.unsummed.insert(y) }
+        }
+        return out
     }
 }

@@ -27,7 +27,7 @@ public enum TargetAttainment {
             let (now, before) = subset(ids)
             return Dataset(period: period, returns: now, previous: before, regional: all.regional, zones: ids)
         }
-        let conf = TargetEvaluation.confidentiality(of: results, release: release, previous: previous, zones: zones.map(\.id), returns: subset)
+        let conf = TargetEvaluation.confidentiality(of: results, release: release, previous: previous, zones: zones.map(\.id), data: all)
         return Result(results: results, confidentiality: conf, zones: zones)
     }
 }

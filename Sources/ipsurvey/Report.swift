@@ -99,7 +99,7 @@ enum ReportCommand {
         if let directory = outcome.output.directory {
             let listing = outcome.output.view.directoryListing
             let path = (options.out as NSString).appendingPathComponent(listing.file)
-            do { try directory.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            do { try write(directory, to: path) } catch {
                 throw OutputFailure(path: path, error: error).fail(options.language)
             }
             Console.out(zh ? "已写出 \(path)（机构名录 \(listing.total) 家，多于白皮书印刷名录上限 \(listing.limit) 家）\n"
@@ -130,6 +130,24 @@ enum ReportCommand {
     }
 
     /// Writes the HTML and XML of a published output into OUT (exit 2 when it cannot).
+    /// Writes `file` to `path` a piece at a time into a file beside it, renamed over `path` at the end (as
+    /// `Data.write(options: .atomic)` does): nobody opens half a directory, and a failed write leaves the old one.
+    static func write(_ file: DirectoryFile, to path: String) throws {
+        let temporary = path + ".part"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            do { try file.write { try handle.write(contentsOf: Data(buffer: $0)) } } catch { try? handle.close(); throw error }
+            try handle.close()
+            guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
     static func write(html: String, xml: String, baseName: String, options: CommonOptions) throws {
         let htmlPath = (options.out as NSString).appendingPathComponent(baseName + ".html")
         let xmlPath = (options.out as NSString).appendingPathComponent(baseName + ".xml")
