@@ -260,6 +260,23 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], ordered: false), whole)
         XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)], names: false, fields: ["revenue"]), wholeRevenue)
         XCTAssertEqual(whole.count, 276)
+        // Visited in parts, one return lent at a time (filled again in place for the next): each is the return
+        // read into the array, its name the bytes of the array's, and a visit that keeps copies keeps them intact.
+        let visited = try archive.visitReturns(period: Period(year: 2025), names: true, start: { [(SurveyReturn, String)]() },
+                                               visit: { $0.append(($1.pointee, String(decoding: $2, as: UTF8.self))) }, merge: { $0 += $1 })
+        XCTAssertEqual(visited.map(\.0.agencyName), Array(repeating: "", count: 276), "the lent return has no name")
+        XCTAssertEqual(visited.map { var r = $0.0; r.agencyName = $0.1; return r }, whole)
+        let counted = try archive.visitReturns(period: Period(year: 2025), zones: ["binhu"], fields: ["revenue"], start: { (0, Int64(0), 0) },
+                                               visit: { acc, r, name in acc.0 += 1; acc.1 += r.pointee["revenue"] ?? 0; acc.2 += name.count },
+                                               merge: { $0 = ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) })
+        let binhu = wholeRevenue.filter { $0.zone == "binhu" }
+        XCTAssertEqual(counted.0, 150)
+        XCTAssertEqual(counted.1, binhu.reduce(0) { $0 + ($1["revenue"] ?? 0) })
+        XCTAssertEqual(counted.2, 0, "no names asked for")
+        // The directory alone (no figure read) has the agencies of the returns, names and all.
+        let directory = try archive.directory(period: Period(year: 2025))
+        XCTAssertEqual(Array(directory), whole.map { AgencyDirectory.Agency(zone: $0.zone, name: $0.agencyName, brandLevel: $0.brandLevel, creditCode: $0.creditCode) })
+        XCTAssertEqual(try archive.directory(period: Period(year: 2025), zones: ["binhu"], names: false).map(\.name), Array(repeating: "", count: 150))
     }
 
     func testVerifyCatchesATamperedFileAndBadCounts() throws {

@@ -43,4 +43,46 @@ final class AgencyDirectoryTests: XCTestCase {
         joined.append(contentsOf: AgencyDirectory(agencies.dropFirst(2)))
         XCTAssertEqual(Array(joined), agencies)
     }
+
+    /// Many agencies sharing long beginnings of names (beyond the 32 bytes compared as integers), in two halves
+    /// sorted apart and merged: the order of one plain sort. A sorted directory keeps its order when more are
+    /// appended to it or it is appended to another.
+    func testAThousandNamesSortAsOnePlainSortAndKeepTheirOrderWhenJoined() throws {
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        func code() -> CreditCode {
+            while true {
+                let body = String((0..<17).map { _ in alphabet[next(alphabet.count)] })
+                for last in alphabet { if let c = CreditCode(body + String(last)) { return c } }
+            }
+        }
+        let stems = ["宿迁示例知识产权代理有限公司分所", "宿迁示例知识产权代理有限公司", "无锡示例", "Alpha", ""]
+        let agencies = (0..<1001).map { _ in
+            AgencyDirectory.Agency(zone: ["sy", "qs", "bh"][next(3)], name: stems[next(stems.count)] + (next(3) == 0 ? "" : "\(next(40))"),
+                                   brandLevel: ["none", "provincial", "national"][next(3)], creditCode: code())
+        }
+        func plain(_ list: [AgencyDirectory.Agency]) -> [AgencyDirectory.Agency] {
+            list.sorted {
+                $0.zone != $1.zone ? $0.zone < $1.zone
+                    : $0.name != $1.name ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) : $0.creditCode < $1.creditCode
+            }
+        }
+        let sorted = AgencyDirectory(agencies).sortedByZoneAndName()
+        XCTAssertEqual(Array(sorted), plain(agencies))
+        XCTAssertEqual(sorted.indices.map { sorted.code(at: $0) }, plain(agencies).map(\.creditCode))
+        let head = Array(agencies.prefix(10))
+        var after = sorted
+        after.append(contentsOf: AgencyDirectory(head))
+        after.append(zone: "zz", name: "Last", brandLevel: "none", creditCode: agencies[0].creditCode)
+        XCTAssertEqual(Array(after), plain(agencies) + head + [AgencyDirectory.Agency(zone: "zz", name: "Last", brandLevel: "none", creditCode: agencies[0].creditCode)])
+        var before = AgencyDirectory(head)
+        before.append(contentsOf: sorted)
+        XCTAssertEqual(Array(before), head + plain(agencies))
+        XCTAssertEqual(before.sortedByZoneAndName().map(\.name), plain(head + agencies).map(\.name))
+        let runs = sorted.runsByZone
+        XCTAssertEqual(runs.keys.sorted(), ["bh", "qs", "sy"])
+        XCTAssertEqual(runs.values.flatMap { $0 }.reduce(0) { $0 + $1.count }, agencies.count)
+        for (zone, ranges) in runs { for r in ranges { for i in r { XCTAssertEqual(sorted.zone(at: i), zone) } } }
+    }
 }

@@ -178,3 +178,33 @@ final class PublicationTests: XCTestCase {
                        "escaped once, in code as in text")
     }
 }
+
+final class DirectoryFileTests: XCTestCase {
+    /// The directory file made a piece at a time is the same bytes whatever the pieces' size, each piece at most
+    /// a line longer than asked; one BOM, CRLF lines, names neutralised for Excel.
+    func testTheDirectoryFileIsTheSameBytesInPiecesOfAnySize() throws {
+        let codes = ["91320100MA1X00001C", "91320100MA1X00002F", "91320100MA1X00003J"].compactMap { CreditCode($0) }
+        XCTAssertEqual(codes.count, 3)
+        let zones = ["sy", "qs"].map { Zone(id: $0, name: Bilingual("区\($0)", "Zone \($0)"), level: "provincial", city: "", divisionCode: "320000",
+                                           planStart: SimpleDate(year: 2024, month: 1, day: 1)!, planEnd: SimpleDate(year: 2027, month: 12, day: 31)!, planDocument: "") }
+        let directory = AgencyDirectory([
+            .init(zone: "qs", name: "=HYPERLINK(\"x\")", brandLevel: "national", creditCode: codes[0]),
+            .init(zone: "sy", name: "甲,乙", brandLevel: "none", creditCode: codes[1]),
+            .init(zone: "sy", name: "丙", brandLevel: "provincial", creditCode: codes[2]),
+        ]).sortedByZoneAndName()
+        let file = DirectoryFile(zones: zones, directory: directory, grades: nil, language: .zh)
+        let whole = file.bytes
+        let text = String(decoding: whole, as: UTF8.self)
+        XCTAssertTrue(whole.starts(with: [0xEF, 0xBB, 0xBF]))
+        let lines = text.dropFirst().components(separatedBy: "\r\n")
+        XCTAssertEqual(lines.count, 5, text)
+        XCTAssertEqual(Array(lines.prefix(4)), ["所在集聚区,机构名称,品牌机构级别", "区sy,丙,省级", "区sy,\"甲,乙\",无", "区qs,\"'=HYPERLINK(\"\"x\"\")\",国家级"])
+        for size in [1, 7, 40, 1 << 20] {
+            var pieces: [[UInt8]] = []
+            try file.write(pieceSize: size) { pieces.append(Array($0)) }
+            XCTAssertEqual(Data(pieces.joined()), whole, "pieces of \(size)")
+            let longest = 2 * lines.map { $0.utf8.count + 2 }.max()! + 3     // the header, a line and the BOM
+            for p in pieces { XCTAssertLessThanOrEqual(p.count, size + longest, "pieces of \(size)") }
+        }
+    }
+}

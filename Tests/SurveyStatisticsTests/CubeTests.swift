@@ -50,20 +50,6 @@ final class CubeTests: XCTestCase {
         RegionalFigure(zone: "a", period: Period(year: 2025), indicator: "trademark_applications", value: 900, source: ""),
     ]
 
-    func assertSame(_ a: StatTable, _ b: StatTable, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.rows.map(\.key), b.rows.map(\.key), what, file: file, line: line)
-        for (x, y) in zip(a.rows, b.rows) {
-            for (i, (c, d)) in zip(x.cells, y.cells).enumerated() {
-                let id = a.indicators[i].id
-                XCTAssertEqual(c.value, d.value, "\(what) \(x.key) \(id)", file: file, line: line)
-                XCTAssertEqual(c.numerator, d.numerator, "\(what) \(x.key) \(id)", file: file, line: line)
-                XCTAssertEqual(c.denominator, d.denominator, "\(what) \(x.key) \(id)", file: file, line: line)
-                XCTAssertEqual(c.reporting, d.reporting, "\(what) \(x.key) \(id)", file: file, line: line)
-                XCTAssertEqual(c.localStatus, d.localStatus, "\(what) \(x.key) \(id)", file: file, line: line)
-            }
-        }
-    }
-
     func testEveryTableOfEveryIndicatorIsTheSameFromTheCube() throws {
         let (now, before) = Self.years
         let cube = try XCTUnwrap(Cube(period: Period(year: 2025), zones: ["a", "b", "c", "d"], returns: now, previous: before))
@@ -137,6 +123,23 @@ final class CubeTests: XCTestCase {
             flipped[at] ^= 0xff
             _ = try? Cube(bytes: flipped)       // refused, or a cube of other numbers: never a crash or a hang
             flipped[at] ^= 0xff
+        }
+    }
+}
+
+extension XCTestCase {
+    /// The two tables have the same rows and the same cells (values, their parts, reporting counts, local rules).
+    func assertSame(_ a: StatTable, _ b: StatTable, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.rows.map(\.key), b.rows.map(\.key), what, file: file, line: line)
+        for (x, y) in zip(a.rows, b.rows) {
+            for (i, (c, d)) in zip(x.cells, y.cells).enumerated() {
+                let id = a.indicators[i].id
+                XCTAssertEqual(c.value, d.value, "\(what) \(x.key) \(id)", file: file, line: line)
+                XCTAssertEqual(c.numerator, d.numerator, "\(what) \(x.key) \(id)", file: file, line: line)
+                XCTAssertEqual(c.denominator, d.denominator, "\(what) \(x.key) \(id)", file: file, line: line)
+                XCTAssertEqual(c.reporting, d.reporting, "\(what) \(x.key) \(id)", file: file, line: line)
+                XCTAssertEqual(c.localStatus, d.localStatus, "\(what) \(x.key) \(id)", file: file, line: line)
+            }
         }
     }
 }
