@@ -108,7 +108,9 @@ public enum Reporting {
         }
         lap("read \(totals.cubes.values.reduce(0) { $0 + $1.returns }) returns' totals, \(byYear.values.reduce(0) { $0 + $1.count }) returns")
         // One release per period shown (this year, last year, the trend's years), recorded in the archive.
-        let years = Set(byYear.keys).union(totals.cubes.keys).union([year, year - 1]).sorted()
+        // (The years with returns in the zones covered: a paper of some zones publishes none of a year it does not show.)
+        let shown = Set(ids)
+        let years = Set(byYear.keys).union(totals.cubes.filter { $0.value.returns(in: shown) > 0 }.keys).union([year, year - 1]).sorted()
         let published = try Releasing.publish(archive, periods: years.map { Period(year: $0) }, asOf: releaseAsOf,
                                               cubes: Dictionary(uniqueKeysWithValues: totals.cubes.map { (Period(year: $0.key), $0.value) }))
         lap("releases")

@@ -231,6 +231,38 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(section.stderr.contains("commentary-2025.zh.md:3: 未知的章节“展望”；应为 ## 前言、## 发展特点、## 存在问题与下一步"), section.stderr)
     }
 
+    /// A paper made from totals summed as its returns are read (none stored yet, or those stored gone) is the
+    /// paper made from the totals stored beside its releases, byte for byte, and stores the same totals again.
+    func testAPaperFromTotalsSummedAsReadIsThePaperFromTheStoredTotals() throws {
+        _ = Self.first
+        let dir = temporaryDirectory()
+        let copy = dir.appendingPathComponent("a.sqlite").path
+        try FileManager.default.copyItem(atPath: archive, toPath: copy)
+        let listing = dir.appendingPathComponent("totals.txt")
+        func totals() throws -> String {
+            try python("""
+                import sqlite3, hashlib; c = sqlite3.connect('\(copy)')
+                rows = sorted((r[0], hashlib.sha256(r[1]).hexdigest()) for r in c.execute("SELECT release_id, totals FROM release_totals"))
+                open('\(listing.path)', 'w').write(repr(rows))
+                """)
+            return try String(contentsOf: listing, encoding: .utf8)
+        }
+        func paper(_ name: String) throws -> (html: Data, xml: Data) {
+            let out = dir.appendingPathComponent(name)
+            let r = try ipsurvey(["report", "--year", "2025", "--archive", copy, "--out", out.path], environment: ["SOURCE_DATE_EPOCH": "1777593600"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return (try Data(contentsOf: out.appendingPathComponent("whitepaper-2025.html")), try Data(contentsOf: out.appendingPathComponent("whitepaper-2025.xml")))
+        }
+        let stored = try paper("stored")
+        let before = try totals()
+        XCTAssertTrue(before.contains("("), "the first run stored totals: \(before)")
+        try python("import sqlite3; c = sqlite3.connect('\(copy)'); c.execute('DELETE FROM release_totals'); c.commit()")
+        let summed = try paper("summed")
+        XCTAssertEqual(summed.html, stored.html)
+        XCTAssertEqual(summed.xml, stored.xml)
+        XCTAssertEqual(try totals(), before, "the same totals stored again")
+    }
+
     /// A year with more agencies than the printed directory holds (the office's `名录上限`, here 20): the paper
     /// lists none by name but counts them by zone and brand level, says where the full list is, and the list is a
     /// CSV of names, zones and brand levels only (safe for Excel); the XML says so too.
