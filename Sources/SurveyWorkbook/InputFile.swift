@@ -57,15 +57,23 @@ public enum InputFile {
     }
 
     /// Checks one file, CSV or workbook, for a caller that needs the checked rows but not the records they came
-    /// from (a big CSV file is then read on every core: `SurveyFile.check(_:…:checkedRow:)`).
-    public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding? = nil, keepValues: Bool = true,
+    /// from (a big CSV file is then read on every core: `SurveyFile.check(_:…:checkedRow:)`; `tentative` as there).
+    public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding? = nil, tentative: Bool = false, keepValues: Bool = true,
                              observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
                              checkedRow: (CheckedRow) throws -> Void) throws -> FileSummary {
         let bytes = head(path)
         if bytes.starts(with: zipMagic) || problem(path, head: bytes)?.code.hasPrefix("xlsx.") == true {
             return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: { _, row in try checkedRow(row) })
         }
-        return try SurveyFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, checkedRow: checkedRow)
+        return try SurveyFile.check(path, zones: zones, encoding: encoding, tentative: tentative, keepValues: keepValues, observe: observe,
+                                    checkedRow: checkedRow)
+    }
+
+    /// As `sniff`, for a caller that checks the file on every core next (see `SurveyFile.sniffTentatively`).
+    public static func sniffTentatively(_ path: String) throws -> (encoding: TextEncoding, header: [String]?, tentative: Bool) {
+        guard format(of: path) == .xlsx else { return try SurveyFile.sniffTentatively(path) }
+        let (encoding, header) = try sniff(path)
+        return (encoding, header, false)
     }
 
     /// Why a path cannot be read at all, as a file-level finding (see `SurveyFile.problem`); nil for a text file or

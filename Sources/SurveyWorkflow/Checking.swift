@@ -10,18 +10,22 @@ public enum Checking {
         let files = try InputFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var encodings: [String: TextEncoding] = [:]
-        let sniffs = ParallelResults<(encoding: TextEncoding, header: [String]?)>(count: files.count)
-        inParallel(files.count) { i in sniffs.set(i, Result { try InputFile.sniff(files[i]) }) }
+        // A big file's encoding is only guessed from its start (UTF-8): its check reads it in parts on every core
+        // and confirms the guess; the encoding of one that is not read so is found here, as of every other file.
+        let sniffs = ParallelResults<(encoding: TextEncoding, header: [String]?, tentative: Bool)>(count: files.count)
+        inParallel(files.count) { i in sniffs.set(i, Result { try InputFile.sniffTentatively(files[i]) }) }
+        var tentative: Set<String> = []
         for (f, result) in zip(files, sniffs.values) {
             let sniffed = try result.get()
             kinds[f] = sniffed.header.flatMap(HeaderMap.recognise)
             encodings[f] = sniffed.encoding
+            if sniffed.tentative { tentative.insert(f) }
         }
         let zoneFiles = files.filter { kinds[$0] == .zones }
         var summaries: [String: FileSummary] = [:]
         var zones: [Zone] = []
         for f in zoneFiles {
-            let s = try check(f, zones: .empty, encoding: encodings[f], hashing: hashing) { row in
+            let s = try check(f, zones: .empty, encoding: tentative.contains(f) ? nil : encodings[f], hashing: hashing) { row in
                 if !row.isRejected, let z = Zone(form: .zones, values: row.values) { zones.append(z) }
             }
             summaries[f] = s
@@ -32,14 +36,17 @@ public enum Checking {
         // The other files are independent: check them side by side (a file is read in one pass by one thread).
         // Results are put back in path order, so the output does not depend on which finished first.
         let others = files.filter { kinds[$0] != .zones }
-        let otherEncodings = others.map { encodings[$0] }
         let results = ParallelResults<FileSummary>(count: others.count)
         // A big file is read on every core only when the files do not keep the cores busy already: three 80 MB
         // files cut into parts took longer than three files read in one pass each, side by side.
         let big = others.filter { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue ?? 0) >= SurveyFile.splitSize }
         let split = big.count < ProcessInfo.processInfo.activeProcessorCount
+        let otherEncodings = others.map { split || !tentative.contains($0) ? encodings[$0] : nil }
+        let guessed = others.map { split && tentative.contains($0) }
         inParallel(others.count) { i in
-            results.set(i, Result { try check(others[i], zones: directory, encoding: otherEncodings[i], hashing: hashing, keepValues: false, split: split) { _ in } })
+            results.set(i, Result {
+                try check(others[i], zones: directory, encoding: otherEncodings[i], tentative: guessed[i], hashing: hashing, keepValues: false, split: split) { _ in }
+            })
         }
         for (f, result) in zip(others, results.values) {
             let s = try result.get()         // the first failing file in path order
@@ -79,12 +86,21 @@ public enum Checking {
         return zones
     }
 
-    public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, hashing: Bool = true, keepValues: Bool = true,
-                      split: Bool = true, onRow: (CheckedRow) -> Void) throws -> FileSummary {
+    /// `tentative`: `encoding` is the UTF-8 guess of `InputFile.sniffTentatively` (only with `split`); when the
+    /// file proves to be in another encoding after rows were handed to `onRow`, it is checked again from the start
+    /// in that one, so `onRow` must take rows it may see twice (it does only here, where it keeps none).
+    public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding?, tentative: Bool = false, hashing: Bool = true,
+                             keepValues: Bool = true, split: Bool = true, onRow: (CheckedRow) -> Void) throws -> FileSummary {
         var hasher = SHA256()
         let observe: (UnsafeBufferPointer<UInt8>) -> Void = { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
-        var summary = split ? try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, checkedRow: onRow)
-                            : try InputFile.check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: { _, row in onRow(row) })
+        var summary: FileSummary
+        do {
+            summary = split ? try InputFile.check(path, zones: zones, encoding: encoding, tentative: tentative, keepValues: keepValues, observe: observe, checkedRow: onRow)
+                            : try InputFile.check(path, zones: zones, encoding: tentative ? nil : encoding, keepValues: keepValues, observe: observe, onRow: { _, row in onRow(row) })
+        } catch let wrong as SurveyFile.EncodingGuessWrong {
+            hasher = SHA256()
+            summary = try InputFile.check(path, zones: zones, encoding: wrong.encoding, keepValues: keepValues, observe: observe, checkedRow: onRow)
+        }
         if hashing { summary.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined() }
         return summary
     }

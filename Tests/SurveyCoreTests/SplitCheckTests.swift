@@ -123,3 +123,92 @@ final class SplitCheckTests: XCTestCase {
         XCTAssertEqual(SplitCheck.isStrictUTF8(temporaryFile(cut), size: cut.count), ProcessInfo.processInfo.activeProcessorCount > 1 ? false : nil)
     }
 }
+
+/// A big file's encoding guessed from its start (`sniffTentatively`) and confirmed by reading every part as UTF-8:
+/// the same reading as with the encoding found first, or, when the file proves to be in another encoding after
+/// rows were handed on, a clear signal to read it again in that one.
+final class TentativeEncodingTests: XCTestCase {
+    override func tearDown() {
+        SplitCheck.minimumSize = 16 << 20; SplitCheck.partSize = 4 << 20; SplitCheck.pieceSize = 1 << 20
+    }
+
+    /// A returns file whose first `asciiBytes` are ASCII (names' other characters made "x"), the rest `rest(text)`.
+    func file(asciiBytes: Int, rest: (String) -> [UInt8]) -> (path: String, bytes: [UInt8]) {
+        let text = String(decoding: SplitCheckTests.returnsFile(rows: 7000, multiline: false), as: UTF8.self)
+        var head = "", tail = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if head.utf8.count < asciiBytes {
+                head += String(line.unicodeScalars.map { $0.isASCII ? Character($0) : "x" }) + "\n"
+            } else {
+                tail += line + "\n"
+            }
+        }
+        let bytes = Array(head.utf8) + rest(String(tail.dropLast()))
+        return (temporaryFile(bytes), bytes)
+    }
+
+    func read(_ path: String, encoding: TextEncoding?, tentative: Bool) throws -> SplitCheckTests.Reading {
+        var r = SplitCheckTests.Reading()
+        let s = try SurveyFile.check(path, zones: testZones, encoding: encoding, tentative: tentative, observe: { r.bytes += $0 }) { row in
+            r.lines.append(row.line); r.values.append(row.values); r.rowFindings.append(row.findings)
+        }
+        (r.rows, r.accepted, r.rejected, r.size, r.kind, r.encoding, r.findings) = (s.rows, s.accepted, s.rejected, s.size, s.kind, s.encoding, s.findings)
+        return r
+    }
+
+    func testAGuessThatHoldsReadsAsTheEncodingFoundFirst() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "one core: files are read in one pass")
+        SplitCheck.minimumSize = 0; SplitCheck.partSize = 64 << 10
+        let path = temporaryFile(SplitCheckTests.returnsFile(rows: 3000, multiline: true))
+        let sniffed = try SurveyFile.sniffTentatively(path)
+        XCTAssertTrue(sniffed.tentative)
+        XCTAssertEqual(sniffed.encoding, .utf8)
+        XCTAssertEqual(sniffed.header, try SurveyFile.sniff(path).header)
+        let found = try read(path, encoding: nil, tentative: false)
+        XCTAssertEqual(found.encoding, .utf8)
+        XCTAssertEqual(found.rows, 3000)
+        XCTAssertEqual(try read(path, encoding: .utf8, tentative: true), found)
+        // A file with a BOM, or below the size read in parts, is sniffed as before.
+        SplitCheck.minimumSize = 16 << 20
+        XCTAssertFalse(try SurveyFile.sniffTentatively(path).tentative)
+    }
+
+    /// ASCII for its first MiB and more, then Chinese in GB18030: the guess (UTF-8) fails in a later part, after
+    /// rows were handed on; the check says so and names GB18030, which a reading from the start then uses.
+    func testAGuessProvedWrongAfterRowsWereHandedOnIsSignalled() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "one core: files are read in one pass")
+        SplitCheck.minimumSize = 0; SplitCheck.partSize = 64 << 10
+        let (path, _) = file(asciiBytes: ChunkedFile.chunkSize + 100_000) { GB18030Transcoder.encode($0) }
+        let sniffed = try SurveyFile.sniffTentatively(path)
+        XCTAssertTrue(sniffed.tentative, "the first chunk is ASCII")
+        XCTAssertEqual(try SurveyFile.detectEncoding(path), .gb18030)
+        var handedOn = 0
+        XCTAssertThrowsError(try SurveyFile.check(path, zones: testZones, encoding: .utf8, tentative: true) { _ in handedOn += 1 }) { error in
+            XCTAssertEqual((error as? SurveyFile.EncodingGuessWrong)?.encoding, .gb18030, "\(error)")
+        }
+        XCTAssertGreaterThan(handedOn, 1000, "rows of the ASCII parts were handed on before the guess failed")
+        let again = try read(path, encoding: .gb18030, tentative: false)
+        XCTAssertEqual(again.encoding, .gb18030)
+        XCTAssertEqual(again, try read(path, encoding: nil, tentative: false), "as with the encoding found first")
+        XCTAssertEqual(again.rows, 7000)
+    }
+
+    /// The same start, then UTF-8 Chinese with a few damaged bytes: still UTF-8 (`UTF8Census`), so the reading goes
+    /// on from where the parts stopped, as it does with the encoding found first.
+    func testAGuessThatHoldsDespiteDamagedBytesGoesOn() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "one core: files are read in one pass")
+        SplitCheck.minimumSize = 0; SplitCheck.partSize = 64 << 10
+        let (path, _) = file(asciiBytes: ChunkedFile.chunkSize + 100_000) { text in
+            // A lead byte of a Chinese character every 40 KB or so made 0xFF (never UTF-8).
+            var bytes = Array(text.utf8)
+            var next = 5000
+            for i in bytes.indices where i >= next && bytes[i] >= 0xE0 { bytes[i] = 0xFF; next = i + 40_000 }
+            return bytes
+        }
+        XCTAssertTrue(try SurveyFile.sniffTentatively(path).tentative)
+        XCTAssertEqual(try SurveyFile.detectEncoding(path), .utf8)
+        let found = try read(path, encoding: nil, tentative: false)
+        XCTAssertTrue(found.findings.contains { $0.code.hasSuffix(".invalid_byte") }, "\(Set(found.findings.map(\.code)))")
+        XCTAssertEqual(try read(path, encoding: .utf8, tentative: true), found)
+    }
+}
