@@ -199,19 +199,6 @@ extension Archive {
         }
     }
 
-    /// The current accepted returns of `period` in `zones` as the archive stood at `asOf`, every field, without
-    /// names, in no order, and the directory of their agencies (zone, name, brand level, credit code): a national
-    /// year's million names are read into one buffer on the same pass, instead of a String each (64 MB) or a
-    /// second pass over the records (0.8–1.0 s).
-    public func returnsAndDirectory(period: Period, zones: [String], asOf: String = Timestamp.end) throws -> (returns: [SurveyReturn], directory: AgencyDirectory) {
-        try visitReturns(period: period, zones: zones, asOf: asOf, names: true, start: { ([SurveyReturn](), AgencyDirectory()) },
-                         visit: { acc, r, name in
-                             acc.0.append(r.pointee)
-                             acc.1.append(zone: r.pointee.zone, name: name, brandLevel: r.pointee.brandLevel, creditCode: r.pointee.creditCode)
-                         },
-                         merge: { $0.0 += $1.0; $0.1.append(contentsOf: $1.1) })
-    }
-
     /// The directory of the agencies with a current accepted return of `period` in `zones` as the archive stood
     /// at `asOf` (zone, brand level, credit code, and the name when `names`), in no order; no figure is read.
     public func directory(period: Period, zones: [String]? = nil, asOf: String = Timestamp.end, names: Bool = true) throws -> AgencyDirectory {

@@ -15,8 +15,8 @@ public struct Dataset: Sendable {
     public let codesAreDistinct: Bool
 
     /// The period's totals when the caller has them, made from the same returns of every zone (of which these are
-    /// those of `zones`) and the same of a year earlier: a table is then summed from them (`StatTable(cube:)`, the
-    /// same table) instead of a pass over the returns.
+    /// those of `zones`, or none when the caller holds only the cube) and the same of a year earlier: a table is
+    /// then summed from them (`StatTable(cube:)`, the same table) instead of a pass over the returns.
     public var cube: Cube? = nil
 
     public init(period: Period, returns: [SurveyReturn], previous: [SurveyReturn], regional: [RegionalFigure], zones: [String]) {

@@ -74,8 +74,9 @@ public struct AnnualReport: Sendable {
 
     /// The same from each year's annual returns of `zones` (years after `year` are left out): a caller that
     /// reads them year by year hands its arrays on as they are (grouping a million returns copied each).
-    /// `cubes` are the totals of some years (with the year before each as `byYear` has it): their datasets carry
-    /// them, so that each table is summed from those, the same as from the returns, without a pass over them.
+    /// `cubes` are the totals of some years (with the year before each, over every zone of their releases): their
+    /// datasets carry them, so that each table is summed from those, the same as from the returns, without a pass
+    /// over them; a year with a cube needs no returns in `byYear` (a national paper holds none).
     /// `directory` is the year's agencies when the caller read them on their own (the returns are then read
     /// without names); nil takes them from the year's returns.
     public init(year: Int, zones: [Zone], returnsByYear byYear: [Int: [SurveyReturn]], regional: [RegionalFigure],

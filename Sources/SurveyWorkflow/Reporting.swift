@@ -150,7 +150,7 @@ public enum Reporting {
         }
         let baseName = "whitepaper-\(year)" + (selected.isEmpty ? "" : "-" + selected.joined(separator: "-"))
         context.directoryFile = baseName + "-directory.csv"
-        // Who filed, from the returns already read (the current returns of a period are its filings).
+        // Who filed, from the directories of this year and the last (the current returns of a period are its filings).
         let filed = try FilingStatus.counts(archive, period: Period(year: year), zones: ids, asOf: stamp,
                                             previous: try archive.directory(period: Period(year: year - 1), zones: ids, asOf: stamp, names: false),
                                             filed: report.directory)
