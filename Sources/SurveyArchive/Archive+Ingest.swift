@@ -212,6 +212,13 @@ final class RowWriter {
     private let numberIndexes: [Int]
     private let zoneIDs: [String]
     private let kindIDs: [String], brandIDs: [String]
+    /// The texts a return row binds that do not come from its own cells — the zone, kind, brand level and
+    /// designation ids and the receipt time — kept for the writer's life so that SQLite takes them without a copy,
+    /// and one scratch for the period and one for the credit code, written before each is bound (SQLITE_TRANSIENT
+    /// made SQLite copy seven texts a row, a malloc and a free each).
+    private let fixed: BoundTexts
+    private let zoneText: Int, kindText: Int, brandText: Int, designationText: Int, receivedText: Int
+    private let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64)
     /// The ids of the first and last row written (one unbroken range: see schema v3).
     private(set) var firstRow: Int64? = nil
     private(set) var lastRow: Int64? = nil
@@ -234,6 +241,11 @@ final class RowWriter {
         zoneIDs = zones.zones.map(\.id)
         kindIDs = Choices.agencyKind.options.map(\.id)
         brandIDs = Choices.brandLevel.options.map(\.id)
+        let designationIDs = Choices.provinceDesignation.options.map(\.id)
+        (zoneText, kindText, brandText) = (0, zoneIDs.count, zoneIDs.count + kindIDs.count)
+        designationText = brandText + brandIDs.count
+        receivedText = designationText + designationIDs.count
+        fixed = BoundTexts(zoneIDs + kindIDs + brandIDs + designationIDs + [receivedAt])
         let returnColumns = ["credit_code", "period", "zone", "received_at", "agency_name", "agency_kind", "business_types", "brand_level"]
             + Archive.numberFields + ["province_designation"]
         returnParameters = Int32(returnColumns.count)
@@ -298,10 +310,20 @@ final class RowWriter {
         bind(s, 4, row.findings.isEmpty ? nil : Finding.jsonArray(row.findings))
         if kind == .returns && !row.isRejected {
             bindReturn(s, row.values)
+            // The name's bytes are bound where they lie, and the row stepped while they are lent (no copy).
+            if case .text(var name) = row.values[agencyName] {
+                try name.withUTF8 { b in
+                    sqlite3_bind_text(s, 9, UnsafeRawPointer(b.baseAddress ?? UnsafePointer(scratch.baseAddress!)).assumingMemoryBound(to: CChar.self),
+                                      Int32(b.count), nil)
+                    try step(record)
+                }
+            } else {
+                try step(record)
+            }
         } else {
             for i in 0..<returnParameters { sqlite3_bind_null(s, 5 + i) }
+            try step(record)
         }
-        try step(record)
         let id = sqlite3_last_insert_rowid(db.sqliteConnection)
         if firstRow == nil { firstRow = id }
         if let last = lastRow, id != last + 1 {    // cannot happen while this transaction holds the write lock
@@ -327,27 +349,63 @@ final class RowWriter {
     /// Binds parameters 5… of `record` from an accepted return (the values are those the checker made:
     /// a valid credit code, period and zone).
     private func bindReturn(_ s: OpaquePointer, _ v: [CellValue]) {
+        // The credit code in the first 18 bytes of the scratch, the period's text after them; both stay there
+        // until this row is stepped (the next row writes them again after the reset).
         if case .creditCode(let code) = v[creditCode] {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer in
-                code.spell(into: buffer)
-                _ = sqlite3_bind_text(s, 5, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), 18, RowWriter.transient)
-            }
+            code.spell(into: UnsafeMutableBufferPointer(rebasing: scratch[0..<18]))
+            sqlite3_bind_text(s, 5, UnsafeRawPointer(scratch.baseAddress!).assumingMemoryBound(to: CChar.self), 18, nil)
         } else { bind(s, 5, text(v[creditCode])) }
         if case .period(let p) = v[period] {
-            if p != lastPeriod { lastPeriod = p; lastPeriodText = p.description; periods.insert(p) }
-            bind(s, 6, lastPeriodText)
+            if p != lastPeriod {
+                lastPeriod = p; lastPeriodText = p.description; periods.insert(p)
+                precondition(lastPeriodText.utf8.count <= scratch.count - 18, "a period's text is short")
+                _ = UnsafeMutableBufferPointer(rebasing: scratch[18...]).initialize(from: lastPeriodText.utf8)
+            }
+            sqlite3_bind_text(s, 6, UnsafeRawPointer(scratch.baseAddress! + 18).assumingMemoryBound(to: CChar.self), Int32(lastPeriodText.utf8.count), nil)
         } else { bind(s, 6, text(v[period])) }
-        if case .zone(let z) = v[zone], z >= 0 { bind(s, 7, zoneIDs[z]) } else { bind(s, 7, text(v[zone])) }
-        bind(s, 8, receivedAt)
-        bind(s, 9, v[agencyName].text)
-        if case .choice(let k) = v[agencyKind] { bind(s, 10, kindIDs[k]) } else { sqlite3_bind_null(s, 10) }
+        if case .zone(let z) = v[zone], z >= 0 { fixed.bind(s, 7, zoneText + z) } else { bind(s, 7, text(v[zone])) }
+        fixed.bind(s, 8, receivedText)
+        sqlite3_bind_null(s, 9)      // the name: `write` binds it while its bytes are lent, when there is one
+        if case .choice(let k) = v[agencyKind] { fixed.bind(s, 10, kindText + k) } else { sqlite3_bind_null(s, 10) }
         if case .choices(let m) = v[businessTypes] { sqlite3_bind_int64(s, 11, Int64(m)) } else { sqlite3_bind_null(s, 11) }
-        if case .choice(let b) = v[brandLevel] { bind(s, 12, brandIDs[b]) } else { bind(s, 12, brandIDs[0]) }
+        if case .choice(let b) = v[brandLevel] { fixed.bind(s, 12, brandText + b) } else { fixed.bind(s, 12, brandText) }
         var i: Int32 = 13
         for n in numberIndexes {
             if case .int(let x) = v[n] { sqlite3_bind_int64(s, i, x) } else { sqlite3_bind_null(s, i) }
             i += 1
         }
-        if case .choice(let d) = v[designation] { bind(s, i, Choices.provinceDesignation.options[d].id) } else { sqlite3_bind_null(s, i) }
+        if case .choice(let d) = v[designation] { fixed.bind(s, i, designationText + d) } else { sqlite3_bind_null(s, i) }
+    }
+
+    deinit {
+        // Nothing may point into the scratch once it is gone (the statements are finalized after this).
+        sqlite3_clear_bindings(record.sqliteStatement)
+        scratch.deallocate()
+    }
+}
+
+/// Texts held for a writer's life in one buffer, bound without a copy (SQLITE_STATIC): SQLite reads them when the
+/// statement is stepped, so they must outlive every step of the statements that bind them (`RowWriter` clears its
+/// bindings before it lets them go).
+final class BoundTexts {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    private let spans: [(start: Int, count: Int)]
+
+    init(_ texts: [String]) {
+        let total = texts.reduce(0) { $0 + $1.utf8.count }
+        storage = .allocate(capacity: max(1, total))
+        var spans: [(start: Int, count: Int)] = [], at = 0
+        for t in texts {
+            let n = UnsafeMutableBufferPointer(rebasing: storage[at...]).initialize(from: t.utf8).1
+            spans.append((at, n)); at += n
+        }
+        self.spans = spans
+    }
+
+    deinit { storage.deallocate() }
+
+    func bind(_ s: OpaquePointer, _ i: Int32, _ index: Int) {
+        let span = spans[index]
+        sqlite3_bind_text(s, i, UnsafeRawPointer(storage.baseAddress! + span.start).assumingMemoryBound(to: CChar.self), Int32(span.count), nil)
     }
 }

@@ -223,6 +223,31 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try archive.returns().map { $0["revenue"] }, [1_000_000])
     }
 
+    /// The texts a return row binds without a copy (zone, kind, brand level, designation, receipt time, and the
+    /// credit code and period written into one scratch before each row) are each row's own, whatever the row
+    /// before held: periods changing back and forth, names empty or long, levels and designations varied.
+    func testEveryRowIsStoredWithItsOwnTexts() throws {
+        let archive = try newArchive()
+        let kinds = ["patent_agency", "law_firm", "trademark_agency", "enterprise"], brands = ["", "municipal", "provincial", "national"]
+        let designations = ["", "leading", "specialty", "none"], periods = ["2025", "2024", "2025", "2023"]
+        var text = "credit_code,agency_name,zone,period,agency_kind,business_types,brand_level,province_designation,revenue,staff\n"
+        var expected: [[String?]] = []
+        for i in 0..<40 {
+            let code = Self.code(String(format: "MA%07d", i))
+            let name = i % 5 == 0 ? "短" : String(repeating: "名称\(i)", count: 1 + i % 7)
+            let (kind, brand, designation, period) = (kinds[i % 4], brands[(i / 4) % 4], designations[(i / 2) % 4], periods[(i / 3) % 4])
+            text += "\(code),\(name),quanshan,\(period),\(kind),agency,\(brand),\(designation),\(100 + i),\(i % 9)\n"
+            expected.append([code, name, "quanshan", period, "2026-02-01T00:00:00.000Z", kind, brand.isEmpty ? "none" : brand, designation.isEmpty ? nil : designation])
+        }
+        _ = try archive.ingest(write("texts.csv", text), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        let stored = try DatabaseQueue(path: archive.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT credit_code, agency_name, zone, period, received_at, agency_kind, brand_level, province_designation FROM record ORDER BY id")
+                .map { row in (0..<8).map { row[$0] as String? } }
+        }
+        XCTAssertEqual(stored.count, 40)
+        for (i, (s, e)) in zip(stored, expected).enumerated() { XCTAssertEqual(s, e, "row \(i)") }
+    }
+
     func testPersonalDataIsArchivedButNotInReturns() throws {
         let archive = try newArchive()
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
