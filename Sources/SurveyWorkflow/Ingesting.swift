@@ -31,10 +31,14 @@ public enum Ingesting {
         var unusable: [String: Finding] = [:]
         for (f, result) in zip(files, problems.values) { if let p = try result.get() { unusable[f] = p } }
         let skip = unusable
+        // Only a file of the size of one stored already can be that one again: the others are hashed as they are
+        // stored (`Archive.ingest`).
+        let storedSizes = Set(try archive.files().map(\.size))
+        @Sendable func size(_ path: String) -> Int64? { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value }
         Checking.inParallel(2 * files.count) { k in
             let i = k / 2, unusable = skip[files[i]] != nil
             if k % 2 == 0 { sniffs.set(i, Result { unusable ? (.utf8, nil) : try InputFile.sniff(files[i]) }) }
-            else { hashes.set(i, Result { unusable ? "" : try Archive.sha256(of: files[i]) }) }
+            else { hashes.set(i, Result { unusable || !storedSizes.contains(size(files[i]) ?? -1) ? "" : try Archive.sha256(of: files[i]) }) }
         }
         for (f, (sniff, hash)) in zip(files, zip(sniffs.values, hashes.values)) {
             let (s, sha) = (try sniff.get(), try hash.get())
@@ -59,7 +63,7 @@ public enum Ingesting {
             if zones.isEmpty { zones = try Checking.defaultZones(inputFolder: inputFolder) }
             let now = fixedTime ?? Timestamp.string(Date())
             let outcome = try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now, sniffed: sniffed[path],
-                                             sha256: digests[path]) { rows in
+                                             sha256: digests[path].flatMap { $0.isEmpty ? nil : $0 }) { rows in
                 if let progress {
                     let rate = Double(rowsDone + rows) / max(Date().timeIntervalSince(start), 0.001)
                     progress("\(n)/\(ordered.count) files, \(rowsDone + rows) rows, \(Int(rate)) rows/s — \(path)")

@@ -248,6 +248,36 @@ final class ArchiveTests: XCTestCase {
         for (i, (s, e)) in zip(stored, expected).enumerated() { XCTAssertEqual(s, e, "row \(i)") }
     }
 
+    /// A file of a size no stored file has is hashed as it is stored, not before: its SHA-256 is that of its bytes
+    /// all the same. One of the size of a stored file is hashed first: the same bytes under another name change
+    /// nothing, other bytes of the same size are stored as a file of their own.
+    func testAFileIsHashedFirstOnlyWhenAStoredFileHasItsSize() throws {
+        let archive = try newArchive()
+        let first = write("a.csv", returns([(Self.code("MA1XY4123"), "100")]))
+        XCTAssertFalse(try archive.hasFile(ofSize: Int64(try Data(contentsOf: URL(fileURLWithPath: first)).count)))
+        guard case .stored(let a, let summary) = try archive.ingest(first, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
+            return XCTFail("not stored")
+        }
+        XCTAssertEqual(a.sha256, try Archive.sha256(of: first))
+        XCTAssertEqual(summary.sha256, a.sha256)
+        XCTAssertEqual(try archive.file(sha256: a.sha256)?.id, a.id)
+        let copy = write("copy.csv", try String(contentsOfFile: first, encoding: .utf8))
+        guard case .unchanged(let same) = try archive.ingest(copy, zones: zones, receivedAt: "2026-02-02T00:00:00.000Z") else {
+            return XCTFail("the same bytes were stored twice")
+        }
+        XCTAssertEqual(same.id, a.id)
+        let other = write("other.csv", returns([(Self.code("MA1XY4123"), "900")]))      // the same size, other bytes
+        guard case .stored(let b, _) = try archive.ingest(other, zones: zones, receivedAt: "2026-02-03T00:00:00.000Z") else {
+            return XCTFail("other bytes of the same size were not stored")
+        }
+        XCTAssertEqual(b.size, a.size)
+        XCTAssertEqual(b.sha256, try Archive.sha256(of: other))
+        XCTAssertNotEqual(b.sha256, a.sha256)
+        XCTAssertEqual(try archive.files().count, 2)
+        XCTAssertFalse(try archive.files().contains { $0.sha256.hasPrefix("pending") })
+        XCTAssertEqual(try archive.verify(), [])
+    }
+
     func testPersonalDataIsArchivedButNotInReturns() throws {
         let archive = try newArchive()
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
