@@ -61,6 +61,9 @@ extension Archive {
     ///   - receivedAt: the receipt time to record (ISO 8601, as `Timestamp.string`).
     ///   - progress: called now and then with the number of rows stored so far.
     ///   - sniffed: the file's encoding and header when the caller already read them (`InputFile.sniff`).
+    ///   - tentative: the encoding is the UTF-8 guess of `InputFile.sniffTentatively`, confirmed as the file is read;
+    ///     when it proves to be another one after rows were written, nothing is stored and `EncodingGuessWrong` is
+    ///     thrown (the caller ingests the file again in that encoding).
     ///   - sha256: the file's SHA-256 when the caller already computed it (`Archive.sha256(of:)`); the bytes
     ///     stored are hashed again as they are read, and a file changed since is not stored.
     ///
@@ -68,7 +71,7 @@ extension Archive {
     /// before anything else (0.18 s for 254 MB, with the other core idle). Otherwise its SHA-256 is the one taken as
     /// it is read and stored, and a file changed since it was sniffed is caught by its size and its header.
     public func ingest(_ path: String, zones: ZoneDirectory, receivedAt: String,
-                       sniffed: (encoding: TextEncoding, header: [String]?)? = nil, sha256 known: String? = nil,
+                       sniffed: (encoding: TextEncoding, header: [String]?)? = nil, tentative: Bool = false, sha256 known: String? = nil,
                        progress: (Int) -> Void = { _ in }) throws -> IngestOutcome {
         let size = Int64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
         var sha = known
@@ -120,7 +123,7 @@ extension Archive {
                 var batch: [CheckedRow] = []
                 batch.reserveCapacity(IngestItem.batchSize)
                 let result = Result { () throws -> FileSummary in
-                    let summary = try InputFile.check(path, zones: zones, encoding: encoding, observe: { chunk in
+                    let summary = try InputFile.check(path, zones: zones, encoding: encoding, tentative: tentative, observe: { chunk in
                         hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                         handoff.put(.piece(compressor.piece(chunk)))
                     }, checkedRow: { row in
@@ -143,6 +146,7 @@ extension Archive {
             var stored = 0
             var finished: FileSummary? = nil
             var digest = ""
+            var checkingEnded = false
             do {
                 while finished == nil {
                     switch handoff.take() {
@@ -156,13 +160,18 @@ extension Archive {
                         stored += rows.count
                         if before / 50_000 != stored / 50_000 { progress(stored) }
                     case .done(let result, let hash):
+                        checkingEnded = true
                         finished = try result.get()
                         digest = hash
                     }
                 }
             } catch {
-                handoff.cancel()     // the checking thread stops at its next row; wait for it before unwinding
-                while case let item = handoff.take() { if case .done = item { break } }
+                // The checking thread stops at its next row; wait for its end before unwinding (unless its end is
+                // what failed: waiting for another would never return).
+                if !checkingEnded {
+                    handoff.cancel()
+                    while case let item = handoff.take() { if case .done = item { break } }
+                }
                 throw error
             }
             let summary = finished!

@@ -19,11 +19,13 @@ public enum Ingesting {
         let files = try InputFile.collect(paths)
         var kinds: [String: FileKind?] = [:]
         var sniffed: [String: (encoding: TextEncoding, header: [String]?)] = [:]
+        var tentative: Set<String> = []
         var digests: [String: String] = [:]
         // Every file's encoding, header and SHA-256 first, side by side, each file's two apart (two passes over
         // each file, which one after the other were 0.1 s of each 77 MB file before its ingest could start, and
         // 0.3 s of one 254 MB file with a core idle).
-        let sniffs = ParallelResults<(encoding: TextEncoding, header: [String]?)>(count: files.count)
+        // (A big file's encoding is guessed from its start and confirmed as it is read: `InputFile.sniffTentatively`.)
+        let sniffs = ParallelResults<(encoding: TextEncoding, header: [String]?, tentative: Bool)>(count: files.count)
         let hashes = ParallelResults<String>(count: files.count)
         // A path that is not a readable text file (a FIFO, a dangling link, a workbook) is reported and skipped.
         let problems = ParallelResults<Finding?>(count: files.count)
@@ -37,12 +39,13 @@ public enum Ingesting {
         @Sendable func size(_ path: String) -> Int64? { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value }
         Checking.inParallel(2 * files.count) { k in
             let i = k / 2, unusable = skip[files[i]] != nil
-            if k % 2 == 0 { sniffs.set(i, Result { unusable ? (.utf8, nil) : try InputFile.sniff(files[i]) }) }
+            if k % 2 == 0 { sniffs.set(i, Result { unusable ? (.utf8, nil, false) : try InputFile.sniffTentatively(files[i]) }) }
             else { hashes.set(i, Result { unusable || !storedSizes.contains(size(files[i]) ?? -1) ? "" : try Archive.sha256(of: files[i]) }) }
         }
         for (f, (sniff, hash)) in zip(files, zip(sniffs.values, hashes.values)) {
             let (s, sha) = (try sniff.get(), try hash.get())
-            sniffed[f] = s
+            sniffed[f] = (s.encoding, s.header)
+            if s.tentative { tentative.insert(f) }
             digests[f] = sha
             kinds[f] = s.header.flatMap(HeaderMap.recognise)
         }
@@ -62,12 +65,19 @@ public enum Ingesting {
             var zones = try archive.zones()
             if zones.isEmpty { zones = try Checking.defaultZones(inputFolder: inputFolder) }
             let now = fixedTime ?? Timestamp.string(Date())
-            let outcome = try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now, sniffed: sniffed[path],
-                                             sha256: digests[path].flatMap { $0.isEmpty ? nil : $0 }) { rows in
-                if let progress {
-                    let rate = Double(rowsDone + rows) / max(Date().timeIntervalSince(start), 0.001)
-                    progress("\(n)/\(ordered.count) files, \(rowsDone + rows) rows, \(Int(rate)) rows/s — \(path)")
+            func ingest(_ sniff: (encoding: TextEncoding, header: [String]?)?, tentative: Bool) throws -> Archive.IngestOutcome {
+                try archive.ingest(path, zones: ZoneDirectory(zones), receivedAt: now, sniffed: sniff, tentative: tentative,
+                                   sha256: digests[path].flatMap { $0.isEmpty ? nil : $0 }) { rows in
+                    if let progress {
+                        let rate = Double(rowsDone + rows) / max(Date().timeIntervalSince(start), 0.001)
+                        progress("\(n)/\(ordered.count) files, \(rowsDone + rows) rows, \(Int(rate)) rows/s — \(path)")
+                    }
                 }
+            }
+            let outcome: Archive.IngestOutcome
+            do { outcome = try ingest(sniffed[path], tentative: tentative.contains(path)) } catch let wrong as SurveyFile.EncodingGuessWrong {
+                // Not UTF-8 after all: nothing was stored; the file again, in the encoding found.
+                outcome = try ingest((wrong.encoding, sniffed[path]?.header), tentative: false)
             }
             switch outcome {
             case .stored(let file, let summary):

@@ -22,6 +22,26 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
     }
 
+    /// A file read in parts whose encoding its start guesses wrong (ASCII, then GB18030) is stored as GB18030,
+    /// once, every name decoded, under the SHA-256 of its bytes; ingesting it again changes nothing.
+    func testABigFileThatTurnsOutGB18030IsStoredAsGB18030() throws {
+        let (dir, path, _) = try asciiThenGB18030Returns()
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        let r = try ipsurvey(["ingest", dir.path, "--archive", archive, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], r.stderr)
+        let file = try XCTUnwrap((json["files"] as? [[String: Any]])?.first { ($0["file"] as? String)?.hasSuffix("returns-2025.csv") == true })
+        XCTAssertEqual(file["status"] as? String, "stored")
+        XCTAssertEqual(file["encoding"] as? String, "gb18030")
+        XCTAssertEqual(file["rows"] as? Int, 80000)
+        XCTAssertEqual(file["accepted"] as? Int, 80000)
+        XCTAssertEqual(file["sha256"] as? String, try sha256sum(path))
+        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout) as? [String: Any])
+        XCTAssertEqual((list["files"] as? [[String: Any]])?.filter { ($0["file"] as? String)?.hasSuffix("returns-2025.csv") == true }.count, 1)
+        let again = try ipsurvey(["ingest", path.path, "--archive", archive, "--lang", "en"])
+        XCTAssertTrue(again.text.contains("Stored 0 files; 1 unchanged or skipped"), again.text)
+    }
+
     func testArchiveShowListAndExport() throws {
         let dir = temporaryDirectory()
         let archive = dir.appendingPathComponent("a.sqlite").path

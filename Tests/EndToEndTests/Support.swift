@@ -1,4 +1,5 @@
 import Foundation
+import SurveyCore
 import XCTest
 
 /// The package root (two levels above this file's folder).
@@ -81,4 +82,35 @@ func python(_ script: String, file: StaticString = #filePath, line: UInt = #line
     try p.run()
     p.waitUntilExit()
     XCTAssertEqual(p.terminationStatus, 0, file: file, line: line)
+}
+
+/// A sample year of 80,000 returns (`sample --one-year`), big enough to be read in parts (over 16 MB), made ASCII
+/// for its first 1.2 MB and GB18030 after: a file whose encoding a look at its start guesses wrong. Its folder (with
+/// the sample's zones.csv), its path and its bytes.
+func asciiThenGB18030Returns() throws -> (dir: URL, path: URL, bytes: [UInt8]) {
+    let dir = temporaryDirectory()
+    XCTAssertEqual(try ipsurvey(["sample", "--rows", "80000", "--one-year", "2025", "--seed", "3", "--out", dir.path]).status, 0)
+    let path = dir.appendingPathComponent("returns/returns-2025.csv")
+    let text = try String(contentsOf: path, encoding: .utf8)
+    var head = "", tail = ""
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        if head.utf8.count < 1_200_000 { head += String(line.unicodeScalars.map { $0.isASCII ? Character($0) : "x" }) + "\n" }
+        else { tail += line + "\n" }
+    }
+    let bytes = Array(head.utf8) + GB18030Transcoder.encode(String(tail.dropLast()))
+    XCTAssertGreaterThan(bytes.count, SurveyFile.splitSize, "read in parts")
+    try Data(bytes).write(to: path)
+    return (dir, path, bytes)
+}
+
+/// The SHA-256 of a file, from coreutils' sha256sum.
+func sha256sum(_ path: URL) throws -> String {
+    let sum = Process(), pipe = Pipe()
+    sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    sum.arguments = [path.path]
+    sum.standardOutput = pipe
+    try sum.run()
+    let digest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+    sum.waitUntilExit()
+    return String(digest)
 }

@@ -28,31 +28,14 @@ final class ValidateCommandTests: XCTestCase {
     /// one that is ASCII for its first megabyte and GB18030 after is found out after rows were checked, and read
     /// again from the start as GB18030 (no byte reported undecodable, the file's SHA-256 that of all its bytes).
     func testABigFileThatTurnsOutGB18030IsReadAgainAsGB18030() throws {
-        let dir = temporaryDirectory()
-        XCTAssertEqual(try ipsurvey(["sample", "--rows", "80000", "--one-year", "2025", "--seed", "3", "--out", dir.path]).status, 0)
-        let path = dir.appendingPathComponent("returns/returns-2025.csv")
-        let text = try String(contentsOf: path, encoding: .utf8)
-        var head = "", tail = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if head.utf8.count < 1_200_000 { head += String(line.unicodeScalars.map { $0.isASCII ? Character($0) : "x" }) + "\n" }
-            else { tail += line + "\n" }
-        }
-        let bytes = Array(head.utf8) + GB18030Transcoder.encode(String(tail.dropLast()))
-        XCTAssertGreaterThan(bytes.count, SurveyFile.splitSize, "read in parts")
-        try Data(bytes).write(to: path)
+        let (dir, path, bytes) = try asciiThenGB18030Returns()
         let r = try ipsurvey(["validate", path.path, "--input", dir.path, "--format", "json"])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], r.stderr)
         let file = try XCTUnwrap((json["files"] as? [[String: Any]])?.first)
         XCTAssertEqual(file["encoding"] as? String, "gb18030")
         XCTAssertEqual(file["rows"] as? Int, 80000)
-        let sum = Process(), pipe = Pipe()
-        sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        sum.arguments = [path.path]
-        sum.standardOutput = pipe
-        try sum.run()
-        let digest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-        sum.waitUntilExit()
-        XCTAssertEqual(file["sha256"] as? String, String(digest))
+        XCTAssertEqual(file["sha256"] as? String, try sha256sum(path))
+        XCTAssertEqual(try Data(contentsOf: path), Data(bytes))
         XCTAssertFalse(String(decoding: r.stdout, as: UTF8.self).contains("invalid_byte"), "every name decoded")
     }
 

@@ -278,6 +278,47 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try archive.verify(), [])
     }
 
+    /// A big file taken as UTF-8 from its start (`sniffTentatively`) that proves to be GB18030 after rows were
+    /// written: nothing is stored (no file, no row), the ingest says which encoding it is (instead of waiting
+    /// for the checking thread's end a second time, as it did when that end was a failure), and the file is then
+    /// stored in it. One that is UTF-8 throughout is stored as without the guess.
+    func testAGuessedEncodingProvedWrongStoresNothingAndSaysWhich() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.activeProcessorCount < 2, "one core: files are read in one pass")
+        SplitCheck.minimumSize = 0; SplitCheck.partSize = 64 << 10
+        defer { SplitCheck.minimumSize = 16 << 20; SplitCheck.partSize = 4 << 20 }
+        let header = "credit_code,agency_name,zone,period,agency_kind,business_types,revenue,staff,contact,phone\n"
+        func row(_ i: Int, _ name: String) -> String {
+            "\(Self.code(String(format: "MA%07d", i))),\(name),quanshan,2025,patent_agency,agency,\(100 + i),10,contact,19900000000\n"
+        }
+        var ascii = header
+        var i = 0
+        while ascii.utf8.count < ChunkedFile.chunkSize + 50_000 { ascii += row(i, "Agency \(i)"); i += 1 }
+        let chinese = (i..<(i + 400)).map { row($0, "泉山示例知识产权代理有限公司\($0)") }.joined()
+        let path = dir.appendingPathComponent("big.csv").path
+        try Data(Array(ascii.utf8) + GB18030Transcoder.encode(chinese)).write(to: URL(fileURLWithPath: path))
+        let sniffed = try SurveyFile.sniffTentatively(path)
+        XCTAssertTrue(sniffed.tentative)
+        let archive = try newArchive()
+        XCTAssertThrowsError(try archive.ingest(path, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z", sniffed: (sniffed.encoding, sniffed.header),
+                                                tentative: true)) { error in
+            XCTAssertEqual((error as? SurveyFile.EncodingGuessWrong)?.encoding, .gb18030, "\(error)")
+        }
+        XCTAssertEqual(try archive.files().count, 0)
+        XCTAssertEqual(try archive.returns().count, 0)
+        guard case .stored(let file, _) = try archive.ingest(path, zones: zones, receivedAt: "2026-02-01T00:00:00.000Z",
+                                                               sniffed: (.gb18030, sniffed.header)) else { return XCTFail("not stored") }
+        XCTAssertEqual(file.encoding, "gb18030")
+        XCTAssertEqual(file.rows, i + 400)
+        XCTAssertEqual(try archive.returns().filter { $0.agencyName.hasPrefix("泉山示例") }.count, 400)
+        // UTF-8 throughout: the guess holds, and the file is stored as it would be without it.
+        let utf8 = dir.appendingPathComponent("utf8.csv").path
+        try Data((ascii + chinese).utf8).write(to: URL(fileURLWithPath: utf8))
+        guard case .stored(let guessed, _) = try archive.ingest(utf8, zones: zones, receivedAt: "2026-02-02T00:00:00.000Z",
+                                                                  sniffed: (.utf8, sniffed.header), tentative: true) else { return XCTFail("not stored") }
+        XCTAssertEqual(guessed.encoding, "utf-8")
+        XCTAssertEqual(guessed.accepted, i + 400)
+    }
+
     func testPersonalDataIsArchivedButNotInReturns() throws {
         let archive = try newArchive()
         _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100")])), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
