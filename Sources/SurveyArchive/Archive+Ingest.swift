@@ -49,8 +49,10 @@ extension Archive {
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     /// Whether a stored file has this many bytes.
-    func hasFile(ofSize size: Int64) throws -> Bool {
-        try queue.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM file WHERE size = ? LIMIT 1", arguments: [size]) ?? false }
+    func hasFile(ofSize size: Int64) throws -> Bool { try queue.read { try Archive.hasFile($0, ofSize: size) } }
+
+    static func hasFile(_ db: Database, ofSize size: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM file WHERE size = ? LIMIT 1", arguments: [size]) ?? false
     }
 
     /// Checks and stores one file in one transaction: its bytes, every row (accepted or rejected, with findings)
@@ -95,7 +97,7 @@ extension Archive {
         try queue.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
             // Another process may have stored the same bytes while this one waited for the lock (a file of this
             // size, when this one was not hashed yet).
-            if sha == nil, try Bool.fetchOne(db, sql: "SELECT 1 FROM file WHERE size = ? LIMIT 1", arguments: [size]) == true {
+            if sha == nil, try Archive.hasFile(db, ofSize: size) {
                 sha = try Archive.sha256(of: path)
             }
             if let sha, let row = try Row.fetchOne(db, sql: "SELECT \(Archive.fileColumns) FROM file WHERE sha256 = ?", arguments: [sha]) {
@@ -383,10 +385,14 @@ final class RowWriter {
         if case .period(let p) = v[period] {
             if p != lastPeriod {
                 lastPeriod = p; lastPeriodText = p.description; periods.insert(p)
-                precondition(lastPeriodText.utf8.count <= scratch.count - 18, "a period's text is short")
-                _ = UnsafeMutableBufferPointer(rebasing: scratch[18...]).initialize(from: lastPeriodText.utf8)
+                if lastPeriodText.utf8.count <= scratch.count - 18 {
+                    _ = UnsafeMutableBufferPointer(rebasing: scratch[18...]).initialize(from: lastPeriodText.utf8)
+                }
             }
-            sqlite3_bind_text(s, 6, UnsafeRawPointer(scratch.baseAddress! + 18).assumingMemoryBound(to: CChar.self), Int32(lastPeriodText.utf8.count), nil)
+            // (A period's text is six bytes at most; one longer than the scratch would be bound with a copy.)
+            if lastPeriodText.utf8.count <= scratch.count - 18 {
+                sqlite3_bind_text(s, 6, UnsafeRawPointer(scratch.baseAddress! + 18).assumingMemoryBound(to: CChar.self), Int32(lastPeriodText.utf8.count), nil)
+            } else { bind(s, 6, lastPeriodText) }
         } else { bind(s, 6, text(v[period])) }
         if case .zone(let z) = v[zone], z >= 0 { fixed.bind(s, 7, zoneText + z) } else { bind(s, 7, text(v[zone])) }
         fixed.bind(s, 8, receivedText)

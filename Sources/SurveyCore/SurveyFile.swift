@@ -235,12 +235,17 @@ public enum SurveyFile {
     public static func sniff(_ path: String) throws -> (encoding: TextEncoding, header: [String]?) {
         if problem(path) != nil { return (.utf8, nil) }       // `check` reports it
         let encoding = try detectEncoding(path)
+        return (encoding, try header(path, encoding: encoding))
+    }
+
+    /// The first record of a file read in `encoding` (only as far as its end).
+    static func header(_ path: String, encoding: TextEncoding) throws -> [String]? {
         var header: [String]? = nil
         struct Done: Error {}
         do {
             try records(path, encoding: encoding) { record, _ in header = record.strings; throw Done() }
         } catch is Done {}
-        return (encoding, header)
+        return header
     }
 
     /// As `sniff`, for a caller that checks the file on every core next (`check(_:…:tentative:checkedRow:)`): a file
@@ -265,12 +270,7 @@ public enum SurveyFile {
             let (encoding, header) = try sniff(path)
             return (encoding, header, false)
         }
-        var header: [String]? = nil
-        struct Done: Error {}
-        do {
-            try records(path, encoding: .utf8) { record, _ in header = record.strings; throw Done() }
-        } catch is Done {}
-        return (.utf8, header, true)
+        return (.utf8, try header(path, encoding: .utf8), true)
     }
 
     /// A file checked as UTF-8 on a `sniffTentatively` guess is in another encoding, found after some of its

@@ -27,6 +27,9 @@ extension Cube {
         let previous: Carried?
         /// Whether `carried` will be asked for (each return's cell and same-sample values are then kept).
         let carry: Bool
+        /// `Cube.plan` and `Release.measureFields`, held here: a static's lazy check on every return added.
+        let plan = Cube.plan
+        let measureFields = Release.measureFields
         var index: [Fine: Int] = [:]
         var now: [Now] = []
         var pairIndex: [Int: Int] = [:]
@@ -51,17 +54,16 @@ extension Cube {
         /// Adds the return at `r` (lent for the call).
         public mutating func add(_ r: UnsafePointer<SurveyReturn>) {
             guard r.pointee.period == period, known.contains(r.pointee.zone) else { return }
-            let plan = Cube.plan
             let fine = Fine(zone: r.pointee.zone, kind: r.pointee.agencyKind, brand: r.pointee.brandLevel, types: r.pointee.businessTypes)
             let g: Int
             if let known = index[fine] { g = known } else {
                 g = now.count; index[fine] = g
                 now.append(Now(fine: fine, totals: GroupTotals(plan, codesMayRepeat: false),
-                               measures: [Measure](repeating: Measure(), count: Release.measureFields.count)))
+                               measures: [Measure](repeating: Measure(), count: measureFields.count)))
             }
             now[g].totals.add(r, plan, earlier: nil)
             let numbers = r.pointee.numbers
-            for (m, fi) in Release.measureFields.enumerated() {
+            for (m, fi) in measureFields.enumerated() {
                 guard let v = numbers[fi] else { continue }
                 now[g].measures[m].sum += v; now[g].measures[m].reported += 1
                 if v > 0 { now[g].measures[m].contributors += 1; now[g].measures[m].largest = max(now[g].measures[m].largest, v) }
