@@ -130,4 +130,36 @@ final class HardeningTests: XCTestCase {
         XCTAssertNotNil(Rulebook.describe("csv.extra_fields"))
         XCTAssertNil(Rulebook.describe("no.such_rule"))
     }
+
+    /// The first unsafe character, one scalar at a time: what `SafeText.firstUnsafe` must give, read eight
+    /// bytes at a time.
+    private func firstUnsafeByScalars(_ s: String) -> (Int, UInt32)? {
+        for (k, u) in s.unicodeScalars.enumerated() {
+            let v = u.value
+            if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || SafeText.isUnsafe(v) { return (k + 1, v) }
+        }
+        return nil
+    }
+
+    func testFirstUnsafeCharacterFoundAtItsPositionAfterLongRunsOfAnyScript() {
+        let name = "宿迁示例卓越智汇知识产权代理有限公司（第1号）"
+        let first = Array(name.utf8).withUnsafeBufferPointer { SafeText.firstUnsafe($0) }
+        XCTAssertNil(first)
+        let cases = [name + "\u{202E}x", "abcdefghijklmnop\u{01}", name + "ÄÖ€𝄞" + "\u{FFFF}", "€€€€€€€€\u{7F}",
+                     "ab宿迁\u{2066}", "𝄞𝄞𝄞𝄞\u{85}", "Müller & Söhne GmbH 第二\u{1B}[31m"]
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "1", " ", "\t", "宿", "（", "—", "é", "\u{A0}", "𝄞", "€", "\u{202E}", "\u{01}", "\u{7F}", String(UnicodeScalar(0xFFFE)!), String(UnicodeScalar(0xFDD0)!), "\u{85}", String(UnicodeScalar(0x1FFFF)!)]
+        var random: [String] = []
+        for _ in 0..<2000 {
+            let count = Int.random(in: 0..<40, using: &generator)
+            // Mostly safe pieces, now and then an unsafe one, so it is found at every offset in a word.
+            random.append((0..<count).map { _ in Int.random(in: 0..<20, using: &generator) == 0 ? pieces[Int.random(in: 11..<pieces.count, using: &generator)] : pieces[Int.random(in: 0..<11, using: &generator)] }.joined())
+        }
+        for text in cases + random {
+            let got = Array(text.utf8).withUnsafeBufferPointer { SafeText.firstUnsafe($0) }
+            let expected = firstUnsafeByScalars(text)
+            XCTAssertEqual(got?.position, expected?.0, text.debugDescription)
+            XCTAssertEqual(got?.scalar, expected?.1, text.debugDescription)
+        }
+    }
 }

@@ -95,6 +95,24 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(number("－５"), .negative)
     }
 
+    func testPlainDigitsReadOnTheFastPathAsBefore() {
+        XCTAssertEqual(number("12345678901234"), .value(123_456_789_012_340_000), "14 digits, the most there may be")
+        XCTAssertEqual(number("12345678901234.5678"), .value(123_456_789_012_345_678))
+        XCTAssertEqual(number("333.419"), .value(3_334_190))
+        XCTAssertEqual(number("0.0001"), .value(1))
+        XCTAssertEqual(number("007"), .value(70_000))
+        XCTAssertEqual(number("00012.34000"), .value(123_400), "more decimals than the scale, all zeros")
+        XCTAssertEqual(number("42", scale: 0), .value(42))
+        XCTAssertEqual(number("42.", scale: 0), .value(42))
+        XCTAssertEqual(number("42.0", scale: 0), .value(42))
+        XCTAssertEqual(number("4.2", scale: 0), .notWhole)
+        XCTAssertEqual(number("1.2.3"), .notANumber)
+        XCTAssertEqual(number("1.2a"), .notANumber)
+        XCTAssertEqual(number("12.3x", scale: 0), .notANumber)
+        XCTAssertEqual(number("."), .notANumber)
+        XCTAssertEqual(number(".5"), .notANumber)
+    }
+
     func testRoundingHalfAwayFromZeroOnce() {
         XCTAssertEqual(Money(yuan: 12_345).wan(decimals: 2), "1.23")      // 1.2345 → 1.23
         XCTAssertEqual(Money(yuan: 12_350).wan(decimals: 2), "1.24")      // 1.235 → 1.24
