@@ -79,8 +79,8 @@ public struct CSVParser {
     /// 0x80 in each byte of `w` that is `,` LF `"` or CR, 0 elsewhere (exact: no carry crosses a byte).
     @inline(__always)
     static func specials(_ w: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) }
+        let ones = ByteWords.ones
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ByteWords.zeroBytes(x) }
         return zeros(w ^ (ones &* 0x2C)) | zeros(w ^ (ones &* 0x0A)) | zeros(w ^ (ones &* 0x22)) | zeros(w ^ (ones &* 0x0D))
     }
 

@@ -34,11 +34,8 @@ public enum SafeText {
         // a row one character at a time. Characters are counted by their lead bytes; the bytes of a character cut
         // by the word's end are passed over below without being counted again (a cell is UTF-8 here, decoded or
         // validated before it is checked).
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        @inline(__always) func zeros(_ x: UInt64) -> UInt64 {
-            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return ~(((x & low7) &+ low7) | x | low7)
-        }
+        let ones = ByteWords.ones
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ByteWords.zeroBytes(x) }
         while i < n {
             while i + 8 <= n {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
