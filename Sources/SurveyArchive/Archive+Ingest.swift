@@ -251,6 +251,9 @@ final class RowWriter {
     private(set) var lastRow: Int64? = nil
     private var lastPeriod: Period? = nil
     private var lastPeriodText = ""
+    /// The byte count of `lastPeriodText` when it is in the scratch (a period's text is six bytes at most); nil
+    /// when it would not fit and is bound with a copy.
+    private var lastPeriodInScratch: Int32? = nil
     /// Parameters after the fixed four: the typed columns of a return.
     private let returnParameters: Int32
 
@@ -385,13 +388,14 @@ final class RowWriter {
         if case .period(let p) = v[period] {
             if p != lastPeriod {
                 lastPeriod = p; lastPeriodText = p.description; periods.insert(p)
+                lastPeriodInScratch = nil
                 if lastPeriodText.utf8.count <= scratch.count - 18 {
                     _ = UnsafeMutableBufferPointer(rebasing: scratch[18...]).initialize(from: lastPeriodText.utf8)
+                    lastPeriodInScratch = Int32(lastPeriodText.utf8.count)
                 }
             }
-            // (A period's text is six bytes at most; one longer than the scratch would be bound with a copy.)
-            if lastPeriodText.utf8.count <= scratch.count - 18 {
-                sqlite3_bind_text(s, 6, UnsafeRawPointer(scratch.baseAddress! + 18).assumingMemoryBound(to: CChar.self), Int32(lastPeriodText.utf8.count), nil)
+            if let count = lastPeriodInScratch {
+                sqlite3_bind_text(s, 6, UnsafeRawPointer(scratch.baseAddress! + 18).assumingMemoryBound(to: CChar.self), count, nil)
             } else { bind(s, 6, lastPeriodText) }
         } else { bind(s, 6, text(v[period])) }
         if case .zone(let z) = v[zone], z >= 0 { fixed.bind(s, 7, zoneText + z) } else { bind(s, 7, text(v[zone])) }
