@@ -83,10 +83,10 @@ extension Archive {
         guard let header, let kind = HeaderMap.recognise(header) else {
             return .skipped(try InputFile.check(path, zones: zones, encoding: encoding))
         }
-        // Room for the file before a byte is written: its bytes and rows go into the WAL and then into the archive
-        // (about three times the file each way, measured on the demo and on 1M rows, before its bytes were compressed;
-        // a workbook's do not compress). A disk that fills mid-file
-        // leaves the WAL holding the half-written transaction until there is room to fold it in.
+        // Room for the file before a byte is written: its bytes and rows go into the archive (about three times
+        // the file, measured on the demo and on 1M rows before its bytes were compressed; a workbook's do not
+        // compress), and into a WAL first as well in an archive that still has one (see `Archive.init`). A disk
+        // that fills mid-file makes SQLite roll the file back.
         let needed = 6 * size + (8 << 20)
         if let free = Archive.freeSpace(near: self.path), free < needed {
             throw NoSpace(path: self.path, file: path, needed: needed, free: free)

@@ -5,7 +5,7 @@ import GRDB
 /// A stored file's bytes (schema v11): pieces in file order, each as read (`raw`) or compressed with Zstandard
 /// (`zstd`, one frame that says its size). Survey returns are text and compress about 3.8 times at level 1
 /// (1M rows: 254 MB → 66 MB in about 1 s of one core), and the bytes written were the larger half of an ingest's
-/// writing: SQLite's copy of them, the WAL and its checkpoint.
+/// writing: SQLite's copy of them, then the WAL and its checkpoint (schema v11 came before the rollback journal).
 enum StoredBytes {
     /// Pieces smaller than this are stored as read (a header, a small file: not worth a frame).
     static let compressFrom = 64 << 10

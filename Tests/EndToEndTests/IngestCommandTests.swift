@@ -97,6 +97,34 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
     }
 
+    /// A reader while a file is being written waits for it (the archive has a rollback journal: see
+    /// `Archive.init`) and then answers, with that file stored whole.
+    func testAReaderDuringAnIngestWaitsAndSeesTheFileWhole() throws {
+        let dir = temporaryDirectory()
+        let data = dir.appendingPathComponent("data").path
+        try ipsurvey(["sample", "--one-year", "2025", "--rows", "100000", "--seed", "4", "--out", data])
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        try ipsurvey(["ingest", data + "/zones.csv", "--archive", archive])
+        let returns = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: data + "/returns").first)
+        let process = Process()
+        process.executableURL = ipsurveyBinary
+        process.arguments = ["ingest", data + "/returns/" + returns, "--archive", archive]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-journal") { usleep(5_000) }
+        XCTAssertTrue(process.isRunning, "the ingest finished before the reader started; make the data larger")
+        let list = try ipsurvey(["archive", "list", "--archive", archive, "--format", "json"])
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let files = try XCTUnwrap((JSONSerialization.jsonObject(with: list.stdout) as? [String: Any])?["files"] as? [[String: Any]])
+        // Before the file or after it, never part of it.
+        for f in files where f["kind"] as? String == "returns" { XCTAssertEqual(f["accepted"] as? Int, 100_000, "\(f)") }
+    }
+
     func testKillDuringIngestLeavesTheArchiveConsistentAndARerunCompletes() throws {
         let dir = temporaryDirectory()
         let data = dir.appendingPathComponent("data").path
@@ -111,15 +139,18 @@ final class IngestCommandTests: XCTestCase {
         try process.run()
         // Wait until the first files are stored, so the kill lands inside a returns file's transaction.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-wal") { usleep(20_000) }
+        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-journal") { usleep(20_000) }
         usleep(700_000)
         XCTAssertTrue(process.isRunning, "the ingest finished before the kill; make the data larger")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
 
+        XCTAssertTrue(FileManager.default.fileExists(atPath: archive + "-journal"), "the killed file's journal is left")
+        // A read-only command first lets SQLite roll the killed file back.
         let verify = try ipsurvey(["archive", "verify", "--archive", archive, "--lang", "en"])
         XCTAssertEqual(verify.status, 0, verify.text)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive + "-journal"), "rolled back")
         let partial = try XCTUnwrap(JSONSerialization.jsonObject(with: ipsurvey(["archive", "list", "--archive", archive, "--format", "json"]).stdout) as? [String: Any])
         let stored = (partial["files"] as? [[String: Any]]) ?? []
         XCTAssertLessThan(stored.count, 6, "the kill came before the end")

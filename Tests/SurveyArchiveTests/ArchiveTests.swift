@@ -158,6 +158,8 @@ final class ArchiveTests: XCTestCase {
         try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Tests/Fixtures/archive-v4.sqlite").path, toPath: path)
         let archive = try Archive(path: path, checkFirst: true)
         XCTAssertEqual(try archive.verify(), [])
+        // It was written with a WAL; opened alone, it now has the rollback journal (Archive.init).
+        XCTAssertEqual(try archive.queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "delete")
         XCTAssertEqual(try archive.files().map(\.kind), ["zones", "targets", "regional", "returns", "returns"])
         XCTAssertEqual(try archive.returns(periods: [Period(year: 2025)]).count, 23)
         XCTAssertEqual(try archive.allReleases().map(\.period.description).sorted(), ["2024", "2025"])
