@@ -245,7 +245,7 @@ extension Archive {
             FROM record WHERE \(conditions.joined(separator: " AND "))
             \(sorted ? "ORDER BY period, zone, credit_code" : "")
             """
-        return try self.queue.read { db in
+        return try readers.read { db in
             let statement = try db.makeStatement(sql: sql)
             try statement.setArguments(StatementArguments(arguments))
             let s = statement.sqliteStatement

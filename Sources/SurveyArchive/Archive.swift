@@ -8,8 +8,11 @@ import SurveyCore
 /// A later accepted return for the same credit code × period supersedes the earlier one; both are kept, and
 /// which one is current is derived from the receipt times, so the archive can be read "as of" any moment.
 public final class Archive: @unchecked Sendable {
-    /// A pool: one writer, and readers that run at once (a query reads this year and last year side by side).
+    /// The archive's connection: every write, and reads one at a time.
     let queue: any DatabaseWriter
+    /// Read-only connections beside it for reads that run at once (a big period read in parts on every core,
+    /// this year and last year side by side): `returns`.
+    let readers: ReadConnections
     public let path: String
 
     /// The archive is older than this ipsurvey and was opened read-only, so it cannot be brought up to date.
@@ -42,6 +45,7 @@ public final class Archive: @unchecked Sendable {
                 opened = try DatabaseQueue(path: Archive.immutableURI(path), configuration: config)
             }
             queue = opened
+            readers = ReadConnections(path: opened.path, configuration: config)
             do {
                 if try !queue.read({ try Archive.migrator.hasCompletedMigrations($0) }) { throw OutdatedSchema(path: path) }
             } catch let e as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
@@ -78,6 +82,10 @@ public final class Archive: @unchecked Sendable {
         }
         queue = try DatabaseQueue(path: path, configuration: config)
         try Archive.migrator.migrate(queue)
+        var reading = Configuration()
+        reading.readonly = true
+        reading.busyMode = .timeout(600)
+        readers = ReadConnections(path: path, configuration: reading)
     }
 
     /// An ingest killed mid-file leaves its rollback journal beside the archive (a hot journal): the next
@@ -300,4 +308,28 @@ public enum Timestamp {
 
     /// Later than any receipt time.
     public static let end = "9999-12-31T23:59:59.999Z"
+}
+
+/// Read-only connections to one archive, opened as reads need them and kept for the next: as many as ever read at
+/// once. With the rollback journal (see `Archive.init`) any number of connections read side by side while
+/// nothing writes.
+final class ReadConnections: @unchecked Sendable {
+    private let path: String
+    private let configuration: Configuration
+    private let lock = NSLock()
+    private var idle: [DatabaseQueue] = []
+
+    init(path: String, configuration: Configuration) {
+        self.path = path
+        self.configuration = configuration
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        lock.lock()
+        let kept = idle.popLast()
+        lock.unlock()
+        let connection = try kept ?? DatabaseQueue(path: path, configuration: configuration)
+        defer { lock.lock(); idle.append(connection); lock.unlock() }
+        return try connection.read(body)
+    }
 }
