@@ -317,8 +317,9 @@ public enum SurveyFile {
     /// `tentative`: `known` is UTF-8 on the guess of `sniffTentatively`, which reading every part as UTF-8
     /// confirms; when a part is not, the encoding is found as `detectEncoding` does, and if it is another one after
     /// rows or bytes were handed on, `EncodingGuessWrong` is thrown (before that, the file is read in it).
+    /// `observe` nil: nobody needs the raw bytes, so a file read in parts is not read again to hand them on.
     public static func check(_ path: String, zones: ZoneDirectory, encoding known: TextEncoding? = nil, tentative: Bool = false,
-                             keepValues: Bool = true, observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                             keepValues: Bool = true, observe: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil,
                              checkedRow: (CheckedRow) throws -> Void) throws -> FileSummary {
         var delivered = SplitCheck.Delivered()
         if problem(path) == nil, let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
@@ -339,6 +340,7 @@ public enum SurveyFile {
             // One pass from the start; what was handed on already is not handed on again.
             var skipBytes = delivered.bytes, skipRows = delivered.rows
             return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: { chunk in
+                guard let observe else { return }
                 if skipBytes >= chunk.count { skipBytes -= chunk.count; return }
                 let rest = UnsafeBufferPointer(rebasing: chunk[skipBytes...])
                 skipBytes = 0
@@ -348,7 +350,7 @@ public enum SurveyFile {
                 try checkedRow(row)
             })
         }
-        return try check(path, zones: zones, encoding: tentative ? nil : known, keepValues: keepValues, observe: observe,
+        return try check(path, zones: zones, encoding: tentative ? nil : known, keepValues: keepValues, observe: observe ?? { _ in },
                          onRow: { _, row in try checkedRow(row) })
     }
 

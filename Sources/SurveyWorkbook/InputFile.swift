@@ -59,11 +59,12 @@ public enum InputFile {
     /// Checks one file, CSV or workbook, for a caller that needs the checked rows but not the records they came
     /// from (a big CSV file is then read on every core: `SurveyFile.check(_:…:checkedRow:)`; `tentative` as there).
     public static func check(_ path: String, zones: ZoneDirectory, encoding: TextEncoding? = nil, tentative: Bool = false, keepValues: Bool = true,
-                             observe: (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                             observe: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil,
                              checkedRow: (CheckedRow) throws -> Void) throws -> FileSummary {
         let bytes = head(path)
         if bytes.starts(with: zipMagic) || problem(path, head: bytes)?.code.hasPrefix("xlsx.") == true {
-            return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe, onRow: { _, row in try checkedRow(row) })
+            return try check(path, zones: zones, encoding: encoding, keepValues: keepValues, observe: observe ?? { _ in },
+                             onRow: { _, row in try checkedRow(row) })
         }
         return try SurveyFile.check(path, zones: zones, encoding: encoding, tentative: tentative, keepValues: keepValues, observe: observe,
                                     checkedRow: checkedRow)

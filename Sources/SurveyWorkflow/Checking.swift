@@ -95,7 +95,8 @@ public enum Checking {
         let observe: (UnsafeBufferPointer<UInt8>) -> Void = { if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
         var summary: FileSummary
         do {
-            summary = split ? try InputFile.check(path, zones: zones, encoding: encoding, tentative: tentative, keepValues: keepValues, observe: observe, checkedRow: onRow)
+            summary = split ? try InputFile.check(path, zones: zones, encoding: encoding, tentative: tentative, keepValues: keepValues,
+                                                  observe: hashing ? observe : nil, checkedRow: onRow)
                             : try InputFile.check(path, zones: zones, encoding: tentative ? nil : encoding, keepValues: keepValues, observe: observe, onRow: { _, row in onRow(row) })
         } catch let wrong as SurveyFile.EncodingGuessWrong {
             hasher = SHA256()

@@ -72,6 +72,14 @@ final class SplitCheckTests: XCTestCase {
             // … and the same in every respect.
             let split = try read(path, split: true)
             XCTAssertEqual(split, one, "part size \(part), piece \(piece)")
+            // With nobody to see the bytes (validate), the file is not read again to hand them on: the same
+            // summary, size included.
+            guard case .done(let unobserved) = try SplitCheck.check(path, size: bytes.count, zones: testZones, encoding: .utf8, keepValues: true,
+                                                                    collectRows: false, observe: nil, onRow: { _ in }) else {
+                return XCTFail("part \(part): fell back to one pass")
+            }
+            XCTAssertEqual([unobserved.rows, unobserved.accepted, unobserved.rejected, unobserved.size], [one.rows, one.accepted, one.rejected, bytes.count])
+            XCTAssertEqual(unobserved.findings, one.findings, "part size \(part), piece \(piece)")
         }
     }
 
