@@ -34,6 +34,8 @@ public final class RowChecker {
     /// (field index, column) of every field the file has, in form order.
     private let mapped: [(Int, Int)]
     private let plans: [Plan]
+    /// Per field: the scale of a money (4) or count (0) field, −1 for any other type (`plainNumber`).
+    private let numberScale: [Int]
     private let domains: [ChoiceDomain]
     /// The spellings of `domains`, read in place (a `ChoiceDomain` taken out of an array retained its four
     /// arrays, for each choice cell).
@@ -107,6 +109,13 @@ public final class RowChecker {
             if let i = domains.firstIndex(of: d) { return i }
             domains.append(d)
             return domains.count - 1
+        }
+        numberScale = form.fields.map { field in
+            switch field.type {
+            case .money: 4
+            case .count: 0
+            default: -1
+            }
         }
         plans = form.fields.map { field in
             switch field.type {
@@ -221,7 +230,12 @@ public final class RowChecker {
             if next < mapped.count && mapped[next].0 == f {
                 let column = mapped[next].1
                 let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
-                slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
+                let scale = numberScale[f]
+                if scale >= 0, let v = Self.plainNumber(raw, scale: scale) {
+                    slots[f] = .int(v)
+                } else {
+                    slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
+                }
                 next += 1
                 if f == keyFields.last, !defersUniqueness, case .creditCode(let code) = slots[keyFields.code],
                    case .period(let period) = slots[keyFields.period] {
@@ -234,6 +248,18 @@ public final class RowChecker {
         }
         applyRules(line: line, findings: &findings)
         return CheckedRow(line: line, values: keepValues ? (0..<fieldCount).map { value(slots[$0]) } : [], findings: findings)
+    }
+
+    /// The value of a number cell that needs no trimming and reads as a value, as `parse` would read it; nil for
+    /// any other (`parse` then reads it, and says what is wrong). Three quarters of a return's cells are these,
+    /// and `parse`'s frame (its failure paths build findings) cost more than reading their digits: 1M returns
+    /// validated in a sixth less time (7 runs alternating, medians 0.63 s and 0.74 s). The other common cells
+    /// (credit code, zone, period, choices, the name) read the same way gained nothing measurable.
+    @inline(__always)
+    private static func plainNumber(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
+        guard let last = raw.last, raw[0] &- 0x30 < 10, last &- 0x30 < 10 else { return nil }
+        if case .value(let v) = CellBytes.number(raw, scale: scale) { return v }
+        return nil
     }
 
     /// The `CellValue` of a slot of the row being checked.

@@ -22,6 +22,30 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(rows[0].values[ix["clients"]!], .int(0))
     }
 
+    /// A money or count cell is read on the checker's quick path when it needs no trimming and is a plain
+    /// number, and by the general one otherwise: either way it has the value, or the finding, that the number
+    /// reader gives its trimmed bytes.
+    func testNumberCellsReadAsTheNumberReaderReadsThem() throws {
+        let ix = Form.returns.index
+        let cells = ["0", "7", "007", "333.419", "12.34567", "4.2", "12345678901234", "123456789012345", " 12", "12 ", "\u{3000}5",
+                     "\t7", "１２", "-3", "+3", "1,000", "5.", ".5", "12a", "a12", "1e3", "NaN", "99999999999999999"]
+        for cell in cells {
+            for (field, scale) in [("foreign_revenue", 4), ("pct_filings", 0)] {
+                let (_, rows) = try check(returnCSV([field: cell, "patent_filings": "9999", "invention_filings": "9999"]))
+                let read = Array(cell.utf8).withUnsafeBufferPointer { CellBytes.number(CellBytes.trim($0), scale: scale) }
+                // (Its finding as a number; a value above its whole is a rule between cells.)
+                let own = rows[0].findings.filter { $0.field == field && !$0.code.contains("exceeds") }.map(\.code)
+                if case .value(let v) = read {
+                    XCTAssertEqual(rows[0].values[ix[field]!], .int(v), "\(field) '\(cell)'")
+                    XCTAssertEqual(own, [], "\(field) '\(cell)'")
+                } else {
+                    XCTAssertEqual(rows[0].values[ix[field]!], .empty, "\(field) '\(cell)'")
+                    XCTAssertEqual(own.count, 1, "\(field) '\(cell)': \(own)")
+                }
+            }
+        }
+    }
+
     func testMoneyCells() throws {
         let money = Form.returns.fields.filter { $0.type == .money }.map(\.id)
         for id in money {
