@@ -97,6 +97,20 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertEqual(try ipsurvey(["archive", "verify", "--archive", archive]).status, 0)
     }
 
+    /// `ipsurvey ingest path --archive archive` started in the background, once it writes (its journal is there).
+    func ingestWritingItsJournal(_ path: String, archive: String) throws -> Process {
+        let process = Process()
+        process.executableURL = ipsurveyBinary
+        process.arguments = ["ingest", path, "--archive", archive]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-journal") { usleep(5_000) }
+        return process
+    }
+
     /// A reader while a file is being written waits for it (the archive has a rollback journal: see
     /// `Archive.init`) and then answers, with that file stored whole.
     func testAReaderDuringAnIngestWaitsAndSeesTheFileWhole() throws {
@@ -106,15 +120,7 @@ final class IngestCommandTests: XCTestCase {
         let archive = dir.appendingPathComponent("a.sqlite").path
         try ipsurvey(["ingest", data + "/zones.csv", "--archive", archive])
         let returns = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: data + "/returns").first)
-        let process = Process()
-        process.executableURL = ipsurveyBinary
-        process.arguments = ["ingest", data + "/returns/" + returns, "--archive", archive]
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-journal") { usleep(5_000) }
+        let process = try ingestWritingItsJournal(data + "/returns/" + returns, archive: archive)
         XCTAssertTrue(process.isRunning, "the ingest finished before the reader started; make the data larger")
         let list = try ipsurvey(["archive", "list", "--archive", archive, "--format", "json"])
         process.waitUntilExit()
@@ -130,16 +136,8 @@ final class IngestCommandTests: XCTestCase {
         let data = dir.appendingPathComponent("data").path
         try ipsurvey(["sample", "--rows", "150000", "--seed", "9", "--out", data])
         let archive = dir.appendingPathComponent("a.sqlite").path
-        let process = Process()
-        process.executableURL = ipsurveyBinary
-        process.arguments = ["ingest", data, "--archive", archive]
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until the first files are stored, so the kill lands inside a returns file's transaction.
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: archive + "-journal") { usleep(20_000) }
+        let process = try ingestWritingItsJournal(data, archive: archive)
+        // Past the first files, so the kill lands inside a returns file's transaction.
         usleep(700_000)
         XCTAssertTrue(process.isRunning, "the ingest finished before the kill; make the data larger")
         kill(process.processIdentifier, SIGKILL)
