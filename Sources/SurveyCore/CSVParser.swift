@@ -97,6 +97,20 @@ public struct CSVParser {
             if state == .fieldStart && ends.isEmpty && cells.isEmpty && !anyQuoted && issues.isEmpty {
                 var j = i, start = i
                 var plain = true, found = false
+                // The line's cell offsets go straight into the two lists' storage, counted here (the lists'
+                // own append loaded and stored their count in memory at every comma); both always have room
+                // for `room` of them.
+                var cellsSoFar = 0
+                var room = min(starts.reserve(64, keeping: 0), ends.reserve(64, keeping: 0))
+                var startsAt = starts.storage, endsAt = ends.storage
+                @inline(__always) func cell(_ from: Int, _ to: Int) {
+                    if cellsSoFar == room {
+                        room = min(starts.reserve(2 * room, keeping: cellsSoFar), ends.reserve(2 * room, keeping: cellsSoFar))
+                        (startsAt, endsAt) = (starts.storage, ends.storage)
+                    }
+                    startsAt[cellsSoFar] = from; endsAt[cellsSoFar] = to
+                    cellsSoFar += 1
+                }
                 // Eight bytes at a time: a mask of the bytes that are `,` LF `"` or CR, then only those looked at
                 // (a byte-by-byte loop mispredicted a branch at almost every comma).
                 words: while j + 8 <= n {
@@ -104,7 +118,7 @@ public struct CSVParser {
                     while m != 0 {
                         let k = j + m.trailingZeroBitCount >> 3
                         let b = p[k]
-                        if b == comma { starts.append(start); ends.append(k); start = k + 1 }
+                        if b == comma { cell(start, k); start = k + 1 }
                         else if b == lf { j = k; found = true; break words }
                         else { j = k; plain = false; break words }       // a quote or CR
                         m &= m &- 1
@@ -114,25 +128,24 @@ public struct CSVParser {
                 while plain && !found && j < n {
                     let b = p[j]
                     if b > comma { j += 1; continue }        // every special byte is ≤ `,` (0x2C)
-                    if b == comma { starts.append(start); ends.append(j); start = j + 1 }
+                    if b == comma { cell(start, j); start = j + 1 }
                     else if b == lf { found = true; break }
                     else if b == quote || b == cr { plain = false; break }
                     j += 1
                 }
                 if plain && found {
-                    if j == i {       // an empty line is not a record
-                        starts.removeAll(); ends.removeAll()
-                    } else {
-                        starts.append(start); ends.append(j)
+                    if j > i {       // an empty line is not a record
+                        cell(start, j)
                         recordCount += 1
                         let at = line
-                        defer { starts.removeAll(); ends.removeAll() }
-                        try emit(CSVRecord(line: at, endLine: at, issues: [], bytes: p, starts: starts.buffer, ends: ends.buffer))
+                        try emit(CSVRecord(line: at, endLine: at, issues: [], bytes: p,
+                                           starts: UnsafeBufferPointer(start: startsAt, count: cellsSoFar),
+                                           ends: UnsafeBufferPointer(start: endsAt, count: cellsSoFar)))
                     }
                     i = j + 1; line += 1; recordLine = line
                     continue
                 }
-                starts.removeAll(); ends.removeAll()
+                // Not a plain line: the state machine reads it from its start (the lists are still empty).
             }
             switch state {
             case .fieldStart:
@@ -241,6 +254,17 @@ final class Offsets {
 
     var isEmpty: Bool { count == 0 }
     subscript(i: Int) -> Int { base[i] }
+    /// Where the values are kept: valid until the list grows. The parser's fast path writes a line's offsets
+    /// there itself, past `count` (which stays as it was).
+    var storage: UnsafeMutablePointer<Int> { base }
+
+    /// Grows the storage until it holds at least `n` values in all, keeping the first `kept` values (or `count`,
+    /// if more); returns how many it holds.
+    @inline(__always)
+    func reserve(_ n: Int, keeping kept: Int) -> Int {
+        while capacity < n { grow(keeping: max(count, kept)) }
+        return capacity
+    }
     /// Valid until the next change.
     var buffer: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: base, count: count) }
 
@@ -253,9 +277,9 @@ final class Offsets {
 
     func removeAll() { count = 0 }
 
-    private func grow() {
+    private func grow(keeping kept: Int? = nil) {
         let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
-        bigger.update(from: base, count: count)
+        bigger.update(from: base, count: kept ?? count)
         base.deallocate()
         base = bigger
         capacity *= 2

@@ -62,6 +62,20 @@ final class CSVParserTests: XCTestCase {
         }
     }
 
+    /// A plain line of more cells than the fast path has room for at first (64) keeps every cell when its
+    /// room grows mid-line, read whole or in pieces.
+    func testAPlainLineOfManyCellsKeepsThemAll() {
+        for count in [63, 64, 65, 128, 129, 1000] {
+            let cells = (0..<count).map { "c\($0)" }
+            let text = "h\n" + cells.joined(separator: ",") + "\nend,x\n"
+            for chunk in [1 << 20, 97, 5] {
+                let records = parse(text, chunk: chunk)
+                XCTAssertEqual(records.map(\.cells), [["h"], cells, ["end", "x"]], "\(count) cells, chunks of \(chunk)")
+                XCTAssertEqual(records.map(\.line), [1, 2, 3])
+            }
+        }
+    }
+
     func testUnterminatedQuoteIsReportedAtItsRecord() {
         let r = parse("a,b\n1,\"open\n2,3\n")
         XCTAssertEqual(r.count, 2)
