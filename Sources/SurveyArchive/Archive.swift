@@ -30,9 +30,14 @@ public final class Archive: @unchecked Sendable {
         var config = Configuration()
         // Two processes may ingest at once: the second waits for the first's transaction (one file each).
         config.busyMode = .timeout(600)
+        // The same waits for the connections that only read (`readers`), and for the one that rolls back an
+        // interrupted ingest (before the journal mode and the rest of `prepareDatabase` below).
+        var reading = config
+        reading.readonly = true
+        let rollingBack = config
         if readOnly {
             config.readonly = true
-            Archive.rollBackUnfinishedWrite(path)
+            Archive.rollBackUnfinishedWrite(path, configuration: rollingBack)
             var opened: any DatabaseWriter
             do {
                 opened = try DatabaseQueue(path: path, configuration: config)
@@ -45,7 +50,7 @@ public final class Archive: @unchecked Sendable {
                 opened = try DatabaseQueue(path: Archive.immutableURI(path), configuration: config)
             }
             queue = opened
-            readers = ReadConnections(path: opened.path, configuration: config)
+            readers = ReadConnections(path: opened.path, configuration: reading)
             do {
                 if try !queue.read({ try Archive.migrator.hasCompletedMigrations($0) }) { throw OutdatedSchema(path: path) }
             } catch let e as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
@@ -74,7 +79,7 @@ public final class Archive: @unchecked Sendable {
             // Through a plain read-only connection: opening it for writing already writes (the journal mode), and
             // that write would land in the damage. An interrupted ingest is rolled back first (SQLite's own
             // recovery, which a read-only connection may not do).
-            Archive.rollBackUnfinishedWrite(path)
+            Archive.rollBackUnfinishedWrite(path, configuration: rollingBack)
             var probe = Configuration()
             probe.readonly = true
             let problems = try Archive.damage(of: DatabaseQueue(path: path, configuration: probe), full: false, limit: 20)
@@ -82,9 +87,6 @@ public final class Archive: @unchecked Sendable {
         }
         queue = try DatabaseQueue(path: path, configuration: config)
         try Archive.migrator.migrate(queue)
-        var reading = Configuration()
-        reading.readonly = true
-        reading.busyMode = .timeout(600)
         readers = ReadConnections(path: path, configuration: reading)
     }
 
@@ -92,19 +94,17 @@ public final class Archive: @unchecked Sendable {
     /// connection that may write rolls the archive back to where it was before that file. A read-only
     /// connection may not, and SQLite refuses to read past one; so a reader first lets a writable connection
     /// roll it back when it may write the folder (else the open fails, and `failureMessage` says why).
-    static func rollBackUnfinishedWrite(_ path: String) {
-        let journal = path + "-journal"
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? NSNumber)?.intValue, size > 0,
-              FileManager.default.isWritableFile(atPath: path) else { return }
-        var config = Configuration()
-        config.busyMode = .timeout(600)
-        _ = try? DatabaseQueue(path: path, configuration: config).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+    static func rollBackUnfinishedWrite(_ path: String, configuration: Configuration) {
+        guard (sizeOfFile(path + "-journal") ?? 0) > 0, FileManager.default.isWritableFile(atPath: path) else { return }
+        _ = try? DatabaseQueue(path: path, configuration: configuration).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
     }
 
     /// Whether the archive has no -wal file, or an empty one.
-    static func walIsEmpty(_ path: String) -> Bool {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue
-        return (size ?? 0) == 0
+    static func walIsEmpty(_ path: String) -> Bool { (sizeOfFile(path + "-wal") ?? 0) == 0 }
+
+    /// The size of a file beside the archive (its -wal, its -journal), nil when there is none.
+    private static func sizeOfFile(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
 
     /// `file:/abs/path?immutable=1`, the path percent-encoded as SQLite's URI filenames want.
@@ -173,8 +173,8 @@ public final class Archive: @unchecked Sendable {
             return Bilingual("存档 \(path) 只读，无法写入（\(detail)）；此命令需要写权限。",
                              "the archive \(path) is read-only (\(detail)); this command needs to write it.")
         case .SQLITE_FULL:
-            return Bilingual("磁盘已满，无法写入存档 \(path)（\(detail)）；正在写入的文件未入库，之前入库的文件完好（可能仍在 \(path)-wal 中，腾出空间后任一 ipsurvey 命令会将其并入）。",
-                             "the disk is full; cannot write the archive \(path) (\(detail)). The file being stored was not stored; the files stored before it are safe (possibly still in \(path)-wal, which any ipsurvey command folds in once there is space).")
+            return Bilingual("磁盘已满，无法写入存档 \(path)（\(detail)）；正在写入的文件未入库，之前入库的文件完好（旧版建立、仍用 WAL 的存档可能还有一部分在 \(path)-wal 中，腾出空间后任一 ipsurvey 命令会将其并入）。",
+                             "the disk is full; cannot write the archive \(path) (\(detail)). The file being stored was not stored; the files stored before it are safe (in an archive still with a WAL from an earlier release, possibly partly in \(path)-wal, which any ipsurvey command folds in once there is space).")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return Bilingual("存档 \(path) 被其他进程占用（\(detail)）；请稍后再试。", "the archive \(path) is locked by another process (\(detail)); try again later.")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:

@@ -270,16 +270,17 @@ final class Offsets {
 
     @inline(__always)
     func append(_ value: Int) {
-        if count == capacity { grow() }
+        if count == capacity { grow(keeping: count) }
         base[count] = value
         count += 1
     }
 
     func removeAll() { count = 0 }
 
-    private func grow(keeping kept: Int? = nil) {
+    /// Doubles the storage, keeping its first `kept` values.
+    private func grow(keeping kept: Int) {
         let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
-        bigger.update(from: base, count: kept ?? count)
+        bigger.update(from: base, count: kept)
         base.deallocate()
         base = bigger
         capacity *= 2

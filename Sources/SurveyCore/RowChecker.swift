@@ -302,7 +302,7 @@ public final class RowChecker {
         case .money, .count:
             let isMoney: Bool
             if case .money = plan { isMoney = true } else { isMoney = false }
-            switch CellBytes.number(b, scale: isMoney ? 4 : 0) {
+            switch CellBytes.number(b, scale: numberScale[f]) {
             case .value(let v): return .int(v)
             case .notANumber: return fail(isMoney ? Rulebook.notANumber : Rulebook.notWhole,
                                           suffix: isMoney ? nil : "not_a_number")
