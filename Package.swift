@@ -18,14 +18,17 @@ let package = Package(
     targets: [
         // Reading and Checking: the survey form as data, value types, CSV reader, rules.
         .target(
-            name: "SurveyCore", dependencies: ["CPrefetch"],
+            name: "SurveyCore", dependencies: ["CIntrinsics", "CUTF8"],
             // The row checker's and record checker's state is class properties touched on every cell: their
             // run-time exclusivity checks were 4.3 % of validating a 1M-row file (swift_beginAccess and
             // AccessSet::insert, measured with perf). A checker is used by one thread at a time.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        // One inline C function: a cache prefetch hint, which Swift cannot express (see CPrefetch.h).
-        .target(name: "CPrefetch"),
+        // Inline C functions for what Swift cannot express (see CIntrinsics.h): a cache prefetch hint, and the masks
+        // of bytes of interest that the CSV reader and the unsafe-character search take 16 bytes at a time (SSE2).
+        .target(name: "CIntrinsics"),
+        // One C function over Debian's libsimdjson-dev: UTF-8 validation with SIMD (see CUTF8.h).
+        .target(name: "CUTF8", linkerSettings: [.linkedLibrary("simdjson")]),
         // Excel workbooks: reading .xlsx returns into the same records as CSV (ZIPFoundation for the container,
         // libxml2's SAX parser for the sheet), and writing the blank form and the feedback workbook.
         .target(
@@ -100,5 +103,6 @@ let package = Package(
         .testTarget(name: "SurveyStatisticsTests", dependencies: ["SurveyStatistics", "SurveyCore", "SurveyAudit"]),
         .testTarget(name: "SurveyPublishingTests", dependencies: ["SurveyPublishing", "SurveyStatistics", "SurveyCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SurveyCore", "SurveyWorkbook", "SurveyPublishing"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -1,3 +1,5 @@
+import CIntrinsics
+
 // A byte-level RFC 4180 reader, written by hand because it was measured to be 15–25× faster than
 // CSV.swift and SwiftCSV on this machine (see shared/STACK.md) and because it must report the physical
 // line of every record, which neither does. It streams: memory holds one record, never the file (a record
@@ -111,9 +113,31 @@ public struct CSVParser {
                     startsAt[cellsSoFar] = from; endsAt[cellsSoFar] = to
                     cellsSoFar += 1
                 }
-                // Eight bytes at a time: a mask of the bytes that are `,` LF `"` or CR, then only those looked at
-                // (a byte-by-byte loop mispredicted a branch at almost every comma).
-                words: while j + 8 <= n {
+                // Sixteen bytes compared at once, 64 to a step (C, see CIntrinsics.h): the commas up to the first
+                // LF, quote or CR are the line's cells; that byte ends the line or makes it not plain. Eight bytes
+                // at a time below took a sixth of validating a big file (a mask of special bytes in a word
+                // computed by shifts and adds); a byte-by-byte loop mispredicted a branch at almost every comma.
+                blocks: while j + 64 <= n {
+                    var commas: UInt64 = 0, lineFeeds: UInt64 = 0, others: UInt64 = 0
+                    ipsurvey_csv_masks(p + j, &commas, &lineFeeds, &others)
+                    let stops = lineFeeds | others
+                    if stops != 0 { commas &= (stops & (0 &- stops)) &- 1 }     // the commas before the first stop
+                    while commas != 0 {
+                        let k = j + commas.trailingZeroBitCount
+                        cell(start, k); start = k + 1
+                        commas &= commas &- 1
+                    }
+                    if stops != 0 {
+                        let k = stops.trailingZeroBitCount
+                        if lineFeeds >> k & 1 == 1 { found = true } else { plain = false }
+                        j += k
+                        break blocks
+                    }
+                    j += 64
+                }
+                // The rest of the chunk, eight bytes at a time: a mask of the bytes that are `,` LF `"` or CR,
+                // then only those looked at.
+                words: while plain && !found && j + 8 <= n {
                     var m = Self.specials(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
                     while m != 0 {
                         let k = j + m.trailingZeroBitCount >> 3

@@ -92,29 +92,7 @@ enum CellBytes {
         }
         let n = raw.count
         guard n > 0 else { return .notANumber }
-        // The usual cell, plain digits and perhaps a point and up to `scale` more (`0`, `13`, `333.419`), read
-        // in one loop; anything else (a separator, a sign, full width, too many digits) by the loop below.
-        // A tenth of checking a row was this function; most of its cells are this short.
-        var whole: Int64 = 0, k = 0
-        while k < n {
-            let d = raw[k] &- 0x30
-            if d > 9 { break }
-            whole = whole &* 10 &+ Int64(d)
-            k += 1
-        }
-        if k > 0 && k <= 14 && scale >= 0 && scale <= 4 {
-            if k == n { return .value(whole &* Self.powerOfTen(scale)) }
-            if raw[k] == 0x2E && n - k - 1 <= scale {
-                var fraction: Int64 = 0, j = k + 1
-                while j < n {
-                    let d = raw[j] &- 0x30
-                    if d > 9 { break }
-                    fraction = fraction &* 10 &+ Int64(d)
-                    j += 1
-                }
-                if j == n { return .value(whole &* Self.powerOfTen(scale) &+ fraction &* Self.powerOfTen(scale - (n - k - 1))) }
-            }
-        }
+        if let v = plainValue(raw, scale: scale) { return .value(v) }
         var i = 0
         var negative = false
         if raw[0] == 0x2D { negative = true; i = 1 }
@@ -159,6 +137,34 @@ enum CellBytes {
         var f = fraction
         for _ in min(fractionDigits, scale)..<scale { f *= 10 }
         return .value(scaled + f)
+    }
+
+    /// The value of the usual cell, plain digits and perhaps a point and up to `scale` more (`0`, `13`,
+    /// `333.419`), as `number` reads it; nil for any other (a separator, a sign, full width, too many digits),
+    /// which `number` then reads in its general loop. Inlined where the row checker reads a number cell: a tenth
+    /// of checking a row was the call to `number` and its result, for cells this short.
+    @inline(__always)
+    static func plainValue(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
+        let n = raw.count
+        guard n > 0, let p = raw.baseAddress else { return nil }
+        var whole: Int64 = 0, k = 0
+        while k < n {
+            let d = p[k] &- 0x30
+            if d > 9 { break }
+            whole = whole &* 10 &+ Int64(d)
+            k &+= 1
+        }
+        guard k > 0 && k <= 14 && scale >= 0 && scale <= 4 else { return nil }
+        if k == n { return whole &* Self.powerOfTen(scale) }
+        guard p[k] == 0x2E && n &- k &- 1 <= scale else { return nil }
+        var fraction: Int64 = 0, j = k &+ 1
+        while j < n {
+            let d = p[j] &- 0x30
+            if d > 9 { return nil }
+            fraction = fraction &* 10 &+ Int64(d)
+            j &+= 1
+        }
+        return whole &* Self.powerOfTen(scale) &+ fraction &* Self.powerOfTen(scale &- (n &- k &- 1))
     }
 
     /// 10^`e` for the scales the fast path takes (0...4: no 14-digit value times it overflows).

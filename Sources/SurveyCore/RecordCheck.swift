@@ -129,6 +129,24 @@ public final class RecordCheck {
         try onRow(record, row)
     }
 
+    /// A data row of a part (`part()`), checked by `checker` (this one's `rowChecker`, held by the caller): what
+    /// `feed` does with it, without what a part never has (a header to find, a workbook's cell issues, a header
+    /// with errors, names of cells). Neither this checker nor the row checker is retained for the row: taking
+    /// and dropping a reference to them (and to the part's state) for each of a million rows was a tenth of
+    /// validating one big file, the reference counts' cache lines going back and forth between the cores.
+    @inline(__always)
+    static func checkPartRow(_ record: CSVRecord, with checker: RowChecker, keepValues: Bool, into summary: inout FileSummary) -> CheckedRow {
+        summary.rows += 1
+        let row = checker.check(record, keepValues: keepValues)
+        if row.findings.isEmpty {
+            summary.accepted += 1
+        } else {
+            if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
+            summary.findings += row.findings
+        }
+        return row
+    }
+
     /// After the last record: a header still waiting is the header of a file with no data rows.
     public func finish(into summary: inout FileSummary) {
         if !sawHeader, let candidate { start(kind: candidate.kind, cells: candidate.cells, line: candidate.line, into: &summary) }

@@ -1,4 +1,4 @@
-import CPrefetch
+import CIntrinsics
 import Foundation
 
 /// The outcome of checking one data row.
@@ -258,6 +258,7 @@ public final class RowChecker {
     @inline(__always)
     private static func plainNumber(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
         guard let last = raw.last, raw[0] &- 0x30 < 10, last &- 0x30 < 10 else { return nil }
+        if let v = CellBytes.plainValue(raw, scale: scale) { return v }
         if case .value(let v) = CellBytes.number(raw, scale: scale) { return v }
         return nil
     }

@@ -1,3 +1,5 @@
+import CIntrinsics
+
 /// Text that is valid Unicode but unsafe to publish or to print: the one rule every reader and output uses.
 ///
 /// **Unsafe** are the characters no agency name, zone name or plan quote can hold and that break or disguise
@@ -29,7 +31,31 @@ public enum SafeText {
         var i = 0, position = 0
         let n = b.count
         guard let p = b.baseAddress else { return nil }
-        // Eight bytes at a time while none is a control character, DEL, or a lead byte that can start an
+        // Sixteen bytes at a time (C, see CIntrinsics.h): the bytes that may begin an unsafe character are looked
+        // at one by one, the others passed over; the characters before one are its lead bytes, counted. The
+        // eight-byte loop below took a sixteenth of validating a big file, its words stopping at every full-width
+        // bracket (EF) of a name.
+        while i &+ 16 <= n {
+            var attention: UInt32 = 0, continuations: UInt32 = 0
+            ipsurvey_text_masks(p + i, &attention, &continuations)
+            let leads = ~continuations & 0xFFFF
+            while attention != 0 {
+                let k = attention.trailingZeroBitCount
+                attention &= attention &- 1
+                let c = p[i &+ k]
+                if c == 0x09 || c == 0x0A || c == 0x0D { continue }
+                let at = position &+ (leads & ((1 << UInt32(k)) &- 1)).nonzeroBitCount &+ 1
+                if c < 0x80 { return (at, UInt32(c)) }          // another control, or DEL
+                let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                guard i &+ k &+ len <= n else { return nil }
+                var v = UInt32(c) & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07)
+                for m in 1..<len { v = v << 6 | UInt32(p[i &+ k &+ m] & 0x3F) }
+                if isUnsafe(v) { return (at, v) }
+            }
+            position &+= leads.nonzeroBitCount
+            i &+= 16
+        }
+        // The rest: eight bytes at a time while none is a control character, DEL, or a lead byte that can start an
         // unsafe character (C2, E2, EF, F0–F4): a name is mostly Chinese, and this was a twentieth of checking
         // a row one character at a time. Characters are counted by their lead bytes; the bytes of a character cut
         // by the word's end are passed over below without being counted again (a cell is UTF-8 here, decoded or

@@ -44,7 +44,6 @@ enum SplitCheck {
         var lineBreaks = 0
         var endsBetweenRecords = true
         var validUTF8 = true
-        var failure: Error? = nil
         var rows: [CheckedRow] = []
         /// Each row's deferred key: its line (in the part), its index in `rows` and where its findings end in
         /// `summary.findings` (a duplicate's finding goes there).
@@ -77,7 +76,7 @@ enum SplitCheck {
         parser.feed(headerBytes) { record in try? checking.feed(record, decoding: [], into: &summary) { _, _ in } }
         guard parser.recordCount == 1, parser.isBetweenRecords, parser.currentLine == 2, checking.rowChecker?.hasCodePeriodKey == true
         else { return .oneFile(Delivered()) }
-        let workers = (0..<cores).compactMap { _ in checking.part() }
+        let workers = (0..<cores).compactMap { _ in checking.part()?.rowChecker }
         guard workers.count == cores, let merger = checking.rowChecker else { return .oneFile(Delivered()) }
 
         let dataStart = lf + 1
@@ -89,7 +88,7 @@ enum SplitCheck {
         let group = DispatchGroup()
         let file = SendableFD(fd: fd)
         for w in 0..<cores {
-            let part = SendableBox(workers[w])
+            let checker = SendableBox(workers[w])
             group.enter()
             Thread {
                 defer { group.leave() }
@@ -100,7 +99,7 @@ enum SplitCheck {
                     let nominal = dataStart + i * partSize
                     read(part: parts[i], index: i, from: i == 0 ? dataStart : nominal, findStart: i > 0,
                          nominalEnd: i == count - 1 ? nil : nominal + partSize, size: size, fd: file.fd, buffer: buffer,
-                         checking: part.value, collectRows: collectRows, cancelled: state)
+                         checker: checker.value, keepValues: keepValues, collectRows: collectRows, cancelled: state)
                     done[i].signal()
                 }
             }.start()
@@ -129,7 +128,6 @@ enum SplitCheck {
             for i in 0..<count {
                 done[i].wait()
                 let part = parts[i]
-                if let failure = part.failure { throw failure }
                 // The guess of part i holds if part i − 1 ended between records (part 0 starts after the header).
                 if !part.validUTF8 || (i > 0 && !parts[i - 1].endsBetweenRecords) { stoppedAt = i; break }
                 // The keys in file order; a duplicate's finding goes after its row's other findings.
@@ -244,53 +242,57 @@ enum SplitCheck {
     /// Reads, checks and keeps part `index`: from `start` (or from just after the first line break at or after
     /// `start − 1`, when `findStart`) to just after the first line break at or after `nominalEnd − 1` (or the end
     /// of the file).
+    ///
+    /// The part's state is kept in locals while its rows are read and handed to `part` at the end: the parts are
+    /// objects side by side in memory, read at the same time on different cores, and writing a part's arrays for
+    /// every row (and taking a reference to it) kept moving the cache line it shares with its neighbour.
     private static func read(part: Part, index: Int, from start: Int, findStart: Bool, nominalEnd: Int?, size: Int, fd: Int32,
-                             buffer: UnsafeMutablePointer<UInt8>, checking: RecordCheck, collectRows: Bool, cancelled: SharedState) {
+                             buffer: UnsafeMutablePointer<UInt8>, checker: RowChecker, keepValues: Bool, collectRows: Bool,
+                             cancelled: SharedState) {
         var position = start
         if findStart { position = lineStart(atOrAfter: start, size: size, fd: fd, buffer: buffer) }
-        (part.keys, part.rows) = cancelled.storage()
+        var (keys, rows) = cancelled.storage()
         var parser = CSVParser()
         var validator = UTF8Validator()
         var summary = FileSummary(path: "")
-        let rowChecker = checking.rowChecker
+        var validUTF8 = true
         var findings = 0        // in `summary.findings` (a part's rows' findings all go there: its header has none)
-        func keep(_ row: CheckedRow) {
+        func keep(_ record: CSVRecord) {
+            let row = RecordCheck.checkPartRow(record, with: checker, keepValues: keepValues, into: &summary)
             findings += row.findings.count
-            if collectRows { part.rows.append(row) }
-            if let key = rowChecker?.deferredKey {
-                part.keys.append((key.high, key.low, row.line, part.rows.count - 1, findings))
+            if collectRows { rows.append(row) }
+            if let key = checker.deferredKey {
+                keys.append((key.high, key.low, row.line, rows.count - 1, findings))
             }
         }
-        func take(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-            guard validator.feed(bytes) else { part.validUTF8 = false; return }
-            try parser.feed(bytes) { record in try checking.feed(record, decoding: [], into: &summary) { _, row in keep(row) } }
+        func take(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard validator.feed(bytes) else { validUTF8 = false; return }
+            parser.feed(bytes, keep)
         }
-        do {
-            // A part that would start at or after its nominal end is empty (a line longer than a part).
-            var ended = nominalEnd.map { position >= $0 } ?? false
-            while !ended && position < size && part.validUTF8 && !cancelled.isCancelled {
-                let n = readFully(fd, buffer, min(pieceSize, size - position), at: position)
-                guard n > 0 else { break }
-                var use = n
-                if let nominalEnd, position + n >= nominalEnd {
-                    let from = max(0, nominalEnd - 1 - position)
-                    if let k = UnsafeBufferPointer(start: buffer + from, count: n - from).firstIndex(of: 0x0A) {
-                        use = from + k + 1
-                        ended = true
-                    }
+        // A part that would start at or after its nominal end is empty (a line longer than a part).
+        var ended = nominalEnd.map { position >= $0 } ?? false
+        while !ended && position < size && validUTF8 && !cancelled.isCancelled {
+            let n = readFully(fd, buffer, min(pieceSize, size - position), at: position)
+            guard n > 0 else { break }
+            var use = n
+            if let nominalEnd, position + n >= nominalEnd {
+                let from = max(0, nominalEnd - 1 - position)
+                if let k = UnsafeBufferPointer(start: buffer + from, count: n - from).firstIndex(of: 0x0A) {
+                    use = from + k + 1
+                    ended = true
                 }
-                try take(UnsafeBufferPointer(start: buffer, count: use))
-                position += use
             }
-            if !ended && position >= size {
-                if !validator.finish() { part.validUTF8 = false }
-                if part.validUTF8 { try parser.finish { record in try checking.feed(record, decoding: [], into: &summary) { _, row in keep(row) } } }
-            } else if !validator.finish() {
-                part.validUTF8 = false
-            }
-        } catch {
-            part.failure = error
+            take(UnsafeBufferPointer(start: buffer, count: use))
+            position += use
         }
+        if !ended && position >= size {
+            if !validator.finish() { validUTF8 = false }
+            if validUTF8 { parser.finish(keep) }
+        } else if !validator.finish() {
+            validUTF8 = false
+        }
+        part.validUTF8 = validUTF8
+        (part.keys, part.rows) = (keys, rows)
         part.summary = summary
         part.end = position
         part.lineBreaks = parser.currentLine - 1

@@ -76,6 +76,34 @@ final class CSVParserTests: XCTestCase {
         }
     }
 
+    /// Lines of up to 300 bytes with commas, quotes and CRs at random places, so that the 64-byte blocks of the
+    /// plain-line path meet each of them at every offset: read whole, they give the records (cells, lines and
+    /// issues) that the state machine gives them read a byte at a time, and in pieces of 63, 64 and 65 bytes.
+    func testLongLinesWithSpecialBytesAtEveryOffsetReadAsByteByByte() {
+        var random = SplitMix64(seed: 64)
+        let pieces = ["a", "b", "中", "，", " ", ",", ",", ",", "\"", "\r"]     // the last two: not in a plain line
+        for round in 0..<400 {
+            var text = ""
+            for _ in 0..<(1 + Int.random(in: 0..<4, using: &random)) {
+                let length = Int.random(in: 0..<300, using: &random)
+                // Most lines plain (commas only), some with a quote or CR somewhere along them.
+                let special = Int.random(in: 0..<3, using: &random) == 0
+                for _ in 0..<length {
+                    let k = Int.random(in: 0..<(special ? pieces.count : pieces.count - 2), using: &random)
+                    text += pieces[k]
+                }
+                text += Int.random(in: 0..<8, using: &random) == 0 ? "\r\n" : "\n"
+            }
+            let byteByByte = parse(text, chunk: 1)
+            for chunk in [1 << 20, 63, 64, 65] {
+                let records = parse(text, chunk: chunk)
+                XCTAssertEqual(records.map(\.cells), byteByByte.map(\.cells), "round \(round), pieces of \(chunk)")
+                XCTAssertEqual(records.map(\.line), byteByByte.map(\.line), "round \(round), pieces of \(chunk)")
+                XCTAssertEqual(records.map(\.issues), byteByByte.map(\.issues), "round \(round), pieces of \(chunk)")
+            }
+        }
+    }
+
     func testUnterminatedQuoteIsReportedAtItsRecord() {
         let r = parse("a,b\n1,\"open\n2,3\n")
         XCTAssertEqual(r.count, 2)

@@ -31,6 +31,36 @@ final class EncodingTests: XCTestCase {
         XCTAssertTrue(v.finish(), "E1–EC and EE–EF lead bytes")
     }
 
+    /// Random bytes made of ASCII, characters of two to four bytes and broken sequences (a stray continuation byte,
+    /// an overlong form, a surrogate, a code point above U+10FFFF, a cut character), up to 400 bytes so that the
+    /// SIMD validator's blocks are met at every offset, fed whole and cut in two or three at random places: the
+    /// validator's verdict is Swift's strict one (`String(validating:)`) every time.
+    func testUTF8ValidatorAgreesWithTheStrictCheckWhereverTheInputIsCut() {
+        var random = SplitMix64(seed: 8)
+        let good: [[UInt8]] = [Array("a,1\n".utf8), Array("知识产权".utf8), Array("é".utf8), Array("😀".utf8), Array("\u{FFFD}".utf8),
+                               Array(String(repeating: "x", count: 40).utf8)]
+        let bad: [[UInt8]] = [[0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80],
+                              [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xE0, 0x80, 0x80], [0xFF]]
+        var invalid = 0
+        for round in 0..<3000 {
+            var bytes: [UInt8] = []
+            let broken = Int.random(in: 0..<3, using: &random) == 0
+            while bytes.count < Int.random(in: 0..<400, using: &random) { bytes += good[Int.random(in: 0..<good.count, using: &random)] }
+            if broken { bytes.insert(contentsOf: bad[Int.random(in: 0..<bad.count, using: &random)], at: Int.random(in: 0...bytes.count, using: &random)) }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            if !expected { invalid += 1 }
+            let cuts = (0..<Int.random(in: 0...2, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }.sorted()
+            var v = UTF8Validator()
+            var from = 0
+            for to in cuts + [bytes.count] {
+                bytes[from..<to].withUnsafeBufferPointer { _ = v.feed($0) }
+                from = to
+            }
+            XCTAssertEqual(v.finish(), expected, "round \(round): \(bytes.count) bytes cut at \(cuts)")
+        }
+        XCTAssertGreaterThan(invalid, 500, "the broken sequences were met")
+    }
+
     func testGB18030DecodesChineseAndLoneEuro() throws {
         let bytes = GB18030Transcoder.encode("名称,金额\n示例机构,") + [0x80] + Array("\n".utf8)
         let path = temporaryFile(bytes)

@@ -1,2 +1,0 @@
-// The header has everything (one inline function); SwiftPM needs a source file in a C target.
-#include "CPrefetch.h"
