@@ -169,7 +169,7 @@ enum CellBytes {
 
     /// 10^`e` for the scales the fast path takes (0...4: no 14-digit value times it overflows).
     @inline(__always)
-    private static func powerOfTen(_ e: Int) -> Int64 {
+    static func powerOfTen(_ e: Int) -> Int64 {
         switch e { case 0: 1; case 1: 10; case 2: 100; case 3: 1_000; default: 10_000 }
     }
 

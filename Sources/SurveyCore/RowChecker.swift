@@ -31,11 +31,12 @@ public final class RowChecker {
     private let rules: [ResolvedRule]
     /// The fields named by rules (`ResolvedRule` refers to ranges of this array).
     private let ruleFields: [Int]
-    /// (field index, column) of every field the file has, in form order.
-    private let mapped: [(Int, Int)]
+    /// Per field of the form: its column in the file, −1 when the file has none. With `numberScale`, read in
+    /// place for every cell (arrays' bounds checks and the fields' order were a sixth of the cell loop).
+    private let columnOfField: UnsafeMutablePointer<Int>
     private let plans: [Plan]
     /// Per field: the scale of a money (4) or count (0) field, −1 for any other type (`plainNumber`).
-    private let numberScale: [Int]
+    private let numberScale: UnsafeMutablePointer<Int>
     private let domains: [ChoiceDomain]
     /// The spellings of `domains`, read in place (a `ChoiceDomain` taken out of an array retained its four
     /// arrays, for each choice cell).
@@ -103,20 +104,23 @@ public final class RowChecker {
     public init(form: Form, header: HeaderMap, zones: ZoneDirectory, encoding: TextEncoding, expectedRows: Int = 0) {
         self.form = form; self.header = header; self.zones = zones; self.encodingLabel = encoding.label
         seenCodes = CodePeriodTable(capacity: max(1024, expectedRows))
-        mapped = header.columnOfField.enumerated().compactMap { f, c in c.map { (f, $0) } }
+        let fieldCount = form.fields.count
+        columnOfField = .allocate(capacity: max(1, fieldCount))
+        columnOfField.initialize(from: header.columnOfField.map { $0 ?? -1 }, count: fieldCount)
         var domains: [ChoiceDomain] = []
         func domain(_ d: ChoiceDomain) -> Int {
             if let i = domains.firstIndex(of: d) { return i }
             domains.append(d)
             return domains.count - 1
         }
-        numberScale = form.fields.map { field in
+        numberScale = .allocate(capacity: max(1, fieldCount))
+        numberScale.initialize(from: form.fields.map { field in
             switch field.type {
             case .money: 4
             case .count: 0
             default: -1
             }
-        }
+        }, count: fieldCount)
         plans = form.fields.map { field in
             switch field.type {
             case .money: .money
@@ -169,6 +173,8 @@ public final class RowChecker {
     }
 
     deinit {
+        columnOfField.deallocate()
+        numberScale.deallocate()
         slots.deallocate()
         spellings.deinitialize(count: domains.count)
         spellings.deallocate()
@@ -225,18 +231,20 @@ public final class RowChecker {
 
         if !boxes.isEmpty { boxes.removeAll(keepingCapacity: true) }
         let fieldCount = plans.count
-        var next = 0
+        let cells = record.count
         for f in 0..<fieldCount {
-            if next < mapped.count && mapped[next].0 == f {
-                let column = mapped[next].1
-                let raw = column < record.count ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
+            let column = columnOfField[f]
+            if column >= 0 {
+                let raw = column < cells ? record[column] : UnsafeBufferPointer(start: nil, count: 0)
                 let scale = numberScale[f]
-                if scale >= 0, let v = Self.plainNumber(raw, scale: scale) {
+                if scale >= 0, raw.count == 1, raw[0] &- 0x30 < 10 {
+                    // One digit (seven number cells in ten of a national file, most of them 0), without a call.
+                    slots[f] = .int(Int64(raw[0] &- 0x30) &* CellBytes.powerOfTen(scale))
+                } else if scale >= 0, let v = Self.plainNumber(raw, scale: scale) {
                     slots[f] = .int(v)
                 } else {
                     slots[f] = parse(f, raw, line: line, column: column + 1, keepText: keepValues, findings: &findings)
                 }
-                next += 1
                 if f == keyFields.last, !defersUniqueness, case .creditCode(let code) = slots[keyFields.code],
                    case .period(let period) = slots[keyFields.period] {
                     let (high, low) = Self.key(code, period)
