@@ -122,10 +122,23 @@ public struct CSVParser {
                     ipsurvey_csv_masks(p + j, &commas, &lineFeeds, &others)
                     let stops = lineFeeds | others
                     if stops != 0 { commas &= (stops & (0 &- stops)) &- 1 }     // the commas before the first stop
-                    while commas != 0 {
-                        let k = j + commas.trailingZeroBitCount
-                        cell(start, k); start = k + 1
-                        commas &= commas &- 1
+                    if commas != 0 {
+                        // Room for every comma of the block first, so that the loop below keeps its state in
+                        // registers (a growth inside it made it spill them at every comma).
+                        if cellsSoFar &+ 64 > room {
+                            room = min(starts.reserve(max(2 * room, cellsSoFar + 64), keeping: cellsSoFar),
+                                       ends.reserve(max(2 * room, cellsSoFar + 64), keeping: cellsSoFar))
+                            (startsAt, endsAt) = (starts.storage, ends.storage)
+                        }
+                        var count = cellsSoFar, from = start
+                        let startsTo = startsAt, endsTo = endsAt
+                        repeat {
+                            let k = j &+ commas.trailingZeroBitCount
+                            startsTo[count] = from; endsTo[count] = k
+                            count &+= 1; from = k &+ 1
+                            commas &= commas &- 1
+                        } while commas != 0
+                        cellsSoFar = count; start = from
                     }
                     if stops != 0 {
                         let k = stops.trailingZeroBitCount

@@ -74,6 +74,14 @@ final class CSVParserTests: XCTestCase {
                 XCTAssertEqual(records.map(\.line), [1, 2, 3])
             }
         }
+        // Empty cells: 64 commas in each 64 bytes, the room growing in the middle of a block's commas.
+        for count in [64, 65, 200, 1000] {
+            let text = "h\n" + String(repeating: ",", count: count - 1) + "\nend,x\n"
+            for chunk in [1 << 20, 97, 5] {
+                let records = parse(text, chunk: chunk)
+                XCTAssertEqual(records.map(\.cells), [["h"], Array(repeating: "", count: count), ["end", "x"]], "\(count) empty cells, chunks of \(chunk)")
+            }
+        }
     }
 
     /// Lines of up to 300 bytes with commas, quotes and CRs at random places, so that the 64-byte blocks of the

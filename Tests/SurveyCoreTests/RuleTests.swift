@@ -127,6 +127,19 @@ final class RuleTests: XCTestCase {
         XCTAssertFalse(below.isRejected, "a warning does not reject")
     }
 
+    /// The largest cells a form takes (14 digits of 万元, 10^18 yuan) are checked against each other without
+    /// overflow: two such cells stopped the program with an arithmetic overflow before.
+    func testRevenueBreakdownOfTheLargestCells() throws {
+        let most = "99999999999999"
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": most]), [])
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": most, "revenue_legal": most, "revenue_information": most,
+                                  "revenue_consulting": most, "revenue_operation": most, "revenue_training": most, "revenue_other": most]),
+                       ["revenue.breakdown_exceeds_total"])
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999998"]), ["revenue.breakdown_below_total"])
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999999.01"]), [], "99 % is enough")
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999998", "revenue_other": "1000000000001"]), [])
+    }
+
     func testPledgeDeals() throws {
         XCTAssertEqual(try codes(["pledge_financing": "500", "pledge_deals": "2"]), [])
         XCTAssertEqual(try codes(["pledge_financing": "0", "pledge_deals": ""]), [])
