@@ -104,7 +104,7 @@ enum CellBytes {
                 value = value &* 10 &+ Int64(c - 0x30)
                 digits += 1
                 if sinceComma >= 0 { sinceComma += 1; if sinceComma > 3 { return .notANumber } }
-                if digits > 14 { return .tooLarge }
+                if digits > maximumDigits(scale: scale) { return .tooLarge }
             } else if c == 0x2C {
                 if digits == 0 || (sinceComma >= 0 && sinceComma != 3) || (sinceComma < 0 && digits > 3) { return .notANumber }
                 sinceComma = 0
@@ -154,7 +154,7 @@ enum CellBytes {
             whole = whole &* 10 &+ Int64(d)
             k &+= 1
         }
-        guard k > 0 && k <= 14 && scale >= 0 && scale <= 4 else { return nil }
+        guard k > 0 && k <= maximumDigits(scale: scale) && scale >= 0 && scale <= 4 else { return nil }
         if k == n { return whole &* Self.powerOfTen(scale) }
         guard p[k] == 0x2E && n &- k &- 1 <= scale else { return nil }
         var fraction: Int64 = 0, j = k &+ 1
@@ -166,6 +166,10 @@ enum CellBytes {
         }
         return whole &* Self.powerOfTen(scale) &+ fraction &* Self.powerOfTen(scale &- (n &- k &- 1))
     }
+
+    /// The most whole digits a number cell of `scale` decimals may have: money's (scale 4) or a count's.
+    @inline(__always)
+    static func maximumDigits(scale: Int) -> Int { scale == 0 ? Money.countDigits : Money.wholeDigits }
 
     /// 10^`e` for the scales the fast path takes (0...4: no 14-digit value times it overflows).
     @inline(__always)

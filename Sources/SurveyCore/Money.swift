@@ -43,4 +43,21 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var description: String { wanExact }
+
+    /// The most whole digits a money cell (万元) may have: below 10^12 yuan, so that a year's sum of a measure
+    /// stays within 64 bits for any 9 million returns (the statistics sum in whole yuan). A cell could hold 14
+    /// digits, 10^18 yuan, before, and twenty such returns stopped the white paper and the query with an
+    /// arithmetic overflow. The blank form's validation gives the same bound.
+    public static let wholeDigits = 8
+    /// The most digits a count cell (people, filings) may have: below 10^9.
+    public static let countDigits = 9
+}
+
+extension Int64 {
+    /// Whether `self × m > other × n`, exactly: the products are taken in 128 bits (a national year's sum of
+    /// yuan times a percentage does not fit in 64).
+    public func timesExceeds(_ m: Int64, _ other: Int64, times n: Int64) -> Bool {
+        let a = multipliedFullWidth(by: m), b = other.multipliedFullWidth(by: n)
+        return a.high != b.high ? a.high > b.high : a.low > b.low
+    }
 }

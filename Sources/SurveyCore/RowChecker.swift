@@ -421,25 +421,15 @@ public final class RowChecker {
                                                  codeSuffix: "exceeds_\(fields[whole].id)"))
             case .breakdown(let parts, let whole, let percent):
                 guard let w = slots[whole].int else { continue }
-                // A cell holds up to 10^18 yuan (14 digits of 万元), so the sum and the products below are taken
-                // without overflow: a sum past Int64 exceeds any total, and the share is compared in 128 bits.
-                // (The plain `sum * 100` stopped the program on two cells of 99999999999999.)
-                var sum: Int64 = 0, reported = false, overflow = false
-                for k in parts {
-                    guard let v = slots[ruleFields[k]].int else { continue }
-                    reported = true
-                    let (next, over) = sum.addingReportingOverflow(v)
-                    sum = next
-                    overflow = overflow || over
-                }
+                // The share is compared in 128 bits: `sum * 100` stopped the program when cells could hold 10^18
+                // yuan (a cell holds less than 10^12 now: parts of any form's rule cannot overflow their sum).
+                var sum: Int64 = 0, reported = false
+                for k in parts { if let v = slots[ruleFields[k]].int { sum += v; reported = true } }
                 guard reported else { continue }
-                if overflow {
-                    findings.append(Rulebook.finding(Rulebook.breakdownExceedsTotal, field: fields[whole], line: line, column: column(whole),
-                                                     value: "> \(wan(Int64.max))", other: Bilingual(wan(w), wan(w))))
-                } else if sum > w {
+                if sum > w {
                     findings.append(Rulebook.finding(Rulebook.breakdownExceedsTotal, field: fields[whole], line: line, column: column(whole),
                                                      value: wan(sum), other: Bilingual(wan(w), wan(w))))
-                } else if Self.isLess(sum.multipliedFullWidth(by: 100), w.multipliedFullWidth(by: percent)) {
+                } else if w.timesExceeds(percent, sum, times: 100) {
                     findings.append(Rulebook.finding(Rulebook.breakdownBelowTotal, field: fields[whole], line: line, column: column(whole),
                                                      value: wan(sum), other: Bilingual(wan(w), wan(w))))
                 }
@@ -479,11 +469,6 @@ public final class RowChecker {
                 }
             }
         }
-    }
-
-    /// `a < b` for two products of non-negative numbers in 128 bits (`multipliedFullWidth`).
-    private static func isLess(_ a: (high: Int64, low: UInt64), _ b: (high: Int64, low: UInt64)) -> Bool {
-        a.high != b.high ? a.high < b.high : a.low < b.low
     }
 
     /// The finding of a row whose key (`keys`, field indexes; `value`, their values as shown) was first seen on

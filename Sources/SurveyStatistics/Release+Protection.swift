@@ -252,7 +252,9 @@ extension Release {
 
     /// The cheapest cell of `pool` able to move by the protection margin of `cell`; else the largest.
     func partner(for cell: Int, among pool: [Int]) -> Int? {
-        let need = cells[cell].yuan * Int64(rule.protectionPercent) / 100
+        // yuan × p / 100 without the product (a national cell times 10 passes 64 bits).
+        let yuan = cells[cell].yuan, p = Int64(rule.protectionPercent)
+        let need = yuan / 100 * p + yuan % 100 * p / 100
         let able = pool.filter { cells[$0].yuan >= need }
         return able.min(by: cheaper) ?? pool.max { cheaper($0, $1) }
     }

@@ -16,7 +16,7 @@ public struct DisclosureRule: Sendable {
     public func primary(contributors: Int, sum: Int64, largest: Int64) -> ConfStatus {
         if contributors == 0 { return .free }              // nothing to reveal: the cell is empty or zero
         if contributors < minimumAgencies { return .tooFew }
-        if largest * 100 > sum * dominancePercent { return .dominant }
+        if largest.timesExceeds(100, sum, times: dominancePercent) { return .dominant }     // (128-bit: a national sum)
         return .free
     }
 }

@@ -127,17 +127,21 @@ final class RuleTests: XCTestCase {
         XCTAssertFalse(below.isRejected, "a warning does not reject")
     }
 
-    /// The largest cells a form takes (14 digits of 万元, 10^18 yuan) are checked against each other without
-    /// overflow: two such cells stopped the program with an arithmetic overflow before.
-    func testRevenueBreakdownOfTheLargestCells() throws {
-        let most = "99999999999999"
+    /// A money cell holds less than 10^12 yuan (8 whole digits of 万元) and a count less than 10^9, so that no sum
+    /// of a year's returns overflows: cells of 14 digits were taken before, and two of them in one row stopped the
+    /// check itself (its 99 % rule multiplied 10^18 yuan by 100), twenty in a year the white paper.
+    func testTheLargestCellsAndTheirBreakdown() throws {
+        let most = "99999999.9999"
         XCTAssertEqual(try codes(["revenue": most, "revenue_agency": most]), [])
+        XCTAssertEqual(try codes(["revenue": "100000000", "revenue_agency": "100000000"]), ["revenue.too_large", "revenue_agency.too_large"])
+        XCTAssertEqual(try codes(["revenue": "99999999999999", "revenue_agency": "99999999999999"]), ["revenue.too_large", "revenue_agency.too_large"])
         XCTAssertEqual(try codes(["revenue": most, "revenue_agency": most, "revenue_legal": most, "revenue_information": most,
                                   "revenue_consulting": most, "revenue_operation": most, "revenue_training": most, "revenue_other": most]),
                        ["revenue.breakdown_exceeds_total"])
-        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999998"]), ["revenue.breakdown_below_total"])
-        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999999.01"]), [], "99 % is enough")
-        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999999998", "revenue_other": "1000000000001"]), [])
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "98999999.9999"]), ["revenue.breakdown_below_total"])
+        XCTAssertEqual(try codes(["revenue": most, "revenue_agency": "99000000"]), [], "99 % is enough")
+        XCTAssertEqual(try codes(["staff": "999999999", "staff_degree": "999999999"]), [])
+        XCTAssertEqual(try codes(["staff": "1000000000"]), ["staff.too_large"])
     }
 
     func testPledgeDeals() throws {

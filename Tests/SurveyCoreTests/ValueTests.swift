@@ -96,8 +96,11 @@ final class MoneyTests: XCTestCase {
     }
 
     func testPlainDigitsReadOnTheFastPathAsBefore() {
-        XCTAssertEqual(number("12345678901234"), .value(123_456_789_012_340_000), "14 digits, the most there may be")
-        XCTAssertEqual(number("12345678901234.5678"), .value(123_456_789_012_345_678))
+        XCTAssertEqual(number("12345678"), .value(123_456_780_000), "8 whole digits of 万元, the most there may be")
+        XCTAssertEqual(number("99999999.9999"), .value(999_999_999_999))
+        XCTAssertEqual(number("123456789"), .tooLarge)
+        XCTAssertEqual(number("999999999", scale: 0), .value(999_999_999), "9 digits of a count")
+        XCTAssertEqual(number("1000000000", scale: 0), .tooLarge)
         XCTAssertEqual(number("333.419"), .value(3_334_190))
         XCTAssertEqual(number("0.0001"), .value(1))
         XCTAssertEqual(number("007"), .value(70_000))

@@ -137,6 +137,16 @@ final class IndicatorTests: XCTestCase {
 
 /// Releases: the one pattern per period, checked by the attacker's own linear programme (GLPK).
 final class DisclosureTests: XCTestCase {
+    /// The dominance rule compares the largest contribution with a share of the sum exactly, however large the
+    /// sum (a national year's, times 85, passes 64 bits: it stopped the program before).
+    func testTheDominanceRuleHoldsForSumsNear64Bits() {
+        let rule = DisclosureRule.standard
+        let sum: Int64 = 9_000_000_000_000_000_000
+        XCTAssertEqual(rule.primary(contributors: 5, sum: sum, largest: 7_700_000_000_000_000_000), .dominant)
+        XCTAssertEqual(rule.primary(contributors: 5, sum: sum, largest: 7_650_000_000_000_000_000), .free, "85 % exactly is not more")
+        XCTAssertEqual(rule.primary(contributors: 2, sum: sum, largest: 1), .tooFew)
+    }
+
     let solver = GLPKSolver()
 
     func release(_ rs: [SurveyReturn], zones: [String] = ["a", "b", "c"]) throws -> Release {
