@@ -293,6 +293,12 @@ extension Archive {
                 r!.numbers.clear()
                 for i in wanted {
                     let v = sqlite3_column_int64(s, Int32(7 + i))     // 0 for NULL too: only then ask which
+                    // A figure no return may hold (an archive written when cells took 14 digits) would overflow
+                    // the year's sums: the archive is reported, as a damaged one is, not summed.
+                    guard v >= 0 && v < Money.numberBound else {
+                        throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "record: \(Archive.numberFields[i]) of \(code.text) is \(v), "
+                                            + "beyond what a return may hold (below \(Money.numberBound)); ingest that return again, corrected")
+                    }
                     if v != 0 || sqlite3_column_type(s, Int32(7 + i)) != SQLITE_NULL { r!.numbers[i] = v }
                 }
                 let periodText = intern(3, 3)

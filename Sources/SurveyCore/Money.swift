@@ -51,6 +51,8 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let wholeDigits = 8
     /// The most digits a count cell (people, filings) may have: below 10^9.
     public static let countDigits = 9
+    /// Every number cell's value (yuan, or a count) is below this: what the archive may hold.
+    public static let numberBound: Int64 = 1_000_000_000_000
 }
 
 extension Int64 {

@@ -454,6 +454,23 @@ final class ArchiveTests: XCTestCase {
         }
     }
 
+    /// A figure no return may hold (an archive written when cells took 14 digits of 万元, or altered) is reported
+    /// as a damaged archive, naming the return and the field, not summed: twenty such returns overflowed a year's
+    /// sum and stopped the white paper.
+    func testAFigureBeyondTheFormIsReportedNotSummed() throws {
+        let archive = try newArchive()
+        _ = try archive.ingest(write("r.csv", returns([(Self.code("MA1XY4123"), "100"), (Self.code("MA1XY4124"), "200")])),
+                               zones: zones, receivedAt: "2026-02-01T00:00:00.000Z")
+        XCTAssertEqual(try archive.returns(names: false).count, 2)
+        let queue = try DatabaseQueue(path: archive.path)
+        try queue.write { db in try db.execute(sql: "UPDATE record SET revenue = 999999999999990000 WHERE revenue = 1000000") }
+        XCTAssertThrowsError(try archive.returns(names: false)) { error in
+            let m = Archive.failureMessage(error, path: archive.path)
+            XCTAssertTrue(m?.en.contains("revenue of \(Self.code("MA1XY4123")) is 999999999999990000, beyond what a return may hold") == true, "\(error)")
+            XCTAssertTrue(m?.zh.contains("已损坏") == true, "\(error)")
+        }
+    }
+
     func testSkipsUnrecognisedFiles() throws {
         let archive = try newArchive()
         guard case .skipped(let s) = try archive.ingest(write("x.csv", "姓名,电话\n张三,1\n"), zones: zones, receivedAt: "2026-02-01T00:00:00.000Z") else {
