@@ -141,8 +141,8 @@ enum CellBytes {
 
     /// The value of the usual cell, plain digits and perhaps a point and up to `scale` more (`0`, `13`,
     /// `333.419`), as `number` reads it; nil for any other (a separator, a sign, full width, too many digits),
-    /// which `number` then reads in its general loop. Inlined where the row checker reads a number cell: a tenth
-    /// of checking a row was the call to `number` and its result, for cells this short.
+    /// which `number` then reads in its general loop. The row checker's cell loop calls it before `number`,
+    /// without `number`'s frame and result.
     @inline(__always)
     static func plainValue(_ raw: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
         let n = raw.count
@@ -171,7 +171,7 @@ enum CellBytes {
     @inline(__always)
     static func maximumDigits(scale: Int) -> Int { scale == 0 ? Money.countDigits : Money.wholeDigits }
 
-    /// 10^`e` for the scales the fast path takes (0...4: no 14-digit value times it overflows).
+    /// 10^`e` for the scales the fast path takes (0...4: no value of `maximumDigits` times it overflows).
     @inline(__always)
     static func powerOfTen(_ e: Int) -> Int64 {
         switch e { case 0: 1; case 1: 10; case 2: 100; case 3: 1_000; default: 10_000 }

@@ -32,7 +32,7 @@ public final class RowChecker {
     /// The fields named by rules (`ResolvedRule` refers to ranges of this array).
     private let ruleFields: [Int]
     /// Per field of the form: its column in the file, −1 when the file has none. With `numberScale`, read in
-    /// place for every cell (arrays' bounds checks and the fields' order were a sixth of the cell loop).
+    /// place for every cell, without an array's bounds check.
     private let columnOfField: UnsafeMutablePointer<Int>
     private let plans: [Plan]
     /// Per field: the scale of a money (4) or count (0) field, −1 for any other type (`plainNumber`).
