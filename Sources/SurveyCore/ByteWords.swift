@@ -1,5 +1,5 @@
-/// Eight bytes looked at at once (SWAR), for the loops that pass over runs of ordinary bytes: the CSV reader's
-/// cells and a text cell's search for an unsafe character.
+/// Eight bytes looked at at once (SWAR), for a loop that passes over runs of ordinary bytes: the search for an
+/// unsafe character in the last bytes of a text cell, fewer than the 16 its SSE2 loop takes.
 enum ByteWords {
     /// 0x01 in every byte: `ones &* b` is `b` in every byte.
     @inline(__always) static var ones: UInt64 { 0x0101_0101_0101_0101 }

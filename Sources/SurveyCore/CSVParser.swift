@@ -78,14 +78,6 @@ public struct CSVParser {
 
     private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
-    /// 0x80 in each byte of `w` that is `,` LF `"` or CR, 0 elsewhere (exact: no carry crosses a byte).
-    @inline(__always)
-    static func specials(_ w: UInt64) -> UInt64 {
-        let ones = ByteWords.ones
-        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ByteWords.zeroBytes(x) }
-        return zeros(w ^ (ones &* 0x2C)) | zeros(w ^ (ones &* 0x0A)) | zeros(w ^ (ones &* 0x22)) | zeros(w ^ (ones &* 0x0D))
-    }
-
     /// Feeds the next bytes; calls `emit` for each complete record.
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) throws -> Void) rethrows {
         guard let p = chunk.baseAddress else { return }
@@ -115,8 +107,9 @@ public struct CSVParser {
                 }
                 // Sixteen bytes compared at once, 64 to a step (C, see CIntrinsics.h): the commas up to the first
                 // LF, quote or CR are the line's cells; that byte ends the line or makes it not plain. Eight bytes
-                // at a time below took a sixth of validating a big file (a mask of special bytes in a word
-                // computed by shifts and adds); a byte-by-byte loop mispredicted a branch at almost every comma.
+                // at a time (a mask of special bytes in a word computed by shifts and adds) took a sixth of
+                // validating a big file; a byte-by-byte loop mispredicted a branch at almost every comma. Only the
+                // last line or two of a chunk, within 64 bytes of its end, are read byte by byte below.
                 blocks: while j + 64 <= n {
                     var commas: UInt64 = 0, lineFeeds: UInt64 = 0, others: UInt64 = 0
                     ipsurvey_csv_masks(p + j, &commas, &lineFeeds, &others)
@@ -147,20 +140,6 @@ public struct CSVParser {
                         break blocks
                     }
                     j += 64
-                }
-                // The rest of the chunk, eight bytes at a time: a mask of the bytes that are `,` LF `"` or CR,
-                // then only those looked at.
-                words: while plain && !found && j + 8 <= n {
-                    var m = Self.specials(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
-                    while m != 0 {
-                        let k = j + m.trailingZeroBitCount >> 3
-                        let b = p[k]
-                        if b == comma { cell(start, k); start = k + 1 }
-                        else if b == lf { j = k; found = true; break words }
-                        else { j = k; plain = false; break words }       // a quote or CR
-                        m &= m &- 1
-                    }
-                    j += 8
                 }
                 while plain && !found && j < n {
                     let b = p[j]

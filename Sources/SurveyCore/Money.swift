@@ -51,8 +51,11 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let wholeDigits = 8
     /// The most digits a count cell (people, filings) may have: below 10^9.
     public static let countDigits = 9
-    /// Every number cell's value (yuan, or a count) is below this: what the archive may hold.
-    public static let numberBound: Int64 = 1_000_000_000_000
+    /// Every number cell's value (yuan, or a count) is below this, 10^12: what the archive may hold.
+    public static let numberBound: Int64 = (0..<(wholeDigits + 4)).reduce(1) { n, _ in n * 10 }
+    /// The largest money cell as written (`99999999.9999`, 万元) and the largest count, for the blank form.
+    public static let largestWan = String(repeating: "9", count: wholeDigits) + ".9999"
+    public static let largestCount = String(repeating: "9", count: countDigits)
 }
 
 extension Int64 {

@@ -44,18 +44,14 @@ public final class RecordCheck {
     /// The form's columns once the header is known (nil before, or for a file of no known kind).
     public var map: HeaderMap? { checker?.header }
 
-    /// A checker for a later part of the same file, read on another thread (`SplitCheck`): the header is this
-    /// one's, already seen (its findings are not repeated), and credit code × period keys are left to the merge
-    /// (`RowChecker.deferredKey`). Nil before the header, or when the file's rows are not checked one by one.
-    public func part() -> RecordCheck? {
-        guard sawHeader, !skip, !headerError, cellName == nil, let checker, let kind else { return nil }
-        let part = RecordCheck(zones: zones, encoding: encoding, expectedRows: 0, keepValues: keepValues)
-        part.sawHeader = true
-        part.kind = kind
-        part.header = header
-        part.headerLine = headerLine
-        part.checker = RowChecker(form: checker.form, header: checker.header, zones: zones, encoding: encoding, expectedRows: 0)
-        part.checker?.defersUniqueness = true
+    /// A row checker for a later part of the same file, read on another thread (`SplitCheck`, which hands it each
+    /// data row through `checkPartRow`): this file's header, already seen (its findings are not repeated), and
+    /// credit code × period keys left to the merge (`RowChecker.deferredKey`). Nil before the header, or when the
+    /// file's rows are not checked one by one.
+    func partChecker() -> RowChecker? {
+        guard sawHeader, !skip, !headerError, cellName == nil, let checker, kind != nil else { return nil }
+        let part = RowChecker(form: checker.form, header: checker.header, zones: zones, encoding: encoding, expectedRows: 0)
+        part.defersUniqueness = true
         return part
     }
 
@@ -124,26 +120,29 @@ public final class RecordCheck {
         if let cellName, !row.findings.isEmpty {
             row = CheckedRow(line: row.line, values: row.values, findings: row.findings.map { Self.named($0, cellName) })
         }
-        if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
-        if !headerError && !row.findings.isEmpty { summary.findings += row.findings }
+        Self.tally(row, keepingFindings: !headerError, into: &summary)
         try onRow(record, row)
     }
 
-    /// A data row of a part (`part()`), checked by `checker` (this one's `rowChecker`, held by the caller): what
-    /// `feed` does with it, without what a part never has (a header to find, a workbook's cell issues, a header
-    /// with errors, names of cells). Neither this checker nor the row checker is retained for the row: taking
-    /// and dropping references for each of a million rows was a tenth of validating one big file (`SplitCheck`).
+    /// A data row of a part, checked by a `partChecker()` the caller holds: what `feed` does with it, without
+    /// what a part never has (a header to find, a workbook's cell issues, a header with errors, names of cells).
+    /// No record checker is retained for the row: taking and dropping references for each of a million rows was
+    /// a tenth of validating one big file (`SplitCheck`).
     @inline(__always)
     static func checkPartRow(_ record: CSVRecord, with checker: RowChecker, keepValues: Bool, into summary: inout FileSummary) -> CheckedRow {
         summary.rows += 1
         let row = checker.check(record, keepValues: keepValues)
-        if row.findings.isEmpty {
-            summary.accepted += 1
-        } else {
-            if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
-            summary.findings += row.findings
-        }
+        tally(row, keepingFindings: true, into: &summary)
         return row
+    }
+
+    /// Counts a checked row as accepted or rejected, and keeps its findings (unless the file's header error
+    /// stands for them).
+    @inline(__always)
+    private static func tally(_ row: CheckedRow, keepingFindings: Bool, into summary: inout FileSummary) {
+        if row.findings.isEmpty { summary.accepted += 1; return }     // (the usual row: no search for an error)
+        if row.isRejected { summary.rejected += 1 } else { summary.accepted += 1 }
+        if keepingFindings { summary.findings += row.findings }
     }
 
     /// After the last record: a header still waiting is the header of a file with no data rows.

@@ -76,7 +76,7 @@ enum SplitCheck {
         parser.feed(headerBytes) { record in try? checking.feed(record, decoding: [], into: &summary) { _, _ in } }
         guard parser.recordCount == 1, parser.isBetweenRecords, parser.currentLine == 2, checking.rowChecker?.hasCodePeriodKey == true
         else { return .oneFile(Delivered()) }
-        let workers = (0..<cores).compactMap { _ in checking.part()?.rowChecker }
+        let workers = (0..<cores).compactMap { _ in checking.partChecker() }
         guard workers.count == cores, let merger = checking.rowChecker else { return .oneFile(Delivered()) }
 
         let dataStart = lf + 1
@@ -97,7 +97,7 @@ enum SplitCheck {
                 while true {
                     guard let i = state.next(below: count) else { return }
                     let nominal = dataStart + i * partSize
-                    read(part: parts[i], index: i, from: i == 0 ? dataStart : nominal, findStart: i > 0,
+                    read(part: parts[i], from: i == 0 ? dataStart : nominal, findStart: i > 0,
                          nominalEnd: i == count - 1 ? nil : nominal + partSize, size: size, fd: file.fd, buffer: buffer,
                          checker: checker.value, keepValues: keepValues, collectRows: collectRows, cancelled: state)
                     done[i].signal()
@@ -247,7 +247,7 @@ enum SplitCheck {
     /// checker is called directly: a reference taken and dropped for every row (to the part, the record checker,
     /// the row checker) was a tenth of validating one big file, most of it the atomic update of reference counts
     /// (perf: `lock cmpxchg` in swift_retain and swift_release).
-    private static func read(part: Part, index: Int, from start: Int, findStart: Bool, nominalEnd: Int?, size: Int, fd: Int32,
+    private static func read(part: Part, from start: Int, findStart: Bool, nominalEnd: Int?, size: Int, fd: Int32,
                              buffer: UnsafeMutablePointer<UInt8>, checker: RowChecker, keepValues: Bool, collectRows: Bool,
                              cancelled: SharedState) {
         var position = start

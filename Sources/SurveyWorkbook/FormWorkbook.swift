@@ -61,11 +61,9 @@ public enum FormWorkbook {
             } else {
                 switch field.type {
                 case .money:
-                    v.type = "decimal"; v.operatorName = "between"; v.formula1 = "0"
-                    v.formula2 = String(repeating: "9", count: Money.wholeDigits) + ".9999"
+                    v.type = "decimal"; v.operatorName = "between"; v.formula1 = "0"; v.formula2 = Money.largestWan
                 case .count:
-                    v.type = "whole"; v.operatorName = "between"; v.formula1 = "0"
-                    v.formula2 = String(repeating: "9", count: Money.countDigits)
+                    v.type = "whole"; v.operatorName = "between"; v.formula1 = "0"; v.formula2 = Money.largestCount
                 case .creditCode:
                     v.type = "textLength"; v.operatorName = "equal"; v.formula1 = "18"
                 case .text(let max):
@@ -179,11 +177,9 @@ public enum FormWorkbook {
         case .choice(let d): parts.append(zh ? "从下拉列表中选择：\(d.options.map(\.name.zh).joined(separator: "、"))。" : "Pick one: \(d.options.map(\.id).joined(separator: ", ")).")
         case .choices(let d): parts.append(zh ? "可选一项或多项，多项用“、”分隔：\(d.options.map(\.name.zh).joined(separator: "、"))。" : "One or more, separated by \";\": \(d.options.map(\.id).joined(separator: ", ")).")
         case .money:
-            let most = String(repeating: "9", count: Money.wholeDigits) + ".9999"
-            parts.append(zh ? "单位万元，最多4位小数（精确到元），不小于0，不大于\(most)。" : "In 10k yuan, at most 4 decimals (whole yuan), from 0 to \(most).")
-        case .count:
-            let most = String(repeating: "9", count: Money.countDigits)
-            parts.append(zh ? "不小于0、不大于\(most)的整数。" : "A whole number from 0 to \(most).")
+            parts.append(zh ? "单位万元，最多4位小数（精确到元），不小于0，不大于\(Money.largestWan)。"
+                            : "In 10k yuan, at most 4 decimals (whole yuan), from 0 to \(Money.largestWan).")
+        case .count: parts.append(zh ? "不小于0、不大于\(Money.largestCount)的整数。" : "A whole number from 0 to \(Money.largestCount).")
         case .decimal: parts.append(zh ? "数值。" : "A number.")
         case .date: parts.append(zh ? "日期，如2025-03-31。" : "A date, like 2025-03-31.")
         case .identifier: parts.append(zh ? "小写英文字母、数字和下划线。" : "Lower-case letters, digits and underscores.")
